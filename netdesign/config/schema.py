@@ -1,0 +1,238 @@
+"""Typed, validated study configuration (the YAML boundary).
+
+One pydantic model per section. Unknown keys are errors everywhere (``extra="forbid"``).
+Inside the pipeline these objects are read, never mutated; `StudyConfig.with_overrides`
+returns a new validated object.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Mode = Literal["road", "rail", "water", "air"]
+MODES: tuple[str, ...] = ("road", "rail", "water", "air")
+ServiceClass = Literal["domestic", "neighbouring", "global"]
+SERVICE_CLASSES: tuple[str, ...] = ("domestic", "neighbouring", "global")
+
+NonNegFloat = Annotated[float, Field(ge=0)]
+PosFloat = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Strict):
+    """Where the network data lives. Paths are relative to `dir`."""
+
+    dir: str = Field(
+        "package:hangzhou",
+        description="Data folder, relative to the config file, or `package:NAME` for a study "
+        "shipped inside netdesign (netdesign/data/default/NAME).",
+    )
+    nodes: str = Field("nodes.csv", description="Nodes table (CSV or Parquet).")
+    links: str = Field("links.csv", description="Links table, one row per direction and mode.")
+    hubs: str = Field("hubs.csv", description="Hubs table (sorting centres, gateways).")
+    corridors: str = Field("corridors.csv", description="Origin-destination corridors.")
+    history: str = Field("history.csv", description="Monthly parcel volumes per corridor.")
+
+
+class ForecastConfig(_Strict):
+    """Corridor volume forecasting (statsmodels)."""
+
+    season_length: int = Field(12, ge=1, description="Season length in months.")
+    method: Literal["auto", "ets", "theta", "arima", "seasonal_naive"] = Field(
+        "auto", description="`auto` = the engine's default combination of candidates."
+    )
+    missing: Literal["impute", "reject", "report"] = Field(
+        "impute",
+        description="Missing months: impute (seasonal interpolation, reported), reject the "
+        "series (falls back to seasonal naive on what is there), or report only.",
+    )
+    backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
+    backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
+    reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
+    workers: int | None = Field(
+        None, ge=1, description="Dask process workers for fitting; default: one per core."
+    )
+
+
+class ServiceConfig(_Strict):
+    """The "1-2-3 day circle": door-to-door standards per service class."""
+
+    standards_h: dict[ServiceClass, PosFloat] = Field(
+        default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
+        description="Door-to-door delivery standard per service class, hours.",
+    )
+    policy: Literal["forbid", "penalty"] = Field(
+        "penalty",
+        description="forbid: paths slower than the standard are not allowed; penalty: allowed "
+        "at `late_penalty_cny_per_parcel` and reported as late.",
+    )
+    late_penalty_cny_per_parcel: NonNegFloat = Field(
+        15.0, description="Penalty per parcel delivered later than its standard, CNY/parcel."
+    )
+    collection_h: NonNegFloat = Field(
+        4.0, description="First-mile pick-up and last-mile delivery time added to every path, h."
+    )
+
+
+class NetworkConfig(_Strict):
+    """Modelling choices about the network."""
+
+    allocation: Literal["multiple", "single"] = Field(
+        "multiple",
+        description="single: each origin and destination node is served by exactly one hub; "
+        "multiple: any hub may serve any corridor.",
+    )
+    max_linehaul_legs: int = Field(2, ge=1, le=3, description="Line-haul legs per path.")
+    parcel_weight_kg: PosFloat = Field(1.2, description="Average parcel weight, kg.")
+    days_per_year: PosFloat = Field(365.0, description="Converts annual costs to CNY/day.")
+    rural_min_weekly_frequency: NonNegFloat = Field(
+        3.0, description="Default minimum departures per week on rural feeder links."
+    )
+    unserved_penalty_cny_per_parcel: PosFloat = Field(
+        500.0, description="Penalty per parcel/day left unserved, CNY/parcel."
+    )
+    allow_unserved: bool = Field(
+        True, description="Elastic slack per corridor; off makes an unservable scenario infeasible."
+    )
+
+
+class ModeShareBound(_Strict):
+    """Bounds on one mode's share of long-haul parcel-km."""
+
+    min: Share | None = None
+    max: Share | None = None
+
+
+class PolicyConfig(_Strict):
+    """A named set of policy levers."""
+
+    mode_share: dict[Mode, ModeShareBound] = Field(
+        default_factory=dict, description="Mode-share floors/ceilings of line-haul parcel-km."
+    )
+    co2_cap_t_per_day: NonNegFloat | None = Field(None, description="Cap on total CO2, t/day.")
+    hub_capacity_cap: dict[str, NonNegFloat] = Field(
+        default_factory=dict, description="Maximum sorting capacity per hub, parcels/day."
+    )
+    service_policy: Literal["forbid", "penalty"] | None = Field(
+        None, description="Overrides service.policy for scenarios using this policy."
+    )
+
+
+class CostCase(_Strict):
+    """Multipliers on variable transport cost per mode (1.0 = data as given)."""
+
+    road: PosFloat = 1.0
+    rail: PosFloat = 1.0
+    water: PosFloat = 1.0
+    air: PosFloat = 1.0
+    handling: PosFloat = 1.0
+    capacity: PosFloat = Field(1.0, description="Multiplier on annualised module costs.")
+
+
+class SolverConfig(_Strict):
+    """HiGHS options."""
+
+    time_limit_s: PosFloat = Field(300.0, description="Wall-clock limit per solve, s.")
+    mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.005, description="Relative MIP gap at which HiGHS stops."
+    )
+    threads: int = Field(1, ge=1, description="HiGHS threads per solve.")
+    seed: int = Field(0, ge=0, description="HiGHS random seed.")
+    presolve: Literal["choose", "on", "off"] = "choose"
+    save_lp: bool = Field(False, description="Also write the model as an LP file.")
+
+
+class ScenarioConfig(_Strict):
+    """One scenario: a design year and the cases that shape it."""
+
+    name: str | None = Field(None, description="Stable name; derived from the cases if absent.")
+    year: int = Field(..., ge=2000, le=2100, description="Design year.")
+    growth: str = Field("base", description="Name of a growth case in `growth_cases`.")
+    costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
+    carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
+    policy: str = Field("none", description="Name of a policy set in `policies`.")
+    demand_quantile: Literal["mean", "hi_80", "hi_95"] = Field(
+        "mean", description="Which forecast the network is designed for."
+    )
+
+
+class SweepConfig(_Strict):
+    """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
+
+    axes: dict[Literal["year", "growth", "costs", "carbon_price_cny_per_t", "policy",
+                       "demand_quantile"], list[Any]] = Field(default_factory=dict)
+    scenarios: list[ScenarioConfig] = Field(default_factory=list)
+    retries: int = Field(2, ge=0, description="Retries of a scenario whose worker died.")
+
+
+class StudyConfig(_Strict):
+    """A whole study: data, forecasting, scenarios, solver, sweep."""
+
+    name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", description="Study identifier.")
+    title: dict[Literal["en", "zh"], str] = Field(default_factory=dict)
+    data: DataConfig = Field(default_factory=DataConfig)
+    forecast: ForecastConfig = Field(default_factory=ForecastConfig)
+    service: ServiceConfig = Field(default_factory=ServiceConfig)
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    growth_cases: dict[str, float] = Field(
+        default_factory=lambda: {"base": 0.0},
+        description="Extra annual growth on top of the statistical forecast after its last "
+        "history year, as a fraction per year (0.02 = +2 %/yr).",
+    )
+    cost_cases: dict[str, CostCase] = Field(default_factory=lambda: {"base": CostCase()})
+    policies: dict[str, PolicyConfig] = Field(default_factory=lambda: {"none": PolicyConfig()})
+    scenarios: list[ScenarioConfig] = Field(
+        default_factory=lambda: [ScenarioConfig(year=2025), ScenarioConfig(year=2035)],
+        description="Baseline scenarios solved by `netdesign run`.",
+    )
+    solver: SolverConfig = Field(default_factory=SolverConfig)
+    sweep: SweepConfig | None = None
+
+    # Set by the loader: the folder of the YAML file, for relative data paths.
+    config_dir: Path | None = Field(None, exclude=True)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> StudyConfig:
+        problems = []
+        for i, sc in enumerate(self.scenarios):
+            problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
+        if self.sweep is not None:
+            for i, sc in enumerate(self.sweep.scenarios):
+                problems += _scenario_reference_problems(self, sc, f"sweep.scenarios[{i}]")
+            for axis, table in (("growth", self.growth_cases), ("costs", self.cost_cases),
+                                ("policy", self.policies)):
+                for v in self.sweep.axes.get(axis, []):
+                    if v not in table:
+                        problems.append(f"sweep.axes.{axis}: unknown case {v!r}; "
+                                        f"expected one of {sorted(table)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def with_overrides(self, **changes: Any) -> StudyConfig:
+        """A new validated config with top-level sections replaced."""
+        data = self.model_dump()
+        data.update(changes)
+        new = StudyConfig.model_validate(data)
+        return new.model_copy(update={"config_dir": self.config_dir})
+
+
+def _scenario_reference_problems(cfg: StudyConfig, sc: ScenarioConfig, where: str) -> list[str]:
+    out = []
+    if sc.growth not in cfg.growth_cases:
+        out.append(f"{where}.growth: unknown case {sc.growth!r}; expected one of "
+                   f"{sorted(cfg.growth_cases)}")
+    if sc.costs not in cfg.cost_cases:
+        out.append(f"{where}.costs: unknown case {sc.costs!r}; expected one of "
+                   f"{sorted(cfg.cost_cases)}")
+    if sc.policy not in cfg.policies:
+        out.append(f"{where}.policy: unknown policy {sc.policy!r}; expected one of "
+                   f"{sorted(cfg.policies)}")
+    return out

@@ -1,0 +1,1 @@
+"""Network data: table schemas, loading (CSV/Parquet), validation, and the default study."""

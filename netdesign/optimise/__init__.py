@@ -1,0 +1,1 @@
+"""Network design optimisation: candidate paths, the Pyomo model, the HiGHS hand-off."""

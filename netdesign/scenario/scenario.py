@@ -1,0 +1,62 @@
+"""`Scenario`: everything one network-design solve needs besides the network (plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One future: a design year, its demand and its costs and policies.
+
+    name:      stable, readable id (e.g. ``2035-growth_high-costs_base-co2_200-policy_rail``).
+    year:      design year.
+    params:    the cases that define it (year, growth, costs, carbon price, policy, quantile),
+               recorded in the results.
+    demand:    parcels/day in the design year, indexed by corridor_id.
+    cost_multipliers: per mode ("road", "rail", "water", "air") on link variable costs, plus
+               "handling" (hub handling cost) and "capacity" (annualised module costs).
+    carbon_price_cny_per_t: CNY per tonne of CO2, charged in the objective.
+    co2_cap_t_per_day: cap on total CO2 in t/day, or None.
+    mode_share_bounds: mode -> (min share or None, max share or None) of line-haul parcel-km.
+    hub_capacity_cap: hub_id -> maximum sorting capacity after expansion, parcels/day.
+    service_standards_h: service class -> door-to-door standard, h.
+    service_policy: "forbid" (late paths not allowed) or "penalty".
+    late_penalty_cny_per_parcel: penalty per late parcel, CNY.
+    collection_h: first/last-mile time added to every path, h.
+    allocation: "single" or "multiple".
+    max_linehaul_legs: line-haul legs per path at most.
+    parcel_weight_kg: average parcel weight, kg.
+    days_per_year: converts annualised costs (CNY/yr) to CNY/day.
+    rural_min_weekly_frequency: default minimum departures/week on links to rural nodes.
+    unserved_penalty_cny_per_parcel: penalty per unserved parcel, CNY.
+    allow_unserved: whether the elastic unserved slack exists.
+    """
+
+    name: str
+    year: int
+    demand: pd.Series
+    params: dict[str, Any] = field(default_factory=dict)
+    cost_multipliers: dict[str, float] = field(default_factory=dict)
+    carbon_price_cny_per_t: float = 0.0
+    co2_cap_t_per_day: float | None = None
+    mode_share_bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    hub_capacity_cap: dict[str, float] = field(default_factory=dict)
+    service_standards_h: dict[str, float] = field(
+        default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0})
+    service_policy: str = "penalty"
+    late_penalty_cny_per_parcel: float = 15.0
+    collection_h: float = 4.0
+    allocation: str = "multiple"
+    max_linehaul_legs: int = 2
+    parcel_weight_kg: float = 1.2
+    days_per_year: float = 365.0
+    rural_min_weekly_frequency: float = 3.0
+    unserved_penalty_cny_per_parcel: float = 500.0
+    allow_unserved: bool = True
+
+    def multiplier(self, key: str) -> float:
+        return float(self.cost_multipliers.get(key, 1.0))
