@@ -172,6 +172,36 @@ class SweepConfig(_Strict):
     retries: int = Field(2, ge=0, description="Retries of a scenario whose worker died.")
 
 
+class RefreshConfig(_Strict):
+    """The nightly forecast refresh (`netdesign refresh`, see docs/refresh.md)."""
+
+    retention_runs: int = Field(
+        14, ge=1, description="Complete published runs kept under forecasts/ (count); the run "
+        "`latest` points to is never pruned."
+    )
+    full_reselect_days: NonNegFloat = Field(
+        7.0, description="Days between full model re-selections; in between, stored model "
+        "specs are refitted only. 0 = re-select on every run."
+    )
+    reselect_if_mase_worse: NonNegFloat = Field(
+        0.2, description="Re-select a corridor's model when its backtest MASE exceeds the MASE "
+        "recorded when the model was selected by more than this fraction (0.2 = +20 %)."
+    )
+    implausible_factor: float = Field(
+        5.0, gt=1, description="Reject a new month whose parcels differ from the corridor's "
+        "recent level (median of the previous `recent_months` months) by more than this "
+        "factor, up or down (dimensionless ratio)."
+    )
+    recent_months: int = Field(
+        6, ge=1, description="Months of history that define a corridor's recent level."
+    )
+    horizon_months: int | None = Field(
+        None, ge=1, description="Forecast horizon, months after the last history month; "
+        "default: through December of the latest baseline scenario year (at least 12)."
+    )
+    keep_logs: int = Field(60, ge=1, description="Refresh log files kept (count).")
+
+
 class StudyConfig(_Strict):
     """A whole study: data, forecasting, scenarios, solver, sweep."""
 
@@ -194,6 +224,7 @@ class StudyConfig(_Strict):
     )
     solver: SolverConfig = Field(default_factory=SolverConfig)
     sweep: SweepConfig | None = None
+    refresh: RefreshConfig = Field(default_factory=RefreshConfig)
 
     # Set by the loader: the folder of the YAML file, for relative data paths.
     config_dir: Path | None = Field(None, exclude=True)
