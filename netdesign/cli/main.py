@@ -6,7 +6,7 @@ import importlib
 
 from netdesign.cli.app import app
 
-for _name in ("run", "forecast", "sweep", "report", "refresh"):
+for _name in ("run", "validate", "forecast", "sweep", "report", "refresh"):
     try:
         importlib.import_module(f"netdesign.cli.{_name}")
     except ModuleNotFoundError as exc:  # a command module not written yet

@@ -60,7 +60,8 @@ def parse_config(raw: Any, source: str = "<config>", config_dir: Path | None = N
     try:
         cfg = StudyConfig.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(problems_from_validation_error(exc, source, raw), "invalid config") from None
+        problems = problems_from_validation_error(exc, source, raw)
+        raise InputError(problems, "invalid config") from None
     return cfg.model_copy(update={"config_dir": config_dir})
 
 

@@ -1,0 +1,174 @@
+"""The study pipeline as a Python API: load -> forecast -> scenarios -> solve -> results.
+
+`run_study` is what `netdesign run` calls; sweeps and the nightly refresh reuse the pieces.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from netdesign.config.loader import load_config
+from netdesign.config.schema import ScenarioConfig, SolverConfig, StudyConfig
+from netdesign.data.network import Network
+from netdesign.optimise.solution import Design
+from netdesign.scenario.build import build_scenario as _build_scenario
+from netdesign.scenario.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Study:
+    """A validated study: its config and its network data."""
+
+    cfg: StudyConfig
+    network: Network
+    config_path: Path | None = None
+
+
+def load_study(config: str | Path | StudyConfig) -> Study:
+    """Load and validate the config and its network data (raises `InputError` with all problems)."""
+    from netdesign.data.loader import load_network
+
+    path = None
+    if not isinstance(config, StudyConfig):
+        path = Path(config)
+        config = load_config(path)
+    return Study(cfg=config, network=load_network(config), config_path=path)
+
+
+def design_years(cfg: StudyConfig) -> list[int]:
+    """Every design year the study may need (baseline scenarios and the sweep)."""
+    years = {sc.year for sc in cfg.scenarios}
+    if cfg.sweep is not None:
+        years |= {int(y) for y in cfg.sweep.axes.get("year", [])}
+        years |= {sc.year for sc in cfg.sweep.scenarios}
+    return sorted(years)
+
+
+def history_long(network: Network) -> pd.DataFrame:
+    """Corridor history in the forecast engine's long format (series_id, date, value)."""
+    h = network.history
+    return pd.DataFrame({
+        "series_id": h["corridor_id"].astype(str).to_numpy(),
+        "date": h["month"].dt.to_timestamp().to_numpy(),
+        "value": h["parcels"].to_numpy(float),
+    })
+
+
+def forecast_horizon(network: Network, years: Sequence[int]) -> int:
+    """Months from the end of the history to December of the last design year (at least 12)."""
+    last = network.history["month"].max()
+    end = pd.Period(f"{max(years)}-12", freq="M")
+    return max(12, (end - last).n)
+
+
+def corridor_hierarchy(network: Network) -> pd.DataFrame:
+    """Bottom series (corridors) and their origin region, for reconciliation."""
+    region = network.nodes["region"].reindex(network.corridors["origin"]).to_numpy()
+    return pd.DataFrame({"series_id": network.corridors.index.to_numpy(str), "region": region})
+
+
+def forecast_settings(cfg: StudyConfig, progress: bool = True):
+    from netdesign.forecast import ForecastSettings
+
+    f = cfg.forecast
+    return ForecastSettings(season_length=f.season_length, method=f.method, missing=f.missing,
+                            workers=f.workers, progress=progress)
+
+
+def forecast_study(study: Study, *, progress: bool = True, client=None):
+    """Forecast every corridor to December of the last design year (reconciled if configured)."""
+    from netdesign.forecast import forecast_panel, reconcile_forecasts
+
+    years = design_years(study.cfg)
+    result = forecast_panel(history_long(study.network),
+                            forecast_horizon(study.network, years),
+                            forecast_settings(study.cfg, progress), client=client)
+    if study.cfg.forecast.reconcile:
+        reconciled = reconcile_forecasts(result.forecasts, corridor_hierarchy(study.network))
+        result = replace(result, forecasts=reconciled)
+    return result
+
+
+def backtest_study(study: Study, *, progress: bool = True, client=None):
+    """Rolling-origin backtest of the corridor forecasts (None when disabled in the config)."""
+    from netdesign.forecast import backtest_panel
+
+    f = study.cfg.forecast
+    if f.backtest_origins == 0:
+        return None
+    return backtest_panel(history_long(study.network), f.backtest_horizon,
+                          forecast_settings(study.cfg, progress), origins=f.backtest_origins,
+                          client=client)
+
+
+def scenario_display_name(sc: ScenarioConfig) -> str:
+    from netdesign.scenario.grid import scenario_name
+
+    return scenario_name(sc)
+
+
+def build_scenario(study: Study, sc: ScenarioConfig, forecasts) -> Scenario:
+    """The plain `Scenario` for `sc`: demand for its year from the forecasts, its cases."""
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    return _build_scenario(study.cfg, sc, scenario_display_name(sc), fc, study.network)
+
+
+def solve_scenario(network: Network, scenario: Scenario, solver: SolverConfig,
+                   lp_path: Path | None = None) -> Design:
+    """Solve the network design model for one scenario (Pyomo model, HiGHS)."""
+    from netdesign.optimise import design_network
+
+    return design_network(network, scenario, solver, lp_path=lp_path)
+
+
+def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
+              forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
+    """Run the whole pipeline for the study's baseline scenarios and write the outputs.
+
+    Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
+    forecasts, parcels/month) and, when the backtest is enabled, backtest.csv. Every file is
+    written atomically, and only after all scenarios have been solved.
+    Returns the results Dataset.
+    """
+    from rich.console import Console
+
+    from netdesign.results import combine_results, design_to_dataset, write_results
+    from netdesign.results.io import write_frame_atomic
+
+    console = Console(stderr=True, quiet=not progress)
+    study = config if isinstance(config, Study) else load_study(config)
+    out_dir = Path(out_dir)
+    net = study.network
+    console.print(f"[bold]{study.cfg.name}[/]: {len(net.nodes)} nodes, {len(net.links)} links, "
+                  f"{len(net.hubs)} hubs, {len(net.corridors)} corridors "
+                  f"(data {net.version})", highlight=False)
+    backtest = None
+    if forecasts is None:
+        console.print("forecasting corridor volumes ...")
+        forecasts = forecast_study(study, progress=progress)
+        backtest = backtest_study(study, progress=progress)
+    parts = []
+    for i, sc in enumerate(study.cfg.scenarios, start=1):
+        scenario = build_scenario(study, sc, forecasts)
+        console.print(f"solving scenario {i}/{len(study.cfg.scenarios)}: {scenario.name} "
+                      f"({scenario.demand.sum():,.0f} parcels/day)", highlight=False)
+        lp = out_dir / f"{scenario.name}.lp" if save_lp else None
+        if lp is not None:
+            lp.parent.mkdir(parents=True, exist_ok=True)
+        design = solve_scenario(net, scenario, study.cfg.solver, lp_path=lp)
+        parts.append(design_to_dataset(net, scenario, design))
+    ds = combine_results(parts, study, forecasts)
+    write_results(ds, out_dir)
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    write_frame_atomic(fc, out_dir / "forecasts.csv")
+    if backtest is not None:
+        write_frame_atomic(backtest.per_series, out_dir / "backtest.csv")
+    return ds

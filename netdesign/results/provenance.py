@@ -1,0 +1,55 @@
+"""Provenance recorded with every result: config, data version, package versions, time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+import netdesign
+
+if TYPE_CHECKING:
+    from netdesign.config.schema import StudyConfig
+    from netdesign.pipeline import Study
+
+PACKAGES = ("netdesign", "pyomo", "highspy", "statsmodels", "pandas", "numpy", "xarray",
+            "dask", "distributed", "pydantic")
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the results."""
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def config_yaml(cfg: StudyConfig) -> str:
+    """The validated config as canonical YAML (defaults filled in)."""
+    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=True, allow_unicode=True)
+
+
+def config_hash(cfg: StudyConfig) -> str:
+    """Short sha256 of the canonical config."""
+    return hashlib.sha256(config_yaml(cfg).encode()).hexdigest()[:16]
+
+
+def provenance_attrs(study: Study) -> dict[str, Any]:
+    """Dataset attributes that let a printed report be traced to its inputs."""
+    return {
+        "study": study.cfg.name,
+        "config_yaml": config_yaml(study.cfg),
+        "config_hash": config_hash(study.cfg),
+        "data_source": study.network.source,
+        "data_version": study.network.version,
+        "package_versions": json.dumps(package_versions()),
+        "netdesign_version": netdesign.__version__,
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }

@@ -1,0 +1,95 @@
+"""Build a `Scenario` from the study config, one scenario config and the corridor forecasts."""
+
+from __future__ import annotations
+
+import calendar
+
+import pandas as pd
+
+from netdesign.config.schema import ScenarioConfig, StudyConfig
+from netdesign.data.network import Network
+from netdesign.errors import InputError, Problem
+from netdesign.scenario.scenario import Scenario
+
+QUANTILE_COLUMNS = {"mean": "mean", "hi_80": "hi_80", "hi_95": "hi_95"}
+
+
+def design_year_demand(
+    forecasts: pd.DataFrame,
+    network: Network,
+    year: int,
+    quantile: str = "mean",
+    growth_per_year: float = 0.0,
+) -> pd.Series:
+    """Average parcels/day per corridor in `year`.
+
+    forecasts: long frame (series_id, date, mean, lo_80, hi_80, lo_95, hi_95) of monthly
+        parcels. Months of `year` inside the history are taken from the history itself.
+    quantile: which forecast column the network is designed for. For an upper quantile the
+        monthly upper bounds are summed over the year, which is conservative (it treats the
+        months' errors as fully correlated).
+    growth_per_year: the scenario's growth case, applied on top of the statistical forecast as
+        (1 + g) ** (year - last history year).
+    Returns parcels/day, indexed by corridor_id, for every corridor in the network.
+    """
+    col = QUANTILE_COLUMNS[quantile]
+    corridors = network.corridors.index
+    hist = network.history
+    last_hist = hist["month"].max()
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+
+    fc = forecasts[forecasts["series_id"].isin(corridors)]
+    fc_month = pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M")
+    fc = fc.assign(month=fc_month)
+    from_fc = fc[fc["month"].isin(months)].pivot_table(
+        index="series_id", columns="month", values=col, aggfunc="sum")
+    from_hist = hist[hist["month"].isin(months)].pivot_table(
+        index="corridor_id", columns="month", values="parcels", aggfunc="sum")
+    monthly = from_fc.combine_first(from_hist).reindex(index=corridors, columns=months)
+    missing = monthly.columns[monthly.isna().all(axis=0)]
+    if len(missing):
+        raise InputError([Problem("forecasts", f"year {year}", "date", str(missing[0]),
+                                  "forecasts covering every month of the design year "
+                                  f"(history ends {last_hist})")], "cannot build scenario")
+    days = 366 if calendar.isleap(year) else 365
+    per_day = monthly.fillna(0.0).sum(axis=1) / days
+    years_ahead = max(0, year - last_hist.year)
+    per_day = per_day * (1.0 + growth_per_year) ** years_ahead
+    per_day.index.name = "corridor_id"
+    return per_day.clip(lower=0.0).astype(float)
+
+
+def build_scenario(
+    cfg: StudyConfig, sc: ScenarioConfig, name: str, forecasts: pd.DataFrame, network: Network
+) -> Scenario:
+    """Assemble the plain `Scenario` for one scenario config (cases resolved from `cfg`)."""
+    policy = cfg.policies[sc.policy]
+    costs = cfg.cost_cases[sc.costs]
+    demand = design_year_demand(forecasts, network, sc.year, sc.demand_quantile,
+                                cfg.growth_cases[sc.growth])
+    return Scenario(
+        name=name,
+        year=sc.year,
+        demand=demand,
+        params={
+            "year": sc.year, "growth": sc.growth, "costs": sc.costs,
+            "carbon_price_cny_per_t": sc.carbon_price_cny_per_t, "policy": sc.policy,
+            "demand_quantile": sc.demand_quantile,
+        },
+        cost_multipliers=costs.model_dump(),
+        carbon_price_cny_per_t=sc.carbon_price_cny_per_t,
+        co2_cap_t_per_day=policy.co2_cap_t_per_day,
+        mode_share_bounds={m: (b.min, b.max) for m, b in policy.mode_share.items()},
+        hub_capacity_cap=dict(policy.hub_capacity_cap),
+        service_standards_h=dict(cfg.service.standards_h),
+        service_policy=policy.service_policy or cfg.service.policy,
+        late_penalty_cny_per_parcel=cfg.service.late_penalty_cny_per_parcel,
+        collection_h=cfg.service.collection_h,
+        allocation=cfg.network.allocation,
+        max_linehaul_legs=cfg.network.max_linehaul_legs,
+        parcel_weight_kg=cfg.network.parcel_weight_kg,
+        days_per_year=cfg.network.days_per_year,
+        rural_min_weekly_frequency=cfg.network.rural_min_weekly_frequency,
+        unserved_penalty_cny_per_parcel=cfg.network.unserved_penalty_cny_per_parcel,
+        allow_unserved=cfg.network.allow_unserved,
+    )
