@@ -206,7 +206,8 @@ class StudyConfig(_Strict):
     """A whole study: data, forecasting, scenarios, solver, sweep."""
 
     name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", description="Study identifier.")
-    title: dict[Literal["en", "zh"], str] = Field(default_factory=dict)
+    title: dict[Literal["en", "zh"], str] = Field(
+        default_factory=dict, description="Study title per language, shown in reports.")
     data: DataConfig = Field(default_factory=DataConfig)
     forecast: ForecastConfig = Field(default_factory=ForecastConfig)
     service: ServiceConfig = Field(default_factory=ServiceConfig)
