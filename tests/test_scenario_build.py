@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netdesign.config.schema import ScenarioConfig, StudyConfig
+from netdesign.config.schema import StudyConfig
 from netdesign.data.network import Network
 from netdesign.errors import InputError
 from netdesign.scenario.build import build_scenario, design_year_demand
