@@ -34,6 +34,9 @@ class Scenario:
     rural_min_weekly_frequency: default minimum departures/week on links to rural nodes.
     unserved_penalty_cny_per_parcel: penalty per unserved parcel, CNY.
     allow_unserved: whether the elastic unserved slack exists.
+    hub_capacity_basis: what a hub's sorting capacity limits: "throughput" (every parcel the
+               hub handles, the default) or "collected" (only parcels whose first hub it is,
+               i.e. the volume it collects -- the convention of the CSAHLP benchmark).
     """
 
     name: str
@@ -57,6 +60,7 @@ class Scenario:
     rural_min_weekly_frequency: float = 3.0
     unserved_penalty_cny_per_parcel: float = 500.0
     allow_unserved: bool = True
+    hub_capacity_basis: str = "throughput"
 
     def multiplier(self, key: str) -> float:
         return float(self.cost_multipliers.get(key, 1.0))
