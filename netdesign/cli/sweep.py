@@ -1,0 +1,55 @@
+"""`netdesign sweep`: run a study's scenario grid on Dask (local cluster or a scheduler)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from netdesign.cli.app import app, handle_errors
+
+
+@app.command()
+@handle_errors
+def sweep(
+    config: Path = typer.Argument(..., help="Study config (YAML) with a `sweep:` section."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Output folder (required unless --list)."),
+    list_only: bool = typer.Option(False, "--list",
+                                   help="Print the scenario names, one per line, and exit."),
+    only: list[str] = typer.Option([], "--only", metavar="GLOB",
+                                   help="Run only scenarios whose name matches (repeatable)."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=0,
+        help="Local process workers (default: one per core); 0 = in this process, no Dask."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="Use an existing Dask scheduler (e.g. tcp://10.0.0.5:8786) instead."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Solve every scenario of the sweep; resume skips scenarios already solved for the same
+    inputs. Exit code 4 when some scenarios failed (the others are complete)."""
+    from netdesign.errors import InputError, Problem
+    from netdesign.sweep import list_scenarios, run_sweep
+
+    if list_only:
+        for name in list_scenarios(config, only):
+            typer.echo(name)
+        return
+    if out is None:
+        raise InputError([Problem("command line", "--out", "out", None,
+                                  "an output folder (--out DIR)")], "invalid arguments")
+    outcome = run_sweep(config, out, only=only, workers=workers, scheduler=scheduler,
+                        progress=not quiet)
+    from netdesign.cli.run import print_summary
+
+    print_summary(outcome.results)
+    err = Console(stderr=True)
+    err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
+              f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
+              highlight=False)
+    if outcome.failed:
+        err.print(f"[bold red]{len(outcome.failed)} scenario(s) failed[/] (status and message "
+                  f"in summary.csv): {', '.join(outcome.failed)}", highlight=False)
+        raise typer.Exit(outcome.exit_code)

@@ -1,0 +1,343 @@
+"""Run a scenario sweep: plan (names, keys, resume), forecast once, solve on Dask, combine.
+
+`run_sweep` is what ``netdesign sweep`` calls. The forecasts are computed once per study (and
+cached in ``DIR/.sweep/`` for a resumed run); each scenario's demand is built on the driver and
+sent with its task, the network is scattered to every worker once. Each finished scenario is
+written to ``DIR/scenarios/<name>.nc`` as soon as its result arrives; at the end all selected
+scenarios are combined into ``DIR/results.nc`` and ``DIR/summary.csv`` (the schema of
+``netdesign run``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import pickle
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xarray as xr
+
+from netdesign import __version__
+from netdesign.config.loader import load_config
+from netdesign.config.schema import ScenarioConfig, SolverConfig, StudyConfig
+from netdesign.errors import InputError, LockedError, Problem
+from netdesign.scenario.grid import expand_sweep, scenario_key, study_fingerprint
+from netdesign.scenario.scenario import Scenario
+from netdesign.sweep import store
+from netdesign.sweep.progress import SweepProgress
+
+EXIT_SCENARIOS_FAILED = 4
+
+
+def select_scenarios(scenarios: list[ScenarioConfig], only: Sequence[str] | None,
+                     source: str = "--only") -> list[ScenarioConfig]:
+    """The scenarios whose name matches any glob in `only` (all when `only` is empty).
+
+    Raises `InputError` naming each pattern that matches no scenario.
+    """
+    if not only:
+        return list(scenarios)
+    problems = [Problem(source, "--only", "pattern", pat,
+                        "a glob matching at least one scenario name (see --list)")
+                for pat in only if not any(fnmatch.fnmatchcase(s.name or "", pat)
+                                           for s in scenarios)]
+    if problems:
+        raise InputError(problems, "invalid scenario selection")
+    return [s for s in scenarios if any(fnmatch.fnmatchcase(s.name or "", p) for p in only)]
+
+
+def _config_and_source(config: str | Path | StudyConfig) -> tuple[StudyConfig, str]:
+    if isinstance(config, StudyConfig):
+        return config, f"study {config.name}"
+    return load_config(config), str(config)
+
+
+def list_scenarios(config: str | Path | StudyConfig, only: Sequence[str] | None = None
+                   ) -> list[str]:
+    """Names of the sweep's scenarios (after `only`), without loading data or solving."""
+    cfg, source = _config_and_source(config)
+    return [s.name or "" for s in select_scenarios(expand_sweep(cfg, source), only)]
+
+
+@dataclass
+class SweepOutcome:
+    """What a sweep did.
+
+    results/summary: the combined dataset and summary table (also written to `out_dir`).
+    computed: scenarios solved in this run; reused: taken from disk (resume);
+    failed: scenarios with no usable design (an error, infeasible, time limit without
+    incumbent), whether computed now or earlier.
+    timings: per computed scenario (see `tasks.solve_task`, plus ``received_unix``,
+    ``write_s``); phases: wall seconds of cluster start, forecast, solve and combine.
+    """
+
+    out_dir: Path
+    results: xr.Dataset
+    summary: pd.DataFrame
+    computed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    timings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    workers: int = 0
+    highs_threads: int = 1
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every scenario has a design, 4 (`EXIT_SCENARIOS_FAILED`) otherwise."""
+        return EXIT_SCENARIOS_FAILED if self.failed else 0
+
+
+def _forecast_cache_key(study, fingerprint_data: dict[str, Any]) -> str:
+    from netdesign.pipeline import design_years
+
+    text = json.dumps({**fingerprint_data, "years": design_years(study.cfg),
+                       "version": __version__}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _forecasts(study, out_dir: Path, client, progress: bool):
+    """The study's forecasts: from the cache in ``DIR/.sweep/`` if valid, else computed once."""
+    from netdesign.pipeline import forecast_study
+
+    key = _forecast_cache_key(study, {"data_version": study.network.version,
+                                      "forecast": study.cfg.forecast.model_dump(mode="json")})
+    path = out_dir / store.STATE_DIR / f"forecasts-{key}.pkl"
+    if path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a bad cache is recomputed
+            path.unlink(missing_ok=True)
+    forecasts = forecast_study(study, progress=progress, client=client)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(forecasts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return forecasts
+
+
+def _stub_scenario(study, sc: ScenarioConfig) -> Scenario:
+    """A placeholder `Scenario` for one whose demand could not be built (NaN demand)."""
+    return Scenario(name=sc.name or "", year=sc.year,
+                    demand=pd.Series(float("nan"), index=study.network.corridors.index),
+                    params=sc.model_dump(mode="json", exclude={"name"}),
+                    carbon_price_cny_per_t=sc.carbon_price_cny_per_t)
+
+
+def _solver_for(cfg: StudyConfig, cap: int) -> SolverConfig:
+    """The solver options with HiGHS threads set: the configured count (if any) capped at
+    `cap`, else `cap`."""
+    threads = min(cfg.solver.threads, cap) if "threads" in cfg.solver.model_fields_set else cap
+    return cfg.solver.model_copy(update={"threads": max(1, threads)})
+
+
+def _run_in_process(jobs, network, solver) -> Iterator[tuple[str, Any, dict]]:
+    from netdesign.sweep.tasks import solve_task
+
+    for name, scenario, _ in jobs:
+        ds, timings = solve_task(network, scenario, solver, time.time())
+        yield name, ds, timings
+
+
+def _run_on_dask(client, jobs, network, solver, retries: int) -> Iterator[tuple[str, Any, dict]]:
+    from distributed import as_completed
+
+    from netdesign.sweep.tasks import solve_task
+
+    net_future = client.scatter(network, broadcast=True, hash=False)
+    names = {}
+    futures = []
+    for name, scenario, priority in jobs:
+        fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
+                            key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
+                            retries=retries, priority=priority)
+        names[fut.key] = name
+        futures.append(fut)
+    try:
+        for fut in as_completed(futures):
+            name = names[fut.key]
+            if fut.status == "finished":
+                ds, timings = fut.result()
+                yield name, ds, timings
+            else:
+                yield name, fut.exception(), {}
+            fut.release()
+    finally:
+        for fut in futures:
+            fut.cancel()
+
+
+def _failure_dataset(study, scenario: Scenario, exc: BaseException) -> xr.Dataset:
+    from distributed import KilledWorker
+
+    from netdesign.results import failed_scenario_dataset
+
+    if isinstance(exc, KilledWorker):
+        status, msg = "killed", f"the worker solving it died repeatedly ({exc})"
+    else:
+        status, msg = "error", f"{type(exc).__name__}: {exc}"
+    return failed_scenario_dataset(study.network, scenario, status, msg)
+
+
+def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
+              only: Sequence[str] | None = None, workers: int | None = None,
+              scheduler: str | None = None, progress: bool = True,
+              forecasts: Any = None) -> SweepOutcome:
+    """Run (or resume) the study's sweep into `out_dir`; see the module docstring.
+
+    workers: local process workers (default: one per core, at most one per scenario to solve);
+        0 solves in this process, one scenario after another, without Dask.
+    scheduler: address of an existing Dask scheduler (``tcp://host:8786``); overrides workers.
+    forecasts: precomputed `ForecastResult` (else computed once, or read from the cache).
+    Returns a `SweepOutcome`; its `exit_code` is 4 when some scenario failed.
+    Raises `InputError` for an invalid config, data or selection (nothing is written),
+    `LockedError` when another sweep is writing to `out_dir`.
+    """
+    from filelock import FileLock, Timeout
+
+    from netdesign.pipeline import load_study
+
+    cfg, source = _config_and_source(config)
+    selected = select_scenarios(expand_sweep(cfg, source), only)
+    study = load_study(config)
+    out_dir = Path(out_dir)
+    lock_path = out_dir / store.STATE_DIR / "lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LockedError(f"another sweep is writing to {out_dir} (lock {lock_path})") from None
+    try:
+        return _run_locked(study, selected, out_dir, workers=workers, scheduler=scheduler,
+                           progress=progress, forecasts=forecasts)
+    finally:
+        lock.release()
+
+
+def _start_client(stack: ExitStack, cfg: StudyConfig, workers: int | None,
+                  scheduler: str | None, n_todo: int):
+    """(client or None, workers, task slots, HiGHS threads per solve)."""
+    from netdesign.sweep.cluster import (
+        cluster_highs_threads,
+        dask_client,
+        default_workers,
+        local_highs_threads,
+    )
+    from netdesign.sweep.tasks import warm_up
+
+    if scheduler is None and workers == 0:
+        return None, 0, 1, local_highs_threads(1)
+    retries = cfg.sweep.retries if cfg.sweep else 2
+    client = stack.enter_context(dask_client(
+        workers=workers or default_workers(n_todo), scheduler=scheduler, retries=retries))
+    nthreads = client.nthreads()
+    threads = (cluster_highs_threads(client) if scheduler
+               else local_highs_threads(len(nthreads)))
+    if n_todo:
+        client.run(warm_up)
+    return client, len(nthreads), max(1, sum(nthreads.values())), threads
+
+
+def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers: int | None,
+                scheduler: str | None, progress: bool, forecasts: Any) -> SweepOutcome:
+    from netdesign.pipeline import build_scenario
+    from netdesign.results import combine_results, summary_table, write_results
+    from netdesign.results.io import write_frame_atomic
+
+    cfg = study.cfg
+    store.remove_stale_temporaries(out_dir)
+    fp = study_fingerprint(cfg, study.network.version)
+    keys = {sc.name: scenario_key(fp, sc, cfg) for sc in selected}
+    reused = [sc.name for sc in selected
+              if store.reusable(store.read_stored(out_dir, sc.name), keys[sc.name])]
+    todo = [sc for sc in selected if sc.name not in set(reused)]
+    run_log = store.RunLog(out_dir, uuid.uuid4().hex[:8])
+    run_log.write("start", selected=len(selected), reused=len(reused), todo=len(todo),
+                  scheduler=scheduler, workers=workers, netdesign_version=__version__)
+    for name in reused:
+        run_log.write("skipped", scenario=name, key=keys[name])
+    outcome = SweepOutcome(out_dir=out_dir, results=xr.Dataset(), summary=pd.DataFrame(),
+                           reused=reused)
+    phases = outcome.phases
+
+    with SweepProgress(len(selected), done=len(reused), enabled=progress) as bar, \
+            ExitStack() as stack:
+        t0 = time.perf_counter()
+        bar.stage("starting workers")
+        client, outcome.workers, slots, outcome.highs_threads = _start_client(
+            stack, cfg, workers, scheduler, len(todo))
+        bar.set_slots(slots)
+        phases["cluster_start_s"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        bar.stage("forecasting")
+        if forecasts is None:
+            forecasts = _forecasts(study, out_dir, client, progress=False)
+        phases["forecast_s"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        solver = _solver_for(cfg, outcome.highs_threads)
+        jobs, scenarios = [], {}
+        for sc in todo:
+            try:
+                scenarios[sc.name] = build_scenario(study, sc, forecasts)
+            except Exception as exc:  # noqa: BLE001 - isolate this scenario
+                ds = _failure_dataset(study, _stub_scenario(study, sc), exc)
+                bar.finished(failed=_record(out_dir, sc.name, ds, keys, {}, run_log,
+                                            outcome).failed)
+                continue
+            jobs.append((sc.name, scenarios[sc.name], float(scenarios[sc.name].demand.sum())))
+        bar.stage("solving")
+        results = (_run_in_process(jobs, study.network, solver) if client is None
+                   else _run_on_dask(client, jobs, study.network, solver,
+                                     cfg.sweep.retries if cfg.sweep else 2))
+        for name, ds, timings in results:
+            timings["received_unix"] = time.time()
+            if isinstance(ds, BaseException):
+                ds = _failure_dataset(study, scenarios[name], ds)
+            bar.finished(failed=_record(out_dir, name, ds, keys, timings, run_log,
+                                        outcome).failed)
+        phases["solve_s"] = time.perf_counter() - t2
+        stack.close()
+
+        bar.stage("combining")
+        t3 = time.perf_counter()
+        parts = [store.load_scenario(out_dir, sc.name) for sc in selected]
+        ds = combine_results(parts, study, forecasts)
+        write_results(ds, out_dir)
+        fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+        if isinstance(fc, pd.DataFrame):
+            write_frame_atomic(fc, out_dir / "forecasts.csv")
+        phases["combine_s"] = time.perf_counter() - t3
+
+    outcome.results = ds
+    outcome.summary = summary_table(ds)
+    outcome.failed = [str(r.scenario) for r in outcome.summary.itertuples()
+                      if store.is_failure(str(r.status), float(r.total_cost_cny_per_day))]
+    run_log.write("done", computed=len(outcome.computed), reused=len(reused),
+                  failed=outcome.failed, phases=phases)
+    return outcome
+
+
+def _record(out_dir: Path, name: str, ds: xr.Dataset, keys: dict[str, str],
+            timings: dict[str, Any], run_log: store.RunLog, outcome: SweepOutcome
+            ) -> store.StoredScenario:
+    t = time.perf_counter()
+    rec = store.write_scenario(out_dir, name, ds, keys[name], timings)
+    timings["write_s"] = time.perf_counter() - t
+    outcome.computed.append(name)
+    outcome.timings[name] = timings
+    run_log.write("failed" if rec.failed else "computed", scenario=name, key=keys[name],
+                  status=rec.status, message=rec.message, timings=timings)
+    return rec
