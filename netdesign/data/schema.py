@@ -48,6 +48,7 @@ class Column:
     min: float | None = None  # inclusive lower bound
     choices: tuple[str, ...] | None = None
     doc: str = ""
+    max: float | None = None  # inclusive upper bound
 
 
 NODES = (
@@ -55,8 +56,8 @@ NODES = (
     Column("name_en", "str", doc="English name."),
     Column("name_zh", "str", doc="Chinese name."),
     Column("kind", "str", choices=NODE_KINDS, doc="Node kind."),
-    Column("lat", "float", min=-90, doc="Latitude, degrees."),
-    Column("lon", "float", min=-180, doc="Longitude, degrees."),
+    Column("lat", "float", min=-90, max=90, doc="Latitude, degrees."),
+    Column("lon", "float", min=-180, max=180, doc="Longitude, degrees."),
     Column("country", "str", doc="ISO 3166-1 alpha-2 country code (CN, JP, ...)."),
     Column("region", "str", doc="Region used for the forecast hierarchy "
                                 "(e.g. Hangzhou, Zhejiang, Domestic, Neighbouring, Global)."),

@@ -1,0 +1,159 @@
+"""Does every corridor have a path? A breadth-first search under the path grammar.
+
+The grammar (docs/architecture.md, "Contracts between stages"): a path from origin o to
+destination d is a sequence of directed links
+
+    [collection leg]  linehaul leg x k  [distribution leg]
+
+with 1 <= k <= max_linehaul_legs, or k = 0 when both a collection and a distribution leg are
+present (o -> hub -> d through one hub). Every node between the first and the last is a hub
+(listed in the hubs table), and where two consecutive legs use different modes, the hub
+between them lists both modes in its ``transfer_modes``. A path consisting of a single
+collection leg or a single distribution leg is not a path (it has no line-haul and does not
+pass a hub between two legs). A corridor whose origin equals its destination is reported by
+`validate.check_corridor_ends` and skipped here.
+
+The search runs once per distinct origin over states (node, stage, mode of the last leg,
+line-haul legs so far) and finds every destination that origin can reach, so checking 2,000
+corridors costs one search per origin, not per corridor.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from netdesign.data.network import Network
+from netdesign.data.schema import MODES
+from netdesign.errors import Problem
+
+START, COLLECTED, LINEHAUL, DISTRIBUTED = 0, 1, 2, 3
+State = tuple[str, int, str, int]  # node, stage, mode of the last leg ("" at start), legs
+
+
+class PathGraph:
+    """Adjacency of the network for the path search (links with known ends, mode and role)."""
+
+    def __init__(self, net: Network):
+        nodes = set(net.nodes.index)
+        self.hub_modes: dict[str, frozenset[str]] = {
+            h: frozenset(_modes(m)) for h, m in net.hubs["transfer_modes"].items()}
+        self.out: dict[str, list[tuple[str, str, str, str]]] = {}
+        self.has_in: set[str] = set()
+        links = net.links
+        for link_id, a, b, mode, role in zip(links.index, links["from_node"], links["to_node"],
+                                             links["mode"], links["role"], strict=True):
+            if a in nodes and b in nodes and a != b and mode in MODES:
+                self.out.setdefault(a, []).append((str(link_id), b, mode, role))
+                self.has_in.add(b)
+
+    def can_change(self, hub: str, m1: str, m2: str) -> bool:
+        """A parcel arriving by m1 can leave `hub` by m2."""
+        if m1 == m2 or not m1:
+            return True
+        modes = self.hub_modes.get(hub, frozenset())
+        return m1 in modes and m2 in modes
+
+    def search(self, origin: str, max_linehaul_legs: int) -> dict[str, list[str]]:
+        """Every node reachable from `origin` by a valid path -> the link ids of one such path
+        (a path with the fewest legs)."""
+        start: State = (origin, START, "", 0)
+        parent: dict[State, tuple[State, str] | None] = {start: None}
+        found: dict[str, State] = {}
+        queue = deque([start])
+        while queue:
+            state = queue.popleft()
+            node, stage, mode, k = state
+            if stage in (LINEHAUL, DISTRIBUTED) and node != origin and node not in found:
+                found[node] = state
+            if stage == DISTRIBUTED:
+                continue
+            if stage != START and node not in self.hub_modes:
+                continue  # intermediate nodes must be hubs
+            for link_id, nxt, m, role in self.out.get(node, ()):
+                if not self.can_change(node, mode, m):
+                    continue
+                new: State | None = None
+                if role == "collection" and stage == START:
+                    new = (nxt, COLLECTED, m, 0)
+                elif role == "linehaul" and k < max_linehaul_legs:
+                    new = (nxt, LINEHAUL, m, k + 1)
+                elif role == "distribution" and stage in (COLLECTED, LINEHAUL):
+                    new = (nxt, DISTRIBUTED, m, k)
+                if new is not None and new not in parent:
+                    parent[new] = (state, link_id)
+                    queue.append(new)
+        return {node: _trace(parent, s) for node, s in found.items()}
+
+
+def _trace(parent: dict[State, tuple[State, str] | None], state: State) -> list[str]:
+    links: list[str] = []
+    step = parent[state]
+    while step is not None:
+        state, link_id = step
+        links.append(link_id)
+        step = parent[state]
+    return links[::-1]
+
+
+def find_path(net: Network, origin: str, destination: str,
+              max_linehaul_legs: int = 2) -> list[str] | None:
+    """Link ids of one valid path from origin to destination (fewest legs), or None."""
+    return PathGraph(net).search(origin, max_linehaul_legs).get(destination)
+
+
+def corridors_without_path(net: Network, max_linehaul_legs: int = 2,
+                           corridor_ids: Iterable[str] | None = None) -> list[str]:
+    """Corridor ids (with known, distinct ends) that have no valid path."""
+    graph = PathGraph(net)
+    nodes = set(net.nodes.index)
+    reach: dict[str, dict[str, list[str]]] = {}
+    cors = net.corridors if corridor_ids is None else net.corridors.loc[list(corridor_ids)]
+    out = []
+    for cid, o, d in zip(cors.index, cors["origin"], cors["destination"], strict=True):
+        if o not in nodes or d not in nodes or o == d:
+            continue
+        if o not in reach:
+            reach[o] = graph.search(o, max_linehaul_legs)
+        if d not in reach[o]:
+            out.append(cid)
+    return out
+
+
+def check_corridor_paths(net: Network, sources: dict[str, str], *,
+                         max_linehaul_legs: int = 2) -> list[Problem]:
+    """Every corridor has at least one path under the grammar in the module docstring."""
+    from netdesign.data.validate import MAX_ROW_PROBLEMS, row_location
+
+    graph = PathGraph(net)
+    bad = set(corridors_without_path(net, max_linehaul_legs))
+    if not bad:
+        return []
+    src = sources.get("corridors", "corridors.csv")
+    out = []
+    rows = [(pos, cid, o, d) for pos, (cid, o, d) in enumerate(
+        zip(net.corridors.index, net.corridors["origin"], net.corridors["destination"],
+            strict=True)) if cid in bad]
+    for pos, cid, o, d in rows[:MAX_ROW_PROBLEMS]:
+        hint = ""
+        if o not in graph.out:
+            hint = f"; {o!r} has no outgoing link"
+        elif d not in graph.has_in:
+            hint = f"; {d!r} has no incoming link"
+        out.append(Problem(
+            src, row_location(pos, "corridor_id", cid), "origin -> destination", f"{o} -> {d}",
+            f"a path in the network: optional collection leg to a hub, 1 to {max_linehaul_legs} "
+            "line-haul legs via hubs, optional distribution leg from a hub, changing mode only "
+            f"at hubs whose transfer_modes hold both modes (docs/architecture.md){hint}"))
+    if len(rows) > MAX_ROW_PROBLEMS:
+        out.append(Problem(src, f"{len(rows) - MAX_ROW_PROBLEMS} more corridors",
+                           "origin -> destination", None, "a path in the network"))
+    return out
+
+
+def _modes(value: object) -> tuple[str, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(str(m) for m in value)
+    if isinstance(value, str):
+        return tuple(m.strip() for m in value.split("|") if m.strip())
+    return ()

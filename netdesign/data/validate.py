@@ -1,0 +1,443 @@
+"""Validation of the network data: one ``check_*`` function per rule, each returning Problems.
+
+`validate_network` runs every rule on a `Network` and returns all problems found (it never
+raises; `netdesign.data.loader.load_network` decides what to do with them). Locations name the
+1-based data row of the table as it was read (header excluded) and the row's id, e.g.
+``row 7 (link_id 'L7')``; history problems about a whole corridor name the corridor instead.
+
+Rules (file, what is checked):
+- every table: required values present, numbers within their bounds (no negative distance,
+  cost, capacity or volume; lat in [-90, 90], lon in [-180, 180]), enum values known
+  (kind, mode, role, service_class)                                   `check_column_values`
+- unique ids in nodes, links, hubs, corridors                         `check_unique_ids`
+- links, hubs and corridors refer to known node ids                   `check_node_references`
+- hubs transfer known modes (at least one)                            `check_hub_modes`
+- a link's mode can be served by both end nodes                       `check_link_modes`
+- a link's role matches its ends (collection -> hub, hub -> distribution, line-haul touches
+  a hub); no link from a node to itself                                `check_link_roles`
+- a corridor's origin differs from its destination                    `check_corridor_ends`
+- every corridor has a path under the path grammar      `paths_check.check_corridor_paths`
+- history: known corridors, every corridor has history                `check_history_corridors`
+- history: one row per corridor and month, no gaps inside a corridor  `check_history_months`
+- history: all corridors end in the same month, >= 24 months (warnings) `check_history_coverage`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netdesign.data.network import Network
+from netdesign.data.schema import KIND_MODES, MODES, TABLES, Column
+from netdesign.errors import Problem
+
+#: At most this many problems are listed one by one per (file, field, rule); the rest are
+#: summarised in one extra problem so that a broken 200,000-row file stays readable.
+MAX_ROW_PROBLEMS = 20
+
+ID_COLUMNS: dict[str, str | None] = {
+    "nodes": "node_id", "links": "link_id", "hubs": "hub_id", "corridors": "corridor_id",
+    "history": None,
+}
+MIN_HISTORY_MONTHS = 24
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+def py_value(value: Any) -> Any:
+    """A plain Python value for a Problem (numpy scalars unwrapped, NaN/NaT/None -> None)."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return "|".join(map(str, value))
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Period):
+        return str(value)
+    return value
+
+
+def row_location(pos: int, key_col: str | None = None, key: Any = None) -> str:
+    """``row N`` (1-based data row, header excluded) plus the row's id when it has one."""
+    loc = f"row {pos + 1}"
+    key = py_value(key)
+    if key_col and key is not None and key != "":
+        loc += f" ({key_col} {key!r})"
+    return loc
+
+
+def row_problems(source: str, frame: pd.DataFrame, mask: np.ndarray | pd.Series, field: str,
+                 expected: str, key_col: str | None, values: Sequence[Any] | None = None,
+                 severity: str = "error") -> list[Problem]:
+    """One Problem per flagged row (at most `MAX_ROW_PROBLEMS`, then one summary).
+
+    frame: the table with its id as a column (`key_col`) and rows in file order.
+    values: the offending values (default: ``frame[field]``).
+    """
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(pos) == 0:
+        return []
+    if values is None:
+        values = frame[field].to_numpy() if field in frame.columns else [None] * len(frame)
+    keys = frame[key_col].to_numpy() if key_col and key_col in frame.columns else None
+    out = [Problem(source, row_location(p, key_col, keys[p] if keys is not None else None),
+                   field, py_value(values[p]), expected, severity)
+           for p in pos[:MAX_ROW_PROBLEMS]]
+    if len(pos) > MAX_ROW_PROBLEMS:
+        rest = pos[MAX_ROW_PROBLEMS:]
+        out.append(Problem(source, f"{len(rest)} more rows (rows {rest[0] + 1} to {rest[-1] + 1})",
+                           field, py_value(values[rest[0]]), expected, severity))
+    return out
+
+
+def blank_mask(s: pd.Series) -> np.ndarray:
+    """True where a value is missing: NaN/None/NaT, an empty or blank string, an empty tuple.
+
+    Vectorised through `pd.factorize`, so a 200,000-row id column costs one pass.
+    """
+    if s.dtype.kind in "fiumbM" or isinstance(s.dtype, pd.PeriodDtype):
+        return s.isna().to_numpy()
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    blank_u = np.array([_is_blank(u) for u in uniques], dtype=bool)
+    out = codes == -1
+    if len(uniques):
+        out |= blank_u[np.where(codes >= 0, codes, 0)] & (codes >= 0)
+    return out
+
+
+def _is_blank(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip() == ""
+    if isinstance(v, tuple):
+        return len(v) == 0
+    return py_value(v) is None
+
+
+def _framed(net: Network, table: str) -> pd.DataFrame:
+    """The table with its id index turned back into a column (rows in file order)."""
+    df = getattr(net, table)
+    key = ID_COLUMNS[table]
+    if key and df.index.name == key:
+        return df.reset_index()
+    return df.reset_index(drop=True)
+
+
+def _expected_number(col: Column) -> str:
+    kind = "a whole number" if col.dtype == "int" else "a number"
+    if col.min is not None and col.max is not None:
+        return f"{kind} between {col.min:g} and {col.max:g} ({col.doc.rstrip('.')})"
+    if col.min is not None:
+        return f"{kind} >= {col.min:g} ({col.doc.rstrip('.')})"
+    return f"{kind} ({col.doc.rstrip('.')})"
+
+
+# ---------------------------------------------------------------------------------------------
+# single-table rules
+# ---------------------------------------------------------------------------------------------
+def check_column_values(frame: pd.DataFrame, table: str, source: str,
+                        skip: dict[str, np.ndarray] | None = None) -> list[Problem]:
+    """Required values present, numbers within bounds, enum values known (per `schema.TABLES`).
+
+    frame: the table with typed columns and its id as a column, rows in file order.
+    skip: per column, rows already reported (e.g. unparseable) that must not be reported again.
+    """
+    skip = skip or {}
+    key_col = ID_COLUMNS[table]
+    out: list[Problem] = []
+    for col in TABLES[table]:
+        if col.name not in frame.columns:
+            continue
+        s = frame[col.name]
+        done = skip.get(col.name, np.zeros(len(s), dtype=bool))
+        missing = blank_mask(s)
+        if col.required:
+            out += row_problems(source, frame, missing & ~done, col.name,
+                                f"a value ({col.doc.rstrip('.')}; required)", key_col)
+        present = ~missing & ~done
+        if col.dtype in ("float", "int") and s.dtype.kind in "fiu":
+            v = s.to_numpy(dtype=float)
+            bad = np.zeros(len(s), dtype=bool)
+            with np.errstate(invalid="ignore"):
+                if col.min is not None:
+                    bad |= v < col.min
+                if col.max is not None:
+                    bad |= v > col.max
+            out += row_problems(source, frame, bad & present, col.name, _expected_number(col),
+                                key_col)
+        if col.choices is not None:
+            known = s.isin(col.choices).to_numpy()
+            out += row_problems(source, frame, ~known & present, col.name,
+                                f"one of {', '.join(col.choices)}", key_col)
+    return out
+
+
+def check_unique_ids(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """No id appears twice in nodes, links, hubs or corridors."""
+    out: list[Problem] = []
+    for table in ("nodes", "links", "hubs", "corridors"):
+        frame = _framed(net, table)
+        key = ID_COLUMNS[table]
+        ids = frame[key]
+        dup = ids.duplicated(keep="first").to_numpy() & ~blank_mask(ids)
+        if not dup.any():
+            continue
+        first = {}
+        for pos, v in enumerate(ids.to_numpy()):
+            first.setdefault(v, pos)
+        for pos in np.flatnonzero(dup)[:MAX_ROW_PROBLEMS]:
+            v = ids.iat[pos]
+            out.append(Problem(_src(sources, table), row_location(pos, key, v), key, py_value(v),
+                               f"a unique {key}; {v!r} is already used in row {first[v] + 1}"))
+        if dup.sum() > MAX_ROW_PROBLEMS:
+            out.append(Problem(_src(sources, table), f"{dup.sum() - MAX_ROW_PROBLEMS} more rows",
+                               key, None, f"a unique {key}"))
+    return out
+
+
+def check_node_references(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """Links, hubs and corridors refer only to node ids listed in the nodes table."""
+    known = set(net.nodes.index)
+    expected = f"a node_id listed in {_src(sources, 'nodes')}"
+    out: list[Problem] = []
+    for table, fields in (("links", ("from_node", "to_node")), ("hubs", ("hub_id",)),
+                          ("corridors", ("origin", "destination"))):
+        frame = _framed(net, table)
+        for field in fields:
+            if field not in frame.columns:
+                continue
+            s = frame[field]
+            unknown = ~s.isin(known).to_numpy() & ~blank_mask(s)
+            out += row_problems(_src(sources, table), frame, unknown, field, expected,
+                                ID_COLUMNS[table])
+    return out
+
+
+def check_hub_modes(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """Each hub's transfer_modes is a non-empty set of known modes."""
+    frame = _framed(net, "hubs")
+    out: list[Problem] = []
+    expected = f"'|'-separated modes out of {', '.join(MODES)} (e.g. road|rail)"
+    for pos, (hub, modes) in enumerate(zip(frame["hub_id"], frame["transfer_modes"],
+                                           strict=True)):
+        modes = _as_modes(modes)  # an empty value is reported by check_column_values
+        if any(m not in MODES for m in modes):
+            out.append(Problem(_src(sources, "hubs"), row_location(pos, "hub_id", hub),
+                               "transfer_modes", "|".join(modes), expected))
+    return out
+
+
+def node_modes(net: Network) -> dict[str, frozenset[str]]:
+    """Modes each node can load/unload: a hub's transfer_modes, else `KIND_MODES[kind]`."""
+    serve = {n: frozenset(KIND_MODES.get(k, ())) for n, k in net.nodes["kind"].items()}
+    for hub, modes in net.hubs["transfer_modes"].items():
+        if hub in serve:
+            serve[hub] = frozenset(_as_modes(modes))
+    return serve
+
+
+def check_link_modes(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """Both end nodes of a link can serve its mode (hubs: transfer_modes; else KIND_MODES)."""
+    serve = node_modes(net)
+    kinds = net.nodes["kind"].to_dict()
+    hubs = set(net.hubs.index)
+    frame = _framed(net, "links")
+    out: list[Problem] = []
+    for end in ("from_node", "to_node"):
+        bad = [n in serve and m in MODES and m not in serve[n]
+               for n, m in zip(frame[end], frame["mode"], strict=True)]
+        for pos in np.flatnonzero(bad)[:MAX_ROW_PROBLEMS]:
+            n = frame[end].iat[pos]
+            how = ("hub transfer_modes in " + _src(sources, "hubs")) if n in hubs else \
+                f"node kind {kinds[n]!r}"
+            out.append(Problem(
+                _src(sources, "links"), row_location(pos, "link_id", frame["link_id"].iat[pos]),
+                "mode", frame["mode"].iat[pos],
+                f"a mode that {end} {n!r} can serve: {'|'.join(sorted(serve[n])) or 'none'} "
+                f"(from its {how})"))
+    return out
+
+
+def check_link_roles(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """collection ends at a hub, distribution starts at a hub, line-haul touches a hub;
+    no link from a node to itself."""
+    hubs = set(net.hubs.index)
+    frame = _framed(net, "links")
+    src = _src(sources, "links")
+    f_hub = frame["from_node"].isin(hubs).to_numpy()
+    t_hub = frame["to_node"].isin(hubs).to_numpy()
+    role = frame["role"].to_numpy()
+    known = frame["from_node"].isin(net.nodes.index).to_numpy() & \
+        frame["to_node"].isin(net.nodes.index).to_numpy()
+    out = row_problems(src, frame, known & (frame["from_node"] == frame["to_node"]).to_numpy(),
+                       "to_node", "a node different from from_node (no self-loops)", "link_id")
+    hubs_src = _src(sources, "hubs")
+    rules = (
+        ("collection", ~t_hub, f"to_node to be a hub listed in {hubs_src} for a collection "
+                               "link (origin node -> hub)"),
+        ("distribution", ~f_hub, f"from_node to be a hub listed in {hubs_src} for a "
+                                 "distribution link (hub -> destination node)"),
+        ("linehaul", ~f_hub & ~t_hub, f"at least one end listed in {hubs_src} for a linehaul "
+                                      "link (hub <-> hub or hub <-> external city)"),
+    )
+    for name, bad, expected in rules:
+        out += row_problems(src, frame, known & (role == name) & bad, "role", expected,
+                            "link_id")
+    return out
+
+
+def check_corridor_ends(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """A corridor's origin differs from its destination."""
+    frame = _framed(net, "corridors")
+    same = (frame["origin"] == frame["destination"]).to_numpy() & ~blank_mask(frame["origin"])
+    return row_problems(_src(sources, "corridors"), frame, same, "destination",
+                        "a destination different from the origin", "corridor_id")
+
+
+# ---------------------------------------------------------------------------------------------
+# history rules (vectorised: ~2,000 corridors x 120 months in well under a second)
+# ---------------------------------------------------------------------------------------------
+def _month_ordinals(months: pd.Series) -> np.ndarray:
+    """Months as integer ordinals (months since 1970-01); missing -> -2**63 (NaT)."""
+    if isinstance(months.dtype, pd.PeriodDtype):
+        return months.array.asi8
+    return pd.PeriodIndex(months, freq="M").asi8
+
+
+def check_history_corridors(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """History rows name known corridors; every corridor has history."""
+    h = net.history
+    out: list[Problem] = []
+    codes, uniques = pd.factorize(h["corridor_id"], use_na_sentinel=True)
+    known = pd.Index(uniques).isin(net.corridors.index)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    first = np.full(len(uniques), -1)
+    valid = np.flatnonzero(codes >= 0)
+    # first row of each id: assign in reverse so that the smallest position wins
+    first[codes[valid][::-1]] = valid[::-1]
+    src = _src(sources, "history")
+    for u in np.flatnonzero(~known)[:MAX_ROW_PROBLEMS]:
+        if _is_blank(uniques[u]):
+            continue
+        out.append(Problem(src, f"row {first[u] + 1} and {counts[u] - 1} more row(s) of this "
+                                f"corridor" if counts[u] > 1 else f"row {first[u] + 1}",
+                           "corridor_id", py_value(uniques[u]),
+                           f"a corridor_id listed in {_src(sources, 'corridors')}"))
+    if (~known).sum() > MAX_ROW_PROBLEMS:
+        out.append(Problem(src, f"{(~known).sum() - MAX_ROW_PROBLEMS} more unknown corridors",
+                           "corridor_id", None, "corridor ids listed in the corridors table"))
+    frame = _framed(net, "corridors")
+    no_hist = ~frame["corridor_id"].isin(uniques).to_numpy() & ~blank_mask(frame["corridor_id"])
+    out += row_problems(_src(sources, "corridors"), frame, no_hist, "corridor_id",
+                        f"monthly history rows for this corridor in {src}", "corridor_id")
+    return out
+
+
+def check_history_months(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """At most one row per corridor and month; no missing month inside a corridor's history."""
+    h = net.history
+    src = _src(sources, "history")
+    out: list[Problem] = []
+    ords = _month_ordinals(h["month"])
+    codes, uniques = pd.factorize(h["corridor_id"], use_na_sentinel=True)
+    ok = (codes >= 0) & (ords != np.iinfo(np.int64).min)
+    pairs = pd.DataFrame({"c": codes, "m": ords})
+    dup = pairs.duplicated(keep="first").to_numpy() & ok
+    if dup.any():
+        first = pairs[ok].drop_duplicates().reset_index().set_index(["c", "m"])["index"]
+        positions = np.flatnonzero(dup)
+        for pos in positions[:MAX_ROW_PROBLEMS]:
+            f = first.loc[(codes[pos], ords[pos])]
+            out.append(Problem(src, row_location(pos, "corridor_id", uniques[codes[pos]]),
+                               "month", py_value(h["month"].iat[pos]),
+                               f"one row per corridor and month; this month is already in "
+                               f"row {f + 1}"))
+        if len(positions) > MAX_ROW_PROBLEMS:
+            out.append(Problem(src, f"{len(positions) - MAX_ROW_PROBLEMS} more rows", "month",
+                               None, "one row per corridor and month"))
+    g = pairs[ok].drop_duplicates().groupby("c")["m"].agg(["min", "max", "count"])
+    gapped = g[g["count"] < g["max"] - g["min"] + 1]
+    for c, row in gapped.iloc[:MAX_ROW_PROBLEMS].iterrows():
+        have = set(pairs.loc[ok & (codes == c), "m"])
+        missing = [m for m in range(int(row["min"]), int(row["max"]) + 1) if m not in have]
+        shown = ", ".join(str(pd.Period.from_ordinal(m, "M")) for m in missing[:6])
+        if len(missing) > 6:
+            shown += f", ... ({len(missing)} months)"
+        lo, hi = (pd.Period.from_ordinal(int(row[k]), "M") for k in ("min", "max"))
+        out.append(Problem(src, f"corridor_id {uniques[c]!r}", "month", shown,
+                           f"consecutive months from {lo} to {hi} (missing: {shown})"))
+    if len(gapped) > MAX_ROW_PROBLEMS:
+        out.append(Problem(src, f"{len(gapped) - MAX_ROW_PROBLEMS} more corridors", "month",
+                           None, "consecutive months (no gaps)"))
+    return out
+
+
+def check_history_coverage(net: Network, sources: dict[str, str]) -> list[Problem]:
+    """Warnings: a corridor's history ends before the latest month, or is under 24 months."""
+    h = net.history
+    ords = _month_ordinals(h["month"])
+    ok = ords != np.iinfo(np.int64).min
+    if not ok.any():
+        return []
+    g = pd.DataFrame({"c": h["corridor_id"].to_numpy()[ok], "m": ords[ok]}).groupby("c")["m"]
+    last, n = g.max(), g.nunique()
+    latest = last.max()
+    src = _src(sources, "history")
+    out = []
+    for c in last.index[last < latest][:MAX_ROW_PROBLEMS]:
+        out.append(Problem(src, f"corridor_id {c!r}", "month",
+                           str(pd.Period.from_ordinal(int(last[c]), "M")),
+                           f"history up to {pd.Period.from_ordinal(int(latest), 'M')} like the "
+                           "other corridors (the forecast starts after each corridor's last "
+                           "month)", "warning"))
+    for c in n.index[n < MIN_HISTORY_MONTHS][:MAX_ROW_PROBLEMS]:
+        out.append(Problem(src, f"corridor_id {c!r}", "month", f"{int(n[c])} months",
+                           f"at least {MIN_HISTORY_MONTHS} months for seasonal forecasting",
+                           "warning"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+def validate_network(net: Network, sources: dict[str, str], *,
+                     max_linehaul_legs: int = 2) -> list[Problem]:
+    """Run every rule on `net`; return all problems (errors and warnings), never raise.
+
+    sources: table name ("nodes", "links", ...) -> file name used in the messages.
+    max_linehaul_legs: line-haul legs allowed per path (``cfg.network.max_linehaul_legs``).
+    """
+    from netdesign.data.paths_check import check_corridor_paths
+
+    out: list[Problem] = []
+    for table in TABLES:
+        out += check_column_values(_framed(net, table), table, _src(sources, table))
+    out += check_unique_ids(net, sources)
+    out += check_node_references(net, sources)
+    out += check_hub_modes(net, sources)
+    out += check_link_modes(net, sources)
+    out += check_link_roles(net, sources)
+    out += check_corridor_ends(net, sources)
+    out += check_corridor_paths(net, sources, max_linehaul_legs=max_linehaul_legs)
+    out += check_history_corridors(net, sources)
+    out += check_history_months(net, sources)
+    out += check_history_coverage(net, sources)
+    return out
+
+
+def _src(sources: dict[str, str], table: str) -> str:
+    return sources.get(table, f"{table}.csv")
+
+
+def _as_modes(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(str(m).strip() for m in value if str(m).strip())
+    if _is_blank(value):
+        return ()
+    return tuple(m.strip() for m in str(value).split("|") if m.strip())
