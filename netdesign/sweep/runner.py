@@ -149,7 +149,8 @@ def _run_in_process(jobs, network, solver) -> Iterator[tuple[str, Any, dict]]:
         yield name, ds, timings
 
 
-def _run_on_dask(client, jobs, network, solver, retries: int) -> Iterator[tuple[str, Any, dict]]:
+def _run_on_dask(client, jobs, network, solver, retries: int, keys: dict[str, str],
+                 worker_out_dir: str | None) -> Iterator[tuple[str, Any, dict]]:
     from distributed import as_completed
 
     from netdesign.sweep.tasks import solve_task
@@ -159,6 +160,7 @@ def _run_on_dask(client, jobs, network, solver, retries: int) -> Iterator[tuple[
     futures = []
     for name, scenario, priority in jobs:
         fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
+                            worker_out_dir, keys[name],
                             key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
                             retries=retries, priority=priority)
         names[fut.key] = name
@@ -167,14 +169,27 @@ def _run_on_dask(client, jobs, network, solver, retries: int) -> Iterator[tuple[
         for fut in as_completed(futures):
             name = names[fut.key]
             if fut.status == "finished":
-                ds, timings = fut.result()
-                yield name, ds, timings
+                result, timings = fut.result()
+                yield name, result, timings
             else:
                 yield name, fut.exception(), {}
             fut.release()
     finally:
         for fut in futures:
             fut.cancel()
+
+
+def shared_with_workers(client, out_dir: Path) -> bool:
+    """True when every worker sees `out_dir` (same file system): a probe file test."""
+    probe = out_dir.resolve() / store.STATE_DIR / f"probe-{uuid.uuid4().hex[:8]}"
+    probe.write_text("probe", encoding="utf-8")
+    try:
+        seen = client.run(lambda p=str(probe): __import__("os").path.isfile(p))
+        return bool(seen) and all(seen.values())
+    except Exception:  # noqa: BLE001 - cannot tell: let the driver write
+        return False
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _failure_dataset(study, scenario: Scenario, exc: BaseException) -> xr.Dataset:
@@ -299,14 +314,17 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
                 continue
             jobs.append((sc.name, scenarios[sc.name], float(scenarios[sc.name].demand.sum())))
         bar.stage("solving")
-        results = (_run_in_process(jobs, study.network, solver) if client is None
-                   else _run_on_dask(client, jobs, study.network, solver,
-                                     cfg.sweep.retries if cfg.sweep else 2))
-        for name, ds, timings in results:
+        if client is None:
+            results = _run_in_process(jobs, study.network, solver)
+        else:
+            worker_dir = str(out_dir.resolve()) if shared_with_workers(client, out_dir) else None
+            results = _run_on_dask(client, jobs, study.network, solver,
+                                   cfg.sweep.retries if cfg.sweep else 2, keys, worker_dir)
+        for name, result, timings in results:
             timings["received_unix"] = time.time()
-            if isinstance(ds, BaseException):
-                ds = _failure_dataset(study, scenarios[name], ds)
-            bar.finished(failed=_record(out_dir, name, ds, keys, timings, run_log,
+            if isinstance(result, BaseException):
+                result = _failure_dataset(study, scenarios[name], result)
+            bar.finished(failed=_record(out_dir, name, result, keys, timings, run_log,
                                         outcome).failed)
         phases["solve_s"] = time.perf_counter() - t2
         stack.close()
@@ -330,12 +348,16 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
     return outcome
 
 
-def _record(out_dir: Path, name: str, ds: xr.Dataset, keys: dict[str, str],
-            timings: dict[str, Any], run_log: store.RunLog, outcome: SweepOutcome
-            ) -> store.StoredScenario:
-    t = time.perf_counter()
-    rec = store.write_scenario(out_dir, name, ds, keys[name], timings)
-    timings["write_s"] = time.perf_counter() - t
+def _record(out_dir: Path, name: str, result: xr.Dataset | store.StoredScenario,
+            keys: dict[str, str], timings: dict[str, Any], run_log: store.RunLog,
+            outcome: SweepOutcome) -> store.StoredScenario:
+    """Write a scenario's dataset (unless its worker already did) and log it."""
+    if isinstance(result, store.StoredScenario):
+        rec = result
+    else:
+        t = time.perf_counter()
+        rec = store.write_scenario(out_dir, name, result, keys[name], timings)
+        timings["write_s"] = time.perf_counter() - t
     outcome.computed.append(name)
     outcome.timings[name] = timings
     run_log.write("failed" if rec.failed else "computed", scenario=name, key=keys[name],

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import tempfile
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 import xarray as xr
@@ -20,6 +22,7 @@ import xarray as xr
 from netdesign.config.schema import SolverConfig
 from netdesign.data.network import Network
 from netdesign.scenario.scenario import Scenario
+from netdesign.sweep.store import StoredScenario, write_scenario
 
 
 def warm_up() -> int:
@@ -31,6 +34,12 @@ def warm_up() -> int:
     import netdesign.pipeline  # noqa: F401
     import netdesign.results  # noqa: F401
 
+    # xarray builds its indexes and dtype tables lazily: pay for it here, not in a scenario.
+    ds = xr.Dataset({"v": (("scenario", "x"), [[1.0, 2.0]])},
+                    coords={"scenario": ["s"], "x": ["a", "b"]})
+    ds.sel(x="a")
+    with tempfile.TemporaryDirectory() as tmp:  # and the netCDF writer's first use
+        ds.to_netcdf(Path(tmp) / "warm.nc", engine="netcdf4")
     return os.getpid()
 
 
@@ -45,8 +54,14 @@ def _peak_rss_mb() -> float:
 
 
 def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
-               submitted_unix: float = float("nan")) -> tuple[xr.Dataset, dict[str, Any]]:
+               submitted_unix: float = float("nan"), out_dir: str | None = None,
+               key: str = "") -> tuple[xr.Dataset | StoredScenario, dict[str, Any]]:
     """Solve `scenario` on `network`; returns its one-scenario dataset and timings.
+
+    With `out_dir` (a folder this worker shares with the driver) the dataset is written there
+    at once (``scenarios/<name>.nc``, atomically, with resume `key`) and its `StoredScenario`
+    record is returned instead of the dataset: the write happens in parallel on the workers
+    and survives a driver that dies.
 
     Timings (s, and unix seconds): ``submitted_unix`` (driver), ``started_unix`` (worker),
     ``solve_s`` (model build + hand-off + HiGHS), ``to_dataset_s``, ``finished_unix``,
@@ -79,4 +94,9 @@ def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
         "pid": os.getpid(),
         "highs_threads": solver.threads,
     }
-    return ds, timings
+    if out_dir is None:
+        return ds, timings
+    t3 = time.perf_counter()
+    record = write_scenario(Path(out_dir), scenario.name, ds, key, timings)
+    timings["write_s"] = time.perf_counter() - t3
+    return record, timings
