@@ -1,0 +1,277 @@
+"""Constraint families of the path-based model, one ``define_*`` function each.
+
+Notation (docs/model.md): corridors c with demand D_c (parcels/day); candidate paths p in P(c)
+with flow x_p (parcels/day); unserved slack u_c; link l with existing capacity K_l, module size
+Q_l and integer modules m_l; hub k with capacity K_k, module size Q_k, modules n_k, open
+binary y_k (optional hubs); allocation binaries z_{i,k} (single allocation).
+Rows are built from precomputed coefficient lists (no Python-level algebra per term).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from netdesign.optimise.layout import Layout
+from netdesign.optimise.model_data import ModelData
+from netdesign.optimise.paths import PathSet
+
+
+@dataclass
+class Ctx:
+    """What every ``define_*`` function needs: data, paths, index sets and variable handles."""
+
+    data: ModelData
+    paths: PathSet
+    layout: Layout
+    x: list = field(default_factory=list)            # path flows, by path index
+    u: dict[int, object] = field(default_factory=dict)     # corridor -> unserved
+    ml: dict[int, object] = field(default_factory=dict)    # link -> modules
+    w: dict[int, object] = field(default_factory=dict)     # link -> used (frequency links)
+    mh: dict[int, object] = field(default_factory=dict)    # hub -> modules
+    y: dict[int, object] = field(default_factory=dict)     # hub -> open
+    z: dict[tuple[int, int], object] = field(default_factory=dict)  # (node, hub) -> allocated
+
+
+def lin(coefs, variables) -> LinearExpression:
+    """sum_i coefs[i] * variables[i] as one flat linear expression."""
+    return LinearExpression(linear_coefs=[float(c) for c in coefs], linear_vars=list(variables))
+
+
+def grouped(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray):
+    """Yield (row, cols, coefs) for each distinct row of a coordinate list."""
+    if not len(rows):
+        return
+    order = np.argsort(rows, kind="stable")
+    r, c, v = rows[order], cols[order], coefs[order]
+    cuts = np.flatnonzero(r[1:] != r[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(r)]))
+    for s, e in zip(starts, ends, strict=False):
+        yield int(r[s]), c[s:e], v[s:e]
+
+
+def add_rows(m: pyo.ConcreteModel, name: str, rows: dict[Hashable, object], doc: str) -> None:
+    """Attach an indexed constraint `name` whose rows are prebuilt relational expressions."""
+    if not rows:
+        return
+
+    def rule(_m: pyo.ConcreteModel, *key: object) -> object:
+        return rows[key[0] if len(key) == 1 else key]
+
+    setattr(m, name, pyo.Constraint(list(rows), rule=rule, doc=doc))
+
+
+def _xs(ctx: Ctx, idx: np.ndarray) -> list:
+    x = ctx.x
+    return [x[i] for i in idx]
+
+
+def define_demand(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Demand: sum_{p in P(c)} x_p + u_c = D_c for every corridor with D_c > 0 (parcels/day).
+
+    u_c exists only when the scenario allows unserved demand.
+    """
+    d, paths = ctx.data, ctx.paths
+    rows = {}
+    by_corr = {c: (ps, co) for c, ps, co in grouped(paths.corridor, np.arange(paths.n),
+                                                    np.ones(paths.n))}
+    for c in ctx.layout.served:
+        ps, co = by_corr.get(int(c), (np.zeros(0, int), np.zeros(0)))
+        coefs, variables = list(co), _xs(ctx, ps)
+        if int(c) in ctx.u:
+            coefs.append(1.0)
+            variables.append(ctx.u[int(c)])
+        rows[d.corr_ids[c]] = lin(coefs, variables) == float(d.demand[c])
+    add_rows(m, "demand", rows, define_demand.__doc__)
+
+
+def define_link_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Link capacity: sum_{p uses l} x_p - Q_l m_l <= K_l (parcels/day), finite K_l only."""
+    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+    want = np.zeros(d.n_links, bool)
+    want[lay.link_rows] = True
+    leg_path = paths.path_of_leg()
+    sel = want[paths.leg_link]
+    rows = {}
+    for lk, ps, co in grouped(paths.leg_link[sel], leg_path[sel], np.ones(int(sel.sum()))):
+        coefs, variables = list(co), _xs(ctx, ps)
+        if lk in ctx.ml:
+            coefs.append(-float(d.link_module[lk]))
+            variables.append(ctx.ml[lk])
+        rows[d.link_ids[lk]] = lin(coefs, variables) <= float(d.link_cap[lk])
+    add_rows(m, "link_capacity", rows, define_link_capacity.__doc__)
+
+
+def define_min_frequency(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Rural minimum frequency on links with a requirement F_l (departures/week).
+
+    Departures/week = 7 (K_l/Q_l + m_l) (existing departures/day = capacity/module size).
+    With the use binary w_l:  m_l >= N_l w_l,  N_l = ceil(F_l/7 - K_l/Q_l)  (modules), and
+    sum_{p uses l} x_p <= U_l w_l  (U_l = demand of corridors that can use l, parcels/day).
+    """
+    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+    if not len(lay.freq_links):
+        return
+    need = dict(zip(lay.freq_links.tolist(), lay.freq_need.tolist(), strict=False))
+    want = np.zeros(d.n_links, bool)
+    want[lay.freq_links] = True
+    leg_path = paths.path_of_leg()
+    sel = want[paths.leg_link]
+    mods, uses = {}, {}
+    for lk, ps, co in grouped(paths.leg_link[sel], leg_path[sel], np.ones(int(sel.sum()))):
+        w = ctx.w[lk]
+        mods[d.link_ids[lk]] = lin([1.0, -need[lk]], [ctx.ml[lk], w]) >= 0.0
+        uses[d.link_ids[lk]] = lin(list(co) + [-float(lay.link_demand[lk])],
+                                   _xs(ctx, ps) + [w]) <= 0.0
+    add_rows(m, "min_frequency", mods, define_min_frequency.__doc__)
+    add_rows(m, "link_use", uses, "Flow only on a used link: sum x_p <= U_l w_l.")
+
+
+def hub_incidence(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(path, hub) entries counted by hub capacity (all hubs passed, or first hub only)."""
+    return ctx.layout.hub_path_of, ctx.layout.hub_hub_of
+
+
+def define_hub_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Hub capacity: sum_{p counted at k} x_p - Q_k n_k - K_k y_k <= 0  (parcels/day).
+
+    K_k = min(existing capacity, scenario cap); y_k = 1 for hubs that always exist (then the
+    K_k term moves to the right-hand side). "Counted at k": every path passing k
+    (basis throughput) or every path whose first hub is k (basis collected).
+    """
+    d, lay = ctx.data, ctx.layout
+    pth, hub = hub_incidence(ctx)
+    want = np.zeros(d.n_hubs, bool)
+    want[lay.hub_rows] = True
+    sel = want[hub]
+    rows = {}
+    for k, ps, co in grouped(hub[sel], pth[sel], np.ones(int(sel.sum()))):
+        coefs, variables = list(co), _xs(ctx, ps)
+        if k in ctx.mh:
+            coefs.append(-float(d.hub_module[k]))
+            variables.append(ctx.mh[k])
+        rhs = float(lay.hub_eff_cap[k])
+        if k in ctx.y:
+            coefs.append(-rhs)
+            variables.append(ctx.y[k])
+            rhs = 0.0
+        rows[d.hub_ids[k]] = lin(coefs, variables) <= rhs
+    add_rows(m, "hub_capacity", rows, define_hub_capacity.__doc__)
+
+
+def define_hub_open(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Optional hubs: sum_{p in P(c), k in p} x_p <= D_c y_k for each corridor c and optional
+    hub k on its paths (parcels/day), and n_k <= N^max_k y_k (modules only at open hubs)."""
+    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+    if not len(lay.opt_hubs):
+        return
+    want = np.zeros(d.n_hubs, bool)
+    want[lay.opt_hubs] = True
+    hp = paths.path_of_hub()
+    sel = want[paths.hub_idx]
+    ent_path, ent_hub = hp[sel], paths.hub_idx[sel]
+    key = paths.corridor[ent_path] * d.n_hubs + ent_hub
+    rows = {}
+    for kk, ps, co in grouped(key, ent_path, np.ones(len(key))):
+        c, k = divmod(kk, d.n_hubs)
+        rows[(d.corr_ids[c], d.hub_ids[k])] = lin(
+            list(co) + [-float(d.demand[c])], _xs(ctx, ps) + [ctx.y[k]]) <= 0.0
+    add_rows(m, "hub_open", rows, "Paths through an optional hub only if open: "
+             "sum x_p <= D_c y_k.")
+    mods = {}
+    for i, k in enumerate(lay.hub_mod):
+        if int(k) in ctx.y:
+            mods[d.hub_ids[k]] = lin([1.0, -float(lay.hub_mod_ub[i])],
+                                     [ctx.mh[int(k)], ctx.y[int(k)]]) <= 0.0
+    add_rows(m, "hub_modules_open", mods, "Modules only at open hubs: n_k <= N_k y_k.")
+
+
+def define_single_allocation(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Single allocation: each origin/destination node i is served by one hub.
+
+    sum_k z_{i,k} = 1 (<= 1 when unserved demand is allowed);
+    sum_{p in P(c): first hub k} x_p <= D_c z_{o(c),k};  likewise last hub and d(c);
+    z_{i,k} <= y_k for optional hubs; a node that is itself an open hub is allocated to
+    itself: z_{k,k} = y_k (= 1 for hubs that always exist).
+    """
+    d, paths = ctx.data, ctx.paths
+    if not ctx.z:
+        return
+    by_node: dict[int, list[int]] = {}
+    for (i, k) in ctx.z:
+        by_node.setdefault(i, []).append(k)
+    one = {}
+    for i, ks in by_node.items():
+        expr = lin([1.0] * len(ks), [ctx.z[(i, k)] for k in ks])
+        one[d.node_ids[i]] = (expr <= 1.0) if d.allow_unserved else (expr == 1.0)
+    add_rows(m, "allocate_one", one, "sum_k z_ik = 1 (<= 1 with unserved slack).")
+
+    for label, node_of, hub_of in (("origin", d.corr_origin, paths.first_hub),
+                                   ("destination", d.corr_dest, paths.last_hub)):
+        ok = hub_of >= 0
+        idx = np.flatnonzero(ok)
+        key = paths.corridor[idx] * d.n_hubs + hub_of[idx]
+        rows = {}
+        for kk, ps, co in grouped(key, idx, np.ones(len(idx))):
+            c, k = divmod(kk, d.n_hubs)
+            zvar = ctx.z[(int(node_of[c]), k)]
+            rows[(d.corr_ids[c], d.hub_ids[k])] = lin(
+                list(co) + [-float(d.demand[c])], _xs(ctx, ps) + [zvar]) <= 0.0
+        add_rows(m, f"allocated_{label}", rows,
+                 f"Flow of a corridor via hub k only if its {label} is allocated to k.")
+
+    link, selfa = {}, {}
+    for (i, k), zv in ctx.z.items():
+        if k in ctx.y:
+            link[(d.node_ids[i], d.hub_ids[k])] = lin([1.0, -1.0], [zv, ctx.y[k]]) <= 0.0
+        if d.hub_node[k] == i:
+            if k in ctx.y:
+                selfa[d.node_ids[i]] = lin([1.0, -1.0], [zv, ctx.y[k]]) == 0.0
+            else:
+                selfa[d.node_ids[i]] = lin([1.0], [zv]) == 1.0
+    add_rows(m, "allocate_open", link, "z_ik <= y_k: allocate only to open hubs.")
+    add_rows(m, "allocate_self", selfa, "An open hub serves its own node: z_kk = y_k.")
+
+
+def define_co2_cap(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """CO2 cap: sum_p e_p x_p <= E (t CO2/day); e_p = sum over legs of
+    weight_kg/1000 x km x kg/tkm / 1000 (t CO2 per parcel)."""
+    d, paths = ctx.data, ctx.paths
+    if d.co2_cap is None:
+        return
+    nz = np.flatnonzero(paths.co2_t > 0)
+    m.co2_cap = pyo.Constraint(expr=lin(paths.co2_t[nz], _xs(ctx, nz)) <= float(d.co2_cap),
+                               doc=define_co2_cap.__doc__)
+
+
+def define_mode_share(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Mode-share bounds on line-haul parcel-km (parcel-km/day):
+
+    floor:   sum_p (k_{p,m} - s_min k_p) x_p >= 0;   ceiling: sum_p (k_{p,m} - s_max k_p) x_p <= 0,
+    with k_{p,m} the km of path p's line-haul legs by mode m and k_p their total.
+    """
+    d, paths = ctx.data, ctx.paths
+    tot = paths.lh_pkm.sum(axis=1)
+    rows = {}
+    for mode, (lo, hi) in d.mode_share_bounds.items():
+        for tag, share, sense in (("min", lo, 1), ("max", hi, -1)):
+            if share is None:
+                continue
+            coef = paths.lh_pkm[:, mode] - float(share) * tot
+            nz = np.flatnonzero(np.abs(coef) > 1e-12)
+            if not len(nz):
+                continue
+            expr = lin(coef[nz], _xs(ctx, nz))
+            rows[f"{d.modes[mode]}_{tag}"] = (expr >= 0.0) if sense > 0 else (expr <= 0.0)
+    add_rows(m, "mode_share", rows, define_mode_share.__doc__)
+
+
+FAMILIES: tuple[Callable[[pyo.ConcreteModel, Ctx], None], ...] = (
+    define_demand, define_link_capacity, define_min_frequency, define_hub_capacity,
+    define_hub_open, define_single_allocation, define_co2_cap, define_mode_share,
+)

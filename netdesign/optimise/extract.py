@@ -1,0 +1,123 @@
+"""Turn solver values into the `Design` tables (path-based formulation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netdesign.optimise.constraints import Ctx
+from netdesign.optimise.model_data import ModelData
+from netdesign.optimise.solution import Design
+
+
+def var_values(columns: list, values: np.ndarray):
+    """Function mapping a list of Pyomo VarData to their values (0 if not in the matrix)."""
+    pos = {id(v): i for i, v in enumerate(columns)}
+
+    def get(variables) -> np.ndarray:
+        idx = np.fromiter((pos.get(id(v), -1) for v in variables), dtype=np.int64)
+        out = np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0) if len(idx) else np.zeros(0)
+        return out
+
+    return get
+
+
+def _round_int(v: np.ndarray) -> np.ndarray:
+    return np.round(v).astype(float)
+
+
+def link_table(data: ModelData, flow: np.ndarray, modules: np.ndarray) -> pd.DataFrame:
+    """links table: flow, modules added, capacity after expansion, departures/week."""
+    cap = data.link_cap + data.link_module * modules
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dep = np.where(data.link_module > 0, 7.0 * (data.link_cap / data.link_module + modules),
+                       np.nan)
+    return pd.DataFrame({"flow_parcels_per_day": flow, "modules_added": modules,
+                         "capacity_parcels_per_day": cap, "departures_per_week": dep},
+                        index=pd.Index(data.link_ids, name="link_id"))
+
+
+def hub_table(data: ModelData, throughput: np.ndarray, modules: np.ndarray,
+              is_open: np.ndarray) -> pd.DataFrame:
+    """hubs table: throughput (capacity basis), modules, capacity after expansion, open."""
+    existing = np.minimum(data.hub_cap, data.hub_cap_cap)
+    cap = np.where(is_open, existing + data.hub_module * modules, 0.0)
+    return pd.DataFrame({"throughput_parcels_per_day": throughput, "modules_added": modules,
+                         "capacity_parcels_per_day": cap,
+                         "existing_capacity_parcels_per_day": data.hub_cap,
+                         "is_open": is_open.astype(bool)},
+                        index=pd.Index(data.hub_ids, name="hub_id"))
+
+
+def extract_path_design(ctx: Ctx, get, report) -> Design:
+    """Design of the path formulation from solver values (`get` = var_values(...))."""
+    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+    x = np.maximum(get(ctx.x), 0.0)
+    n_c = d.n_corridors
+    flow = np.zeros((n_c, d.n_modes))
+    np.add.at(flow, (paths.corridor, paths.main_mode), x)
+    served = flow.sum(axis=1)
+    unserved = np.maximum(d.demand - served, 0.0)
+    unserved[np.abs(unserved) < 1e-7] = 0.0
+    late = np.bincount(paths.corridor, weights=x * paths.late, minlength=n_c)
+
+    leg_path = paths.path_of_leg()
+    link_flow = np.bincount(paths.leg_link, weights=x[leg_path], minlength=d.n_links)
+    link_mods = np.zeros(d.n_links)
+    if ctx.ml:
+        keys = list(ctx.ml)
+        link_mods[keys] = _round_int(get([ctx.ml[k] for k in keys]))
+    hub_mods = np.zeros(d.n_hubs)
+    if ctx.mh:
+        keys = list(ctx.mh)
+        hub_mods[keys] = _round_int(get([ctx.mh[k] for k in keys]))
+    is_open = ~d.hub_optional.copy()
+    if ctx.y:
+        keys = list(ctx.y)
+        is_open[keys] = get([ctx.y[k] for k in keys]) > 0.5
+    throughput = np.bincount(lay.hub_hub_of, weights=x[lay.hub_path_of], minlength=d.n_hubs)
+
+    pkm = paths.lh_pkm.T @ x if paths.n else np.zeros(d.n_modes)
+    capacity_cost = float(link_mods @ d.link_module_cost + hub_mods @ d.hub_module_cost
+                          + d.hub_fixed_cost[d.hub_optional & is_open].sum())
+    u_cost = float(d.unserved_penalty * unserved.sum())
+    costs = {
+        "transport": float(x @ paths.transport),
+        "handling": float(x @ paths.handling),
+        "capacity": capacity_cost,
+        "carbon": float(x @ paths.carbon),
+        "late_penalty": float(x @ paths.late_penalty),
+        "unserved_penalty": u_cost,
+    }
+    costs["total"] = float(sum(costs.values()))
+    idx = pd.Index(d.corr_ids, name="corridor_id")
+    return Design(
+        corridor_flow=pd.DataFrame(flow, index=idx, columns=list(d.modes)),
+        unserved=pd.Series(unserved, index=idx, name="unserved_parcels_per_day"),
+        late=pd.Series(late, index=idx, name="late_parcels_per_day"),
+        links=link_table(d, link_flow, link_mods),
+        hubs=hub_table(d, throughput, hub_mods, is_open),
+        parcel_km={m: float(v) for m, v in zip(d.modes, pkm, strict=False)},
+        costs=costs,
+        co2_t_per_day=float(x @ paths.co2_t),
+        report=report,
+    )
+
+
+def empty_design(data: ModelData, report) -> Design:
+    """The Design of a solve without a solution: NaN flows and costs, the report filled."""
+    idx = pd.Index(data.corr_ids, name="corridor_id")
+    nan_c = np.full(data.n_corridors, np.nan)
+    return Design(
+        corridor_flow=pd.DataFrame(np.nan, index=idx, columns=list(data.modes)),
+        unserved=pd.Series(nan_c, index=idx, name="unserved_parcels_per_day"),
+        late=pd.Series(nan_c.copy(), index=idx, name="late_parcels_per_day"),
+        links=link_table(data, np.full(data.n_links, np.nan), np.full(data.n_links, np.nan)),
+        hubs=hub_table(data, np.full(data.n_hubs, np.nan), np.full(data.n_hubs, np.nan),
+                       ~data.hub_optional),
+        parcel_km={m: float("nan") for m in data.modes},
+        costs={k: float("nan") for k in ("transport", "handling", "capacity", "carbon",
+                                          "late_penalty", "unserved_penalty", "total")},
+        co2_t_per_day=float("nan"),
+        report=report,
+    )

@@ -1,0 +1,180 @@
+"""Hand a Pyomo model to HiGHS: standard-form compilation -> `highspy.Highs.passModel` -> run.
+
+The fastest measured route (docs/benchmarks.md): Pyomo's LinearStandardFormCompiler yields
+the constraint matrix as scipy sparse, which goes to HiGHS in one call. A fresh `Highs` object
+per solve (its run time accumulates and memory grows otherwise). Optionally writes an LP file
+with readable names (Pyomo's LP writer, symbolic labels) for inspection.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+import scipy.sparse as sp
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from netdesign.config.schema import SolverConfig
+
+INF = highspy.kHighsInf
+
+
+@dataclass
+class StandardForm:
+    """min c x + offset  s.t. row_lower <= A x <= row_upper, col bounds, integrality."""
+
+    c: np.ndarray
+    offset: float
+    A: sp.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray  # 1 = integer
+    columns: list           # Pyomo VarData per column
+    row_names: list[str]    # Pyomo constraint name per row
+
+    @property
+    def n_integers(self) -> int:
+        return int(self.integrality.sum())
+
+
+@dataclass
+class SolveOutcome:
+    """What HiGHS returned: status, incumbent values (by column of the standard form), bound."""
+
+    status: str
+    termination: str
+    values: np.ndarray | None
+    objective: float | None
+    best_bound: float | None
+    mip_gap: float | None
+    solve_s: float
+
+
+def compile_model(model: pyo.ConcreteModel) -> StandardForm:
+    """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense)."""
+    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    A = sp.csr_matrix(info.A)
+    rhs = np.asarray(info.rhs, dtype=float)
+    sense = np.fromiter((r[1] for r in info.rows), dtype=np.int64, count=len(info.rows))
+    row_lower = np.where(sense >= 0, np.where(sense == 0, rhs, -INF), rhs)
+    row_upper = np.where(sense <= 0, np.where(sense == 0, rhs, INF), rhs)
+    cols = info.columns
+    lb = np.array([-INF if v.lb is None else v.lb for v in cols], dtype=float)
+    ub = np.array([INF if v.ub is None else v.ub for v in cols], dtype=float)
+    integ = np.array([1 if v.is_integer() else 0 for v in cols], dtype=np.int64)
+    c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(len(cols))
+    offset = float(np.asarray(info.c_offset).ravel()[0]) if np.size(info.c_offset) else 0.0
+    names = [r[0].name for r in info.rows]
+    return StandardForm(c=c, offset=offset, A=A, row_lower=row_lower, row_upper=row_upper,
+                        col_lower=lb, col_upper=ub, integrality=integ, columns=cols,
+                        row_names=names)
+
+
+def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None) -> highspy.Highs:
+    """A fresh `Highs` holding the model, with the solver options set (no output)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(solver.time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(solver.mip_rel_gap))
+    h.setOptionValue("threads", int(solver.threads))
+    h.setOptionValue("random_seed", int(solver.seed))
+    h.setOptionValue("presolve", presolve or solver.presolve)
+    lp = highspy.HighsLp()
+    n_rows, n_cols = sf.A.shape
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    lp.col_cost_ = sf.c
+    lp.offset_ = sf.offset
+    lp.col_lower_ = sf.col_lower
+    lp.col_upper_ = sf.col_upper
+    lp.row_lower_ = sf.row_lower
+    lp.row_upper_ = sf.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = sf.A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sf.A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sf.A.data.astype(float)
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    if sf.n_integers:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                           for i in sf.integrality]
+    h.passModel(lp)
+    return h
+
+
+def run_highs(h: highspy.Highs, is_mip: bool) -> SolveOutcome:
+    """Run HiGHS and translate its status; never raises on time limit or infeasibility."""
+    t0 = time.perf_counter()
+    h.run()
+    solve_s = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    S = highspy.HighsModelStatus
+    termination = h.modelStatusToString(ms)
+    if ms == S.kOptimal:
+        status = "optimal"
+    elif ms == S.kInfeasible:
+        status = "infeasible"
+    elif ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
+        status = "unbounded" if ms == S.kUnbounded else "infeasible_or_unbounded"
+    elif ms in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt,
+                S.kMemoryLimit, S.kObjectiveBound, S.kObjectiveTarget, S.kHighsInterrupt):
+        status = "feasible" if has_sol else "no_solution"
+    else:
+        status = "error"
+    values = objective = bound = gap = None
+    if status in ("optimal", "feasible") and has_sol:
+        values = np.asarray(h.getSolution().col_value, dtype=float)
+        objective = float(info.objective_function_value)
+        if is_mip:
+            bound = float(info.mip_dual_bound)
+            gap = float(info.mip_gap)
+        else:
+            bound, gap = objective, 0.0
+        if status == "optimal" and gap is not None and gap > 1e-6:
+            termination = "gap_limit"
+    return SolveOutcome(status=status, termination=termination, values=values,
+                        objective=objective, best_bound=bound, mip_gap=gap, solve_s=solve_s)
+
+
+def solve_standard_form(sf: StandardForm, solver: SolverConfig) -> tuple[SolveOutcome, float]:
+    """passModel + run; returns the outcome and the passModel seconds.
+
+    "Infeasible or unbounded" from presolve is re-solved with presolve off to tell which.
+    """
+    t0 = time.perf_counter()
+    h = to_highs(sf, solver)
+    pass_s = time.perf_counter() - t0
+    out = run_highs(h, sf.n_integers > 0)
+    if out.status == "infeasible_or_unbounded":
+        h2 = to_highs(sf, solver, presolve="off")
+        again = run_highs(h2, sf.n_integers > 0)
+        again.solve_s += out.solve_s
+        out = again
+        if out.status == "infeasible_or_unbounded":
+            out.status = "infeasible"
+    return out, pass_s
+
+
+def write_lp(model: pyo.ConcreteModel, lp_path: Path) -> None:
+    """Write the model as an LP file with readable names (temp name, then rename)."""
+    lp_path = Path(lp_path)
+    tmp = lp_path.with_name(lp_path.name + ".tmp.lp")
+    model.write(str(tmp), format="lp", io_options={"symbolic_solver_labels": True})
+    os.replace(tmp, lp_path)
+
+
+@functools.lru_cache(maxsize=1)
+def highs_version() -> str:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"

@@ -1,0 +1,140 @@
+"""Sparse index sets of the path-based model, computed once with numpy (no Pyomo here).
+
+Every set holds only what the candidate paths touch: a link's capacity row exists only if a
+path uses the link and its capacity is finite; an allocation pair (node, hub) only if some
+path of a corridor at that node is served by that hub; and so on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from netdesign.optimise.model_data import ModelData
+from netdesign.optimise.paths import PathSet
+
+
+@dataclass
+class Layout:
+    """Index sets and bounds of the path-based formulation.
+
+    served:        corridor indices with demand > 0 (they get a demand row).
+    link_rows:     link indices with a capacity row (used, finite capacity).
+    link_mod:      subset of link_rows with a module variable; link_mod_ub their bounds.
+    freq_links:    links with a minimum-frequency requirement; freq_need modules each.
+    hub_rows:      hub indices with a capacity row; hub_mod (+ub) those with module variables.
+    opt_hubs:      optional hubs used by some path (binary open variable).
+    alloc_pairs:   (node, hub) pairs of single allocation (empty for multiple).
+    link_demand:   upper bound on each link's flow (sum of demand of corridors using it).
+    hub_demand:    upper bound on each hub's throughput.
+    """
+
+    served: np.ndarray
+    link_rows: np.ndarray
+    link_mod: np.ndarray
+    link_mod_ub: np.ndarray
+    freq_links: np.ndarray
+    freq_need: np.ndarray
+    hub_rows: np.ndarray
+    hub_eff_cap: np.ndarray
+    hub_mod: np.ndarray
+    hub_mod_ub: np.ndarray
+    opt_hubs: np.ndarray
+    alloc_pairs: list[tuple[int, int]]
+    link_demand: np.ndarray
+    hub_demand: np.ndarray
+    hub_path_of: np.ndarray  # entries of the hub-basis incidence (path per entry)
+    hub_hub_of: np.ndarray   # hub per entry
+
+
+def _upper_demand(entries_path: np.ndarray, entries_obj: np.ndarray, corridor: np.ndarray,
+                  demand: np.ndarray, n_obj: int) -> np.ndarray:
+    """Sum of demand of the distinct corridors whose paths touch each object."""
+    if not len(entries_path):
+        return np.zeros(n_obj)
+    pairs = np.unique(np.stack([entries_obj, corridor[entries_path]], axis=1), axis=0)
+    return np.bincount(pairs[:, 0], weights=demand[pairs[:, 1]], minlength=n_obj)
+
+
+def build_layout(data: ModelData, paths: PathSet) -> Layout:
+    """Derive the sparse index sets and variable bounds from the candidate paths."""
+    served = np.flatnonzero(data.demand > 0)
+    leg_path = paths.path_of_leg()
+    link_demand = _upper_demand(leg_path, paths.leg_link, paths.corridor, data.demand,
+                                data.n_links)
+    used_links = np.flatnonzero(link_demand > 0)
+
+    if data.hub_capacity_basis == "collected":
+        has = paths.first_hub >= 0
+        hub_path_of = np.flatnonzero(has)
+        hub_hub_of = paths.first_hub[has]
+    else:
+        hub_path_of = paths.path_of_hub()
+        hub_hub_of = paths.hub_idx
+    all_hub_path = paths.path_of_hub()
+    hub_demand = _upper_demand(all_hub_path, paths.hub_idx, paths.corridor, data.demand,
+                               data.n_hubs)
+    basis_demand = _upper_demand(hub_path_of, hub_hub_of, paths.corridor, data.demand,
+                                 data.n_hubs)
+
+    finite = np.isfinite(data.link_cap[used_links])
+    link_rows = used_links[finite]
+    expandable = data.link_module[link_rows] > 0
+    link_mod = link_rows[expandable]
+    link_mod_ub = np.array([
+        math.ceil(max(0.0, link_demand[lk] - data.link_cap[lk]) / data.link_module[lk] - 1e-9)
+        for lk in link_mod], dtype=float)
+
+    # minimum weekly frequency: departures/week = 7 * (capacity/module + modules added)
+    need = []
+    freq_links = []
+    for lk in used_links:
+        mw = data.link_min_weekly[lk]
+        mod = data.link_module[lk]
+        if mw <= 0 or mod <= 0 or not np.isfinite(data.link_cap[lk]):
+            continue
+        n_req = math.ceil(mw / 7.0 - data.link_cap[lk] / mod - 1e-9)
+        if n_req > 0:
+            freq_links.append(lk)
+            need.append(n_req)
+    freq_links_a = np.array(freq_links, dtype=np.int64)
+    freq_need = np.array(need, dtype=float)
+    if len(freq_links_a):
+        pos = {int(lk): i for i, lk in enumerate(link_mod)}
+        for lk, n_req in zip(freq_links_a, freq_need, strict=False):
+            link_mod_ub[pos[int(lk)]] = max(link_mod_ub[pos[int(lk)]], n_req)
+
+    used_hubs = np.flatnonzero(hub_demand > 0)
+    opt_hubs = used_hubs[data.hub_optional[used_hubs]]
+    eff_cap = np.minimum(data.hub_cap, data.hub_cap_cap)
+    rows_mask = np.isfinite(eff_cap) & (basis_demand > 0)
+    hub_rows = np.flatnonzero(rows_mask)
+    hub_mod = hub_rows[(data.hub_module[hub_rows] > 0) & np.isfinite(data.hub_cap[hub_rows])]
+    ubs = []
+    for k in hub_mod:
+        room = data.hub_cap_cap[k] - data.hub_cap[k]
+        ub = math.ceil(max(0.0, basis_demand[k] - data.hub_cap[k]) / data.hub_module[k] - 1e-9)
+        if np.isfinite(room):
+            ub = min(ub, max(0, math.floor(room / data.hub_module[k] + 1e-9)))
+        if np.isfinite(data.hub_max_modules[k]):
+            ub = min(ub, int(data.hub_max_modules[k]))
+        ubs.append(ub)
+    hub_mod_ub = np.array(ubs, dtype=float)
+
+    alloc_pairs: list[tuple[int, int]] = []
+    if data.allocation == "single":
+        o = data.corr_origin[paths.corridor]
+        d = data.corr_dest[paths.corridor]
+        pairs = np.concatenate([np.stack([o, paths.first_hub], 1),
+                                np.stack([d, paths.last_hub], 1)])
+        pairs = pairs[pairs[:, 1] >= 0]
+        alloc_pairs = [tuple(map(int, r)) for r in np.unique(pairs, axis=0)]
+
+    return Layout(served=served, link_rows=link_rows, link_mod=link_mod,
+                  link_mod_ub=link_mod_ub, freq_links=freq_links_a, freq_need=freq_need,
+                  hub_rows=hub_rows, hub_eff_cap=eff_cap, hub_mod=hub_mod, hub_mod_ub=hub_mod_ub,
+                  opt_hubs=opt_hubs, alloc_pairs=alloc_pairs, link_demand=link_demand,
+                  hub_demand=np.maximum(hub_demand, basis_demand),
+                  hub_path_of=hub_path_of, hub_hub_of=hub_hub_of)
