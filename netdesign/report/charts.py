@@ -1,0 +1,322 @@
+"""Plotly figures of a results dataset, scenarios side by side, labelled in zh or en.
+
+Each `fig_*` function takes a (scenario-selected) results dataset and a language and returns
+a `plotly.graph_objects.Figure`, or None when the data holds nothing to show (e.g. no rural
+routes). Values are shown in the display units of `i18n.unit` (e.g. 万件/日).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import xarray as xr
+from plotly.subplots import make_subplots
+
+from netdesign.report.i18n import fmt_number, t, unit
+from netdesign.report.load import hub_names, link_labels, months, node_names
+
+MODE_COLOURS = {"road": "#E45756", "rail": "#4C78A8", "water": "#54A24B", "air": "#B279A2"}
+COST_COLOURS = {"transport": "#4C78A8", "handling": "#F58518", "capacity": "#54A24B",
+                "carbon": "#B279A2", "late_penalty": "#FF9DA6", "unserved_penalty": "#9D755D"}
+SCENARIO_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2",
+                    "#EECA3B", "#FF9DA6", "#9D755D", "#BAB0AC")
+FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", '
+        '"PingFang SC", "Helvetica Neue", Arial, sans-serif')
+
+
+def scenario_order(ds: xr.Dataset) -> list[str]:
+    """Scenario names ordered by design year, keeping the dataset order within a year."""
+    names = [str(s) for s in ds["scenario"].values]
+    years = [int(y) for y in ds["year"].values]
+    return [n for _, _, n in sorted(zip(years, range(len(names)), names, strict=True))]
+
+
+def scenario_labels(ds: xr.Dataset) -> dict[str, str]:
+    """scenario -> axis label, e.g. '2035-high (2035)' (the year is added if not in the name)."""
+    out = {}
+    for s, y in zip(ds["scenario"].values.astype(str), ds["year"].values, strict=True):
+        out[s] = s if str(int(y)) in s else f"{s} ({int(y)})"
+    return out
+
+
+def scenario_colour(i: int) -> str:
+    return SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+
+
+def _values(da: xr.DataArray, divisor: float = 1.0) -> list[float | None]:
+    """Plain floats for JSON (NaN -> None so that plotly leaves a gap)."""
+    out: list[float | None] = []
+    for v in np.asarray(da.values, dtype=float).ravel():
+        out.append(None if math.isnan(v) else float(v) / divisor)
+    return out
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int = 420,
+            subplot_titles: bool = False) -> go.Figure:
+    """Common look; figures with subplot titles get their legend above those titles."""
+    top = 120 if subplot_titles else 80
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
+               "pad": {"t": 12}},
+        template="plotly_white", height=height, font={"family": FONT, "size": 13},
+        separators=".,", margin={"l": 70, "r": 30, "t": top, "b": 60},
+        legend={"orientation": "h", "yanchor": "bottom", "x": 1, "xanchor": "right",
+                "y": 1.0 + (50 if subplot_titles else 8) / max(height - top - 60, 100)},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    return fig
+
+
+def fig_mode_split(ds: xr.Dataset, lang: str) -> go.Figure:
+    """Parcels/day by main line-haul mode and line-haul parcel-km/day, stacked, per scenario."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    x = [labels[s] for s in order]
+    up, uk = unit("parcels_day", lang), unit("pkm_day", lang)
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=(f"{t('mode_parcels', lang)} ({up.label})",
+                                        f"{t('mode_pkm', lang)} ({uk.label})"))
+    for mode in ds["mode"].values.astype(str):
+        parcels = ds["mode_parcels"].sel(mode=mode, scenario=order)
+        pkm = ds["parcel_km"].sel(mode=mode, scenario=order)
+        share = _values(ds["mode_share"].sel(mode=mode, scenario=order), 0.01)
+        common = {"name": t(mode, lang), "legendgroup": mode,
+                  "marker": {"color": MODE_COLOURS.get(mode)}}
+        fig.add_trace(go.Bar(x=x, y=_values(parcels, up.divisor), **common,
+                             hovertemplate=f"%{{x}}<br>{t(mode, lang)}: %{{y:,.2f}} {up.label}"
+                                           "<extra></extra>"), row=1, col=1)
+        fig.add_trace(go.Bar(x=x, y=_values(pkm, uk.divisor), showlegend=False, **common,
+                             customdata=share,
+                             hovertemplate=f"%{{x}}<br>{t(mode, lang)}: %{{y:,.2f}} {uk.label}"
+                                           f"<br>{t('share', lang)} %{{customdata:.1f}}%"
+                                           "<extra></extra>"), row=1, col=2)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=up.label, row=1, col=1)
+    fig.update_yaxes(title_text=uk.label, row=1, col=2)
+    return _layout(fig, t("mode_split", lang), lang, height=460, subplot_titles=True)
+
+
+def fig_hub_capacity(ds: xr.Dataset, lang: str) -> go.Figure:
+    """Hub capacity existing + added (stacked) per hub and scenario, and utilisation (%)."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    names = hub_names(ds, lang)
+    hubs = ds["hub"].values.astype(str)
+    up = unit("parcels_day", lang)
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.14, row_heights=[0.6, 0.4],
+                        subplot_titles=(f"{t('hub_capacity', lang)} ({up.label})",
+                                        f"{t('hub_utilisation', lang)} (%)"))
+    x = [names[h] for h in hubs]
+    existing = _values(ds["hub_capacity_existing"].sel(hub=list(hubs)), up.divisor)
+    for i, s in enumerate(order):
+        added = _values(ds["hub_capacity_added"].sel(scenario=s, hub=list(hubs)), up.divisor)
+        fig.add_trace(go.Bar(x=x, y=existing, name=t("existing", lang), legendgroup="existing",
+                             showlegend=i == 0, offsetgroup=str(i),
+                             marker={"color": "#C9C9C9", "line": {"color": scenario_colour(i),
+                                                                  "width": 1.5}},
+                             hovertemplate=f"{labels[s]}<br>%{{x}}<br>{t('existing', lang)}: "
+                                           f"%{{y:,.2f}} {up.label}<extra></extra>"),
+                      row=1, col=1)
+        fig.add_trace(go.Bar(x=x, y=added, base=existing, offsetgroup=str(i),
+                             name=f"{t('added', lang)}: {labels[s]}", legendgroup=f"s{i}",
+                             marker={"color": scenario_colour(i)},
+                             hovertemplate=f"{labels[s]}<br>%{{x}}<br>{t('added', lang)}: "
+                                           f"%{{y:,.2f}} {up.label}<extra></extra>"),
+                      row=1, col=1)
+    for i, s in enumerate(order):
+        util = _values(ds["hub_utilisation"].sel(scenario=s, hub=list(hubs)), 0.01)
+        fig.add_trace(go.Bar(x=x, y=util, name=labels[s], showlegend=False,
+                             legendgroup=f"s{i}", marker={"color": scenario_colour(i)},
+                             offsetgroup=str(i),
+                             hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<extra></extra>"),
+                      row=2, col=1)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=up.label, row=1, col=1)
+    fig.update_yaxes(title_text="%", row=2, col=1)
+    return _layout(fig, t("hub_capacity", lang), lang, height=680, subplot_titles=True)
+
+
+def fig_costs(ds: xr.Dataset, lang: str) -> go.Figure:
+    """Cost by component (CNY/day), stacked, per scenario."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    x = [labels[s] for s in order]
+    uc = unit("cny_day", lang)
+    fig = go.Figure()
+    for comp in ds["cost_component"].values.astype(str):
+        fig.add_trace(go.Bar(x=x, y=_values(ds["cost"].sel(cost_component=comp, scenario=order),
+                                            uc.divisor),
+                             name=t(comp, lang), marker={"color": COST_COLOURS.get(comp)},
+                             hovertemplate=f"%{{x}}<br>{t(comp, lang)}: %{{y:,.1f}} {uc.label}"
+                                           "<extra></extra>"))
+    totals = _values(ds["total_cost"].sel(scenario=order), uc.divisor)
+    fig.add_trace(go.Scatter(x=x, y=totals, mode="markers+text", name=t("total_cost", lang),
+                             marker={"symbol": "line-ew-open", "size": 30, "color": "#333"},
+                             text=[fmt_number(None if v is None else v * uc.divisor, lang)
+                                   for v in totals],
+                             textposition="top center",
+                             hovertemplate=f"%{{x}}<br>{t('total_cost', lang)}: %{{y:,.1f}} "
+                                           f"{uc.label}<extra></extra>"))
+    fig.update_layout(barmode="relative")
+    fig.update_yaxes(title_text=uc.label)
+    return _layout(fig, t("cost_breakdown", lang), lang)
+
+
+def fig_co2(ds: xr.Dataset, lang: str) -> go.Figure:
+    """CO2 emissions (t/day) per scenario."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    ut = unit("t_day", lang)
+    y = _values(ds["co2"].sel(scenario=order), ut.divisor)
+    fig = go.Figure(go.Bar(
+        x=[labels[s] for s in order], y=y, name=t("co2", lang), marker={"color": "#72B7B2"},
+        text=[fmt_number(v, lang, 1) for v in y], textposition="outside",
+        hovertemplate=f"%{{x}}<br>%{{y:,.1f}} {ut.label}<extra></extra>"))
+    fig.update_yaxes(title_text=ut.label)
+    return _layout(fig, f"{t('co2', lang)} ({ut.label})", lang)
+
+
+def fig_on_time(ds: xr.Dataset, lang: str) -> go.Figure:
+    """The "1-2-3 day circle": on-time share by service class (and overall) per scenario."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    classes = ds["service_class"].values.astype(str)
+    x = [t(c, lang) for c in classes] + [t("on_time_share", lang)]
+    fig = go.Figure()
+    for i, s in enumerate(order):
+        y = _values(ds["on_time_share_by_class"].sel(scenario=s, service_class=list(classes)),
+                    0.01) + _values(ds["on_time_share"].sel(scenario=[s]), 0.01)
+        fig.add_trace(go.Bar(x=x, y=y, name=labels[s], marker={"color": scenario_colour(i)},
+                             hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="%", range=[0, 105])
+    return _layout(fig, t("on_time", lang), lang)
+
+
+def rural_links(ds: xr.Dataset) -> list[str]:
+    """Links that start or end at a rural node (node_rural true)."""
+    rural = {n for n, r in zip(ds["node"].values.astype(str), ds["node_rural"].values,
+                               strict=True) if bool(r)}
+    return [lid for lid, a, b in zip(ds["link"].values.astype(str),
+                                     ds["link_from"].values.astype(str),
+                                     ds["link_to"].values.astype(str), strict=True)
+            if a in rural or b in rural]
+
+
+def fig_rural(ds: xr.Dataset, lang: str) -> go.Figure | None:
+    """Departures/week on rural routes per scenario, against the minimum required."""
+    links = rural_links(ds)
+    if not links:
+        return None
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    names = link_labels(ds, lang)
+    x = [f"{names[lk]} ({t(str(ds['link_mode'].sel(link=lk).values), lang)})" for lk in links]
+    uw = unit("per_week", lang)
+    fig = go.Figure()
+    for i, s in enumerate(order):
+        fig.add_trace(go.Bar(x=x, y=_values(ds["link_departures_per_week"].sel(scenario=s,
+                                                                                link=links)),
+                             name=labels[s], marker={"color": scenario_colour(i)},
+                             hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}} {uw.label}"
+                                           "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=x, y=_values(ds["link_min_weekly_frequency"].sel(link=links)),
+                             mode="markers", name=t("rural_min", lang),
+                             marker={"symbol": "line-ew-open", "size": 40, "color": "#222",
+                                     "line": {"width": 3}},
+                             hovertemplate=f"%{{x}}<br>{t('rural_min', lang)}: %{{y:.1f}} "
+                                           f"{uw.label}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=uw.label)
+    return _layout(fig, f"{t('rural', lang)} ({uw.label})", lang)
+
+
+def fig_unserved(ds: xr.Dataset, lang: str) -> go.Figure:
+    """Unserved demand (parcels/day) per scenario, stacked by service class."""
+    order = scenario_order(ds)
+    labels = scenario_labels(ds)
+    up = unit("parcels_day", lang)
+    cls = ds["corridor_service_class"].values.astype(str)
+    fig = go.Figure()
+    for c in ds["service_class"].values.astype(str):
+        corr = ds["corridor"].values[cls == c]
+        sub = ds["unserved"].sel(scenario=order, corridor=corr)
+        total = sub.sum("corridor", min_count=1) if len(corr) else sub.sum("corridor") * np.nan
+        fig.add_trace(go.Bar(x=[labels[s] for s in order], y=_values(total, up.divisor),
+                             name=t(c, lang),
+                             hovertemplate=f"%{{x}}<br>{t(c, lang)}: %{{y:,.3f}} {up.label}"
+                                           "<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=up.label)
+    return _layout(fig, f"{t('unserved', lang)} ({up.label})", lang)
+
+
+def largest_corridors(ds: xr.Dataset, n: int = 6) -> list[str]:
+    """The `n` corridors with the largest mean forecast (history over the last 12 months
+    when there is no forecast), largest first."""
+    if "forecast" in ds and ds.sizes.get("forecast_month", 0):
+        size = ds["forecast"].sel(stat="mean").mean("forecast_month", skipna=True)
+    else:
+        size = ds["history"].isel(month=slice(-12, None)).mean("month", skipna=True)
+    vals = np.nan_to_num(size.values.astype(float), nan=-1.0)
+    idx = np.argsort(-vals, kind="stable")[:n]
+    return [str(ds["corridor"].values[i]) for i in idx]
+
+
+def corridor_label(ds: xr.Dataset, corridor: str, lang: str) -> str:
+    names = node_names(ds, lang)
+    o = str(ds["corridor_origin"].sel(corridor=corridor).values)
+    d = str(ds["corridor_destination"].sel(corridor=corridor).values)
+    return f"{names.get(o, o)} → {names.get(d, d)}"
+
+
+def _add_band(fig: go.Figure, x: list, lo: list, hi: list, colour: str, name: str,
+              show_legend: bool, row: int, col: int) -> None:
+    """A shaded interval between `lo` and `hi` (two traces, the second filled to the first)."""
+    fig.add_trace(go.Scatter(x=x, y=lo, mode="lines", line={"width": 0}, showlegend=False,
+                             legendgroup=name, hoverinfo="skip"), row=row, col=col)
+    fig.add_trace(go.Scatter(x=x, y=hi, mode="lines", line={"width": 0}, fill="tonexty",
+                             fillcolor=colour, name=name, legendgroup=name,
+                             showlegend=show_legend, hoverinfo="skip"), row=row, col=col)
+
+
+def fig_forecasts(ds: xr.Dataset, lang: str, n: int = 6) -> go.Figure | None:
+    """History and forecast (mean, 80 % and 95 % intervals) of the largest corridors."""
+    if "forecast" not in ds or ds.sizes.get("forecast_month", 0) == 0:
+        return None
+    corridors = largest_corridors(ds, n)
+    um = unit("parcels_month", lang)
+    cols = 2
+    rows = math.ceil(len(corridors) / cols)
+    fig = make_subplots(rows=rows, cols=cols, vertical_spacing=0.12 if rows > 1 else 0.1,
+                        horizontal_spacing=0.08,
+                        subplot_titles=[corridor_label(ds, c, lang) for c in corridors])
+    hist_x = [d.strftime("%Y-%m-%d") for d in months(ds["month"].values)]
+    fc_x = [d.strftime("%Y-%m-%d") for d in months(ds["forecast_month"].values)]
+    for k, c in enumerate(corridors):
+        r, col = k // cols + 1, k % cols + 1
+        first = k == 0
+        fc = ds["forecast"].sel(corridor=c)
+
+        for lo, hi, colour, key in (("lo_95", "hi_95", "rgba(76,120,168,0.18)", "pi_95"),
+                                    ("lo_80", "hi_80", "rgba(76,120,168,0.35)", "pi_80")):
+            _add_band(fig, fc_x, _values(fc.sel(stat=lo), um.divisor),
+                      _values(fc.sel(stat=hi), um.divisor), colour, t(key, lang), first, r, col)
+        fig.add_trace(go.Scatter(x=fc_x, y=_values(fc.sel(stat="mean"), um.divisor),
+                                 mode="lines", line={"color": "#4C78A8", "width": 2},
+                                 name=t("forecast_mean", lang), legendgroup="mean",
+                                 showlegend=first,
+                                 hovertemplate=f"%{{x|%Y-%m}}: %{{y:,.2f}} {um.label}"
+                                               "<extra></extra>"), row=r, col=col)
+        fig.add_trace(go.Scatter(x=hist_x, y=_values(ds["history"].sel(corridor=c), um.divisor),
+                                 mode="lines", line={"color": "#333", "width": 1.5},
+                                 name=t("history", lang), legendgroup="history",
+                                 showlegend=first,
+                                 hovertemplate=f"%{{x|%Y-%m}}: %{{y:,.2f}} {um.label}"
+                                               "<extra></extra>"), row=r, col=col)
+        fig.update_yaxes(title_text=um.label if col == 1 else None, row=r, col=col)
+    fig.update_xaxes(tickformat="%Y-%m")
+    return _layout(fig, f"{t('forecasts', lang)} ({um.label})", lang,
+                   height=max(420, 300 * rows + 120), subplot_titles=True)

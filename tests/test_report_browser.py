@@ -1,0 +1,287 @@
+"""Open the HTML report in a real headless Chromium with networking disabled and check it.
+
+Chromium is driven over the DevTools protocol through `--remote-debugging-pipe` (fd 3/4,
+NUL-separated JSON; standard library only). The checks: the page renders, no console error
+or uncaught exception, every chart drawn with data, the network map drawn, the language of
+the labels, and no request to anything but the local file. Screenshots are saved under
+test-artifacts/ (gitignored).
+
+Chromium comes from Debian's `chromium` package; the session fixture installs it with apt-get
+when it is missing (as root); the tests skip, saying why, only if that fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from report_fixtures import build_results
+
+from netdesign.report.html import render_report
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+OFFLINE_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--no-first-run",
+    "--no-default-browser-check", "--disable-domain-reliability", "--metrics-recording-only",
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--hide-scrollbars", "--font-render-hinting=none",
+)
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+
+def _find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _apt_install(*packages: str) -> tuple[bool, str]:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        subprocess.run(["apt-get", "update"], check=True, capture_output=True, timeout=600,
+                       env=env)
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
+                       check=True, capture_output=True, timeout=900, env=env)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        return False, f"{exc} {detail.decode(errors='replace')[-400:]}"
+    return True, ""
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a Chromium binary; installs Debian's `chromium` (and a CJK font) if missing."""
+    path = _find_chromium()
+    if path is None:
+        if shutil.which("apt-get") is None or os.geteuid() != 0:
+            pytest.skip("chromium is not installed and cannot be installed here "
+                        "(needs apt-get as root)")
+        ok, why = _apt_install("chromium")
+        path = _find_chromium()
+        if not ok or path is None:
+            pytest.skip(f"installing Debian's chromium failed: {why}")
+    if (shutil.which("fc-list") and os.geteuid() == 0 and shutil.which("apt-get")
+            and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True,
+                                   text=True).stdout.strip()):
+        _apt_install("fonts-wqy-microhei")  # only for readable screenshots; optional
+    return path
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over --remote-debugging-pipe."""
+
+    def __init__(self, binary: str, profile: Path, log: Path):
+        cmd_r, self._cmd_w = os.pipe()
+        self._res_r, res_w = os.pipe()
+        args = [binary, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
+                "--remote-debugging-pipe", "about:blank"]
+        shell = f'exec "$@" 3<&{cmd_r} 4>&{res_w} {cmd_r}<&- {res_w}>&-'
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(log, "wb")  # noqa: SIM115 - closed in close()
+        self.proc = subprocess.Popen(["bash", "-c", shell, "chromium", *args],
+                                     pass_fds=(cmd_r, res_w), stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=self._log)
+        os.close(cmd_r)
+        os.close(res_w)
+        self._buf = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+
+    def _read_messages(self, timeout: float) -> None:
+        ready, _, _ = select.select([self._res_r], [], [], timeout)
+        if not ready:
+            return
+        chunk = os.read(self._res_r, 1 << 20)
+        if not chunk:
+            raise RuntimeError("chromium closed the DevTools pipe (crashed?)")
+        self._buf += chunk
+        while b"\0" in self._buf:
+            raw, self._buf = self._buf.split(b"\0", 1)
+            self.events.append(json.loads(raw))
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = 60.0) -> dict:
+        self._next_id += 1
+        msg = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for i, ev in enumerate(self.events):
+                if ev.get("id") == self._next_id:
+                    del self.events[i]
+                    if "error" in ev:
+                        raise RuntimeError(f"{method}: {ev['error']}")
+                    return ev.get("result", {})
+            self._read_messages(0.2)
+        raise TimeoutError(f"no answer to {method} within {timeout} s")
+
+    def evaluate(self, session: str, expression: str):
+        res = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                        session)
+        return res.get("result", {}).get("value")
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close", timeout=10)
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+        for fd in (self._cmd_w, self._res_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._log.close()
+
+
+def open_in_chromium(binary: str, html_file: Path, screenshot: Path,
+                     timeout: float = 120.0) -> dict:
+    """Load `html_file` (file://) offline, wait for the report to finish rendering, and return
+    {status, lang, text, console_errors, requests}; save a full-page PNG to `screenshot`."""
+    profile = Path(tempfile.mkdtemp(prefix="netdesign-chromium-"))
+    browser = DevTools(binary, profile, screenshot.with_suffix(".chromium.log"))
+    try:
+        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.call("Target.attachToTarget",
+                               {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            browser.call(f"{domain}.enable", session=session)
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+                     session)
+        browser.call("Page.navigate", {"url": html_file.resolve().as_uri()}, session)
+        deadline = time.monotonic() + timeout
+        while not browser.evaluate(session, "!!(window.__reportStatus && "
+                                            "window.__reportStatus.done)"):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
+        status = json.loads(browser.evaluate(
+            session, "JSON.stringify(window.__reportStatus || null)") or "null")
+        text = browser.evaluate(session, "document.body ? document.body.innerText : ''")
+        lang = browser.evaluate(session, "document.documentElement.lang")
+        dom_status = browser.evaluate(
+            session, "document.getElementById('report-status').getAttribute('data-done')")
+        height = int(browser.evaluate(session, "document.documentElement.scrollHeight") or 1000)
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     {"width": 1400, "height": min(height, 16000), "deviceScaleFactor": 1,
+                      "mobile": False}, session)
+        time.sleep(1.0)
+        shot = browser.call("Page.captureScreenshot", {"format": "png"}, session)
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        screenshot.write_bytes(base64.b64decode(shot["data"]))
+        for cid in (status or {}).get("expected", []):  # one picture per section, to review
+            rect = json.loads(browser.evaluate(
+                session, f"JSON.stringify(document.getElementById('sec-{cid}')"
+                         ".getBoundingClientRect())"))
+            clip = {"x": rect["x"], "y": rect["y"], "width": rect["width"],
+                    "height": rect["height"], "scale": 1}
+            part = browser.call("Page.captureScreenshot", {"format": "png", "clip": clip},
+                                session)
+            screenshot.with_name(f"{screenshot.stem}_{cid}.png").write_bytes(
+                base64.b64decode(part["data"]))
+        browser._read_messages(0.5)
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    errors, requests = [], []
+    for ev in browser.events:
+        method, params = ev.get("method"), ev.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            errors.append(json.dumps(params.get("exceptionDetails", {}))[:500])
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            errors.append(json.dumps(params.get("args", []))[:500])
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            errors.append(params["entry"].get("text", "")[:500])
+        elif method == "Network.requestWillBeSent":
+            requests.append(params.get("request", {}).get("url", ""))
+    return {"status": status, "dom_done": dom_status, "lang": lang, "text": text or "",
+            "console_errors": errors, "requests": requests}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Path]:
+    ds = build_results()
+    out = tmp_path_factory.mktemp("reports")
+    paths = {}
+    for lang in ("zh", "en"):
+        path = out / f"report_{lang}.html"
+        path.write_text(render_report(ds, lang=lang, map_scenario="2035-high"), encoding="utf-8")
+        paths[lang] = path
+    return paths
+
+
+EXPECTED_CHARTS = {"mode_split", "hub_capacity", "cost_breakdown", "co2", "on_time", "rural",
+                   "unserved", "forecasts", "network_map"}
+
+
+@pytest.fixture(scope="module")
+def rendered(chromium, reports) -> dict[str, dict]:
+    return {lang: open_in_chromium(chromium, path, ARTIFACTS / f"report_{lang}.png")
+            for lang, path in reports.items()}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_renders_every_chart_offline(rendered, lang):
+    page = rendered[lang]
+    status = page["status"]
+    assert status is not None and status["done"], f"report did not finish rendering: {status}"
+    assert page["dom_done"] == "true"
+    assert page["console_errors"] == []
+    assert status["errors"] == []
+    # every request stays on the local machine (the page itself; data:/blob: URIs)
+    remote = [u for u in page["requests"] if not u.startswith(LOCAL_SCHEMES)]
+    assert remote == []
+    assert set(status["expected"]) == EXPECTED_CHARTS
+    for cid in EXPECTED_CHARTS:
+        chart = status["charts"].get(cid)
+        assert chart is not None, f"chart {cid} missing"
+        assert chart["tracesWithData"] >= 1 and chart["points"] > 0, (cid, chart)
+        assert chart["svgTraces"] >= 1 and chart["marks"] > 0, (cid, chart)
+
+
+def test_network_map_draws_every_leg_and_node(rendered):
+    ds = build_results()
+    chart = rendered["en"]["status"]["charts"]["network_map"]
+    # node markers (one point per node) + one hover marker per leg, at least
+    assert chart["points"] >= ds.sizes["node"] + ds.sizes["link"]
+
+
+def test_language_switch_applied(rendered):
+    zh, en = rendered["zh"], rendered["en"]
+    assert zh["lang"] == "zh-CN" and en["lang"] == "en"
+    for text in ("运输方式结构", "枢纽分拣能力", "杭州分拨中心", "数据来源与可追溯信息"):
+        assert text in zh["text"]
+        assert text not in en["text"]
+    for text in ("Mode split", "Hub sorting capacity", "Provenance"):
+        assert text in en["text"]
+        assert text not in zh["text"]
+
+
+def test_screenshots_saved(rendered):
+    for lang in ("zh", "en"):
+        png = ARTIFACTS / f"report_{lang}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 50_000
