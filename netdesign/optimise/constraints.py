@@ -181,7 +181,7 @@ def define_hub_open(m: pyo.ConcreteModel, ctx: Ctx) -> None:
         c, k = divmod(kk, d.n_hubs)
         rows[(d.corr_ids[c], d.hub_ids[k])] = lin(
             list(co) + [-float(d.demand[c])], _xs(ctx, ps) + [ctx.y[k]]) <= 0.0
-    add_rows(m, "hub_open", rows, "Paths through an optional hub only if open: "
+    add_rows(m, "paths_need_open_hub", rows, "Paths through an optional hub only if open: "
              "sum x_p <= D_c y_k.")
     mods = {}
     for i, k in enumerate(lay.hub_mod):
