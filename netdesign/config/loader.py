@@ -52,6 +52,44 @@ def problems_from_validation_error(exc: ValidationError, source: str, raw: Any) 
     return problems
 
 
+_CASE_TABLES = (("growth", "growth_cases", {"base": 0.0}),
+                ("costs", "cost_cases", {"base": {}}),
+                ("policy", "policies", {"none": {}}))
+
+
+def reference_problems(raw: dict[str, Any], source: str) -> list[Problem]:
+    """Scenarios and sweep axes that name a growth case, cost case or policy not defined in the
+    config, one Problem per key path (works on the raw mapping, so it also runs when other
+    fields are invalid)."""
+    tables = {}
+    for _, section, default in _CASE_TABLES:
+        value = raw.get(section, default)
+        tables[section] = value if isinstance(value, dict) else None
+    scenarios: list[tuple[str, Any]] = []
+    if isinstance(raw.get("scenarios"), list):
+        scenarios += [(f"scenarios[{i}]", sc) for i, sc in enumerate(raw["scenarios"])]
+    sweep = raw.get("sweep")
+    if isinstance(sweep, dict) and isinstance(sweep.get("scenarios"), list):
+        scenarios += [(f"sweep.scenarios[{i}]", sc) for i, sc in enumerate(sweep["scenarios"])]
+    out = []
+    for key, section, default in _CASE_TABLES:
+        table = tables[section]
+        if table is None:
+            continue
+        expected = f"one of the names defined under {section}: {sorted(map(str, table))}"
+        for where, sc in scenarios:
+            if isinstance(sc, dict):
+                name = sc.get(key, next(iter(default)))
+                if isinstance(name, str) and name not in table:
+                    out.append(Problem(source, f"{where}.{key}", key, name, expected))
+        axes = sweep.get("axes") if isinstance(sweep, dict) else None
+        values = axes.get(key) if isinstance(axes, dict) else None
+        for i, name in enumerate(values if isinstance(values, list) else []):
+            if isinstance(name, str) and name not in table:
+                out.append(Problem(source, f"sweep.axes.{key}[{i}]", key, name, expected))
+    return out
+
+
 def parse_config(raw: Any, source: str = "<config>", config_dir: Path | None = None) -> StudyConfig:
     """Validate an already-parsed mapping. Raises `InputError` with all problems."""
     if not isinstance(raw, dict):
@@ -61,6 +99,15 @@ def parse_config(raw: Any, source: str = "<config>", config_dir: Path | None = N
         cfg = StudyConfig.model_validate(raw)
     except ValidationError as exc:
         problems = problems_from_validation_error(exc, source, raw)
+        # The cross-reference check (scenario -> growth/cost/policy case) runs only when every
+        # field is valid and reports at the top level; report it per key path, and together
+        # with the field errors.
+        refs = reference_problems(raw, source)
+        if refs:
+            problems = [p for p in problems if not (
+                p.location == "(top level)" and p.field is None
+                and ("unknown case" in p.expected or "unknown policy" in p.expected))]
+        problems += refs
         raise InputError(problems, "invalid config") from None
     return cfg.model_copy(update={"config_dir": config_dir})
 

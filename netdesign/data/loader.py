@@ -25,7 +25,7 @@ from netdesign.config.schema import StudyConfig
 from netdesign.data.network import Network
 from netdesign.data.schema import TABLES, Column
 from netdesign.data.validate import (
-    ID_COLUMNS,
+    ROW_KEYS,
     check_column_values,
     row_problems,
     validate_network,
@@ -152,6 +152,14 @@ def parse_months(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, bad
 
 
+def _empty_column(col: Column, index: pd.Index) -> pd.Series:
+    if col.dtype in ("float", "int"):
+        return pd.Series(np.nan, index=index, dtype=float)
+    if col.dtype == "bool":
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    return pd.Series(None, index=index, dtype=object)
+
+
 def read_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Read one network table and check it against `schema.TABLES[table]`.
 
@@ -174,15 +182,14 @@ def read_table(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]]:
                                     "this column is ignored", "warning"))
     out = pd.DataFrame(index=raw.index)
     skip: dict[str, np.ndarray] = {}
-    key_col = ID_COLUMNS[table]
+    key_col = ROW_KEYS[table]
     for col in spec:
         if col.name not in raw.columns:
             if col.required:
                 problems.append(Problem(source, "header", col.name, None,
                                         f"a column named {col.name!r} ({col.doc.rstrip('.')})"))
-            out[col.name] = pd.Series(np.nan if col.dtype in ("float", "int") else None,
-                                      index=raw.index, dtype=float if col.dtype in
-                                      ("float", "int") else object)
+            out[col.name] = _empty_column(col, raw.index)
+            skip[col.name] = np.ones(len(raw), dtype=bool)  # reported once, at the header
             continue
         s = raw[col.name]
         bad = np.zeros(len(s), dtype=bool)
@@ -216,7 +223,7 @@ def build_network(frames: dict[str, pd.DataFrame], source: str = "",
                   version: str = "") -> Network:
     """Normalise the five typed tables (from `read_table`) into a `Network`."""
     nodes = frames["nodes"].set_index("node_id")
-    nodes["rural"] = nodes["rural"].fillna(False).astype(bool)
+    nodes["rural"] = nodes["rural"].astype("boolean").fillna(False).astype(bool)
     links = frames["links"].set_index("link_id")
     links["min_weekly_frequency"] = links["min_weekly_frequency"].astype(float)
     hubs = frames["hubs"].set_index("hub_id")
@@ -224,7 +231,7 @@ def build_network(frames: dict[str, pd.DataFrame], source: str = "",
         tuple(m.strip() for m in v.split("|") if m.strip()) if isinstance(v, str) else ()
         for v in hubs["transfer_modes"]]
     hubs["fixed_cost_cny_per_year"] = hubs["fixed_cost_cny_per_year"].fillna(0.0)
-    hubs["optional"] = hubs["optional"].fillna(False).astype(bool)
+    hubs["optional"] = hubs["optional"].astype("boolean").fillna(False).astype(bool)
     hubs["customs_h"] = hubs["customs_h"].fillna(0.0)
     hubs["max_modules"] = hubs["max_modules"].astype(float)
     corridors = frames["corridors"].set_index("corridor_id")

@@ -42,6 +42,9 @@ ID_COLUMNS: dict[str, str | None] = {
     "nodes": "node_id", "links": "link_id", "hubs": "hub_id", "corridors": "corridor_id",
     "history": None,
 }
+#: The column named next to the row number in messages ("row 7 (link_id 'L7')").
+ROW_KEYS: dict[str, str] = {**{t: c for t, c in ID_COLUMNS.items() if c},
+                            "history": "corridor_id"}
 MIN_HISTORY_MONTHS = 24
 
 
@@ -151,7 +154,7 @@ def check_column_values(frame: pd.DataFrame, table: str, source: str,
     skip: per column, rows already reported (e.g. unparseable) that must not be reported again.
     """
     skip = skip or {}
-    key_col = ID_COLUMNS[table]
+    key_col = ROW_KEYS[table]
     out: list[Problem] = []
     for col in TABLES[table]:
         if col.name not in frame.columns:
@@ -237,9 +240,11 @@ def check_hub_modes(net: Network, sources: dict[str, str]) -> list[Problem]:
 
 def node_modes(net: Network) -> dict[str, frozenset[str]]:
     """Modes each node can load/unload: a hub's transfer_modes, else `KIND_MODES[kind]`."""
-    serve = {n: frozenset(KIND_MODES.get(k, ())) for n, k in net.nodes["kind"].items()}
+    serve = {n: frozenset(KIND_MODES[k]) for n, k in net.nodes["kind"].items()
+             if k in KIND_MODES}  # an unknown kind is reported by check_column_values
+    nodes = set(net.nodes.index)
     for hub, modes in net.hubs["transfer_modes"].items():
-        if hub in serve:
+        if hub in nodes:
             serve[hub] = frozenset(_as_modes(modes))
     return serve
 
@@ -364,14 +369,18 @@ def check_history_months(net: Network, sources: dict[str, str]) -> list[Problem]
             out.append(Problem(src, f"{len(positions) - MAX_ROW_PROBLEMS} more rows", "month",
                                None, "one row per corridor and month"))
     g = pairs[ok].drop_duplicates().groupby("c")["m"].agg(["min", "max", "count"])
+    # corridors with a missing/unreadable month are reported row by row; their gaps are
+    # checked once those months are readable
+    unreadable = np.unique(codes[(codes >= 0) & ~ok])
+    g = g.drop(index=unreadable, errors="ignore")
     gapped = g[g["count"] < g["max"] - g["min"] + 1]
     for c, row in gapped.iloc[:MAX_ROW_PROBLEMS].iterrows():
         have = set(pairs.loc[ok & (codes == c), "m"])
         missing = [m for m in range(int(row["min"]), int(row["max"]) + 1) if m not in have]
-        shown = ", ".join(str(pd.Period.from_ordinal(m, "M")) for m in missing[:6])
+        shown = ", ".join(str(_period(m)) for m in missing[:6])
         if len(missing) > 6:
             shown += f", ... ({len(missing)} months)"
-        lo, hi = (pd.Period.from_ordinal(int(row[k]), "M") for k in ("min", "max"))
+        lo, hi = (_period(int(row[k])) for k in ("min", "max"))
         out.append(Problem(src, f"corridor_id {uniques[c]!r}", "month", shown,
                            f"consecutive months from {lo} to {hi} (missing: {shown})"))
     if len(gapped) > MAX_ROW_PROBLEMS:
@@ -394,8 +403,8 @@ def check_history_coverage(net: Network, sources: dict[str, str]) -> list[Proble
     out = []
     for c in last.index[last < latest][:MAX_ROW_PROBLEMS]:
         out.append(Problem(src, f"corridor_id {c!r}", "month",
-                           str(pd.Period.from_ordinal(int(last[c]), "M")),
-                           f"history up to {pd.Period.from_ordinal(int(latest), 'M')} like the "
+                           str(_period(int(last[c]))),
+                           f"history up to {_period(int(latest))} like the "
                            "other corridors (the forecast starts after each corridor's last "
                            "month)", "warning"))
     for c in n.index[n < MIN_HISTORY_MONTHS][:MAX_ROW_PROBLEMS]:
@@ -429,6 +438,10 @@ def validate_network(net: Network, sources: dict[str, str], *,
     out += check_history_months(net, sources)
     out += check_history_coverage(net, sources)
     return out
+
+
+def _period(ordinal: int) -> pd.Period:
+    return pd.Period(ordinal=int(ordinal), freq="M")
 
 
 def _src(sources: dict[str, str], table: str) -> str:
