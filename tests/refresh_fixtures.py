@@ -102,7 +102,8 @@ def month_file(path: Path, month: str, *, scale: float = 1.0, corridors: list[st
 
 def cli_env(pause: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "NETDESIGN_REFRESH_PAUSE"}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", PYTHONPATH=str(ROOT))
+    path = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", PYTHONPATH=path)
     if pause:
         env["NETDESIGN_REFRESH_PAUSE"] = pause
     return env

@@ -57,6 +57,12 @@ def refresh_cmd(
     try:
         outcome = run_refresh(config, store=store, data_dir=data_dir, resolve=resolve,
                               full_reselect=full_reselect)
+    except NetdesignError as exc:
+        # Printed plainly (no wrapping): cron mail and the journal get whole paths and rows.
+        _emit(_failure(exc))
+        text = exc.render() if isinstance(exc, InputError) else str(exc)
+        typer.echo(f"error: {text}", err=True)
+        raise typer.Exit(exc.exit_code) from None
     except Exception as exc:
         _emit(_failure(exc))
         raise

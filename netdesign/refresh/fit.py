@@ -8,7 +8,9 @@ Every corridor ends up with a `spec_source`:
 - ``refit``:               stored spec reused, parameters refitted;
 - ``selected_new``:        no stored spec (new corridor, unreadable spec): automatic selection;
 - ``reselected_schedule``: full re-selection (schedule, first run or `--full-reselect`);
-- ``reselected_worse``:    backtest error worsened beyond the tolerance: re-selected.
+- ``reselected_worse``:    backtest error worsened beyond the tolerance: re-selected;
+- ``spec_rejected``:       the engine could not refit the stored spec (stale: e.g. the
+                           season length changed) and selected a new model.
 """
 
 from __future__ import annotations
@@ -133,9 +135,12 @@ def fit_corridors(
     fc = forecast_panel(history, horizon, settings, specs=specs or None, client=client)
     seconds["forecast"] = time.perf_counter() - t
 
+    rejected = _rejected_specs(fc.diagnostics, specs)
     source = {}
     for c in corridors:
-        if c in specs:
+        if c in rejected:
+            source[c] = "spec_rejected"
+        elif c in specs:
             source[c] = "refit"
         elif c in worsened:
             source[c] = "reselected_worse"
@@ -149,6 +154,17 @@ def fit_corridors(
         specs=dict(fc.specs), spec_source=source, diagnostics=fc.diagnostics,
         worsened=sorted(worsened), seconds=seconds,
     )
+
+
+def _rejected_specs(diagnostics: pd.DataFrame, specs: dict[str, Any]) -> set[str]:
+    """Corridors whose stored spec the engine could not use (it re-selected them); the
+    engine says so in its diagnostics message ("stored spec ... full selection")."""
+    if diagnostics is None or "message" not in diagnostics.columns:
+        return set()
+    msg = diagnostics["message"].fillna("").astype(str)
+    hit = msg.str.contains("stored spec", regex=False) & msg.str.contains("full selection",
+                                                                          regex=False)
+    return {str(c) for c in diagnostics.loc[hit, "series_id"] if c in specs}
 
 
 def spec_records(outcome: FitOutcome, stored: dict[str, dict[str, Any]], now: datetime,

@@ -80,7 +80,12 @@ def default_horizon(cfg: StudyConfig, last_month: pd.Period) -> int:
 
 def overlay(base: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """History rows of `base` replaced/extended by `new` (same corridor and month: new wins)."""
-    both = pd.concat([base, new], ignore_index=True)
+    if new.empty:
+        both = base.copy()
+    elif base.empty:
+        both = new.copy()
+    else:
+        both = pd.concat([base, new], ignore_index=True)
     both = both.drop_duplicates(["corridor_id", "month"], keep="last")
     return both.sort_values(["corridor_id", "month"]).reset_index(drop=True)
 

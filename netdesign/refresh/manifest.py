@@ -111,7 +111,7 @@ def build_manifest(*, cfg, config_path: Path, network, run_id: str, now: datetim
     per_corridor_model = (bottom.groupby("series_id")["model"].first()
                           if len(bottom) else pd.Series(dtype=str))
     reuse: dict[str, int] = {"refit": 0, "selected_new": 0, "reselected_schedule": 0,
-                             "reselected_worse": 0}
+                             "reselected_worse": 0, "spec_rejected": 0}
     for source in outcome.spec_source.values():
         reuse[source] = reuse.get(source, 0) + 1
     return {
