@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import xarray as xr
 from plotly.subplots import make_subplots
 
@@ -22,6 +23,8 @@ COST_COLOURS = {"transport": "#4C78A8", "handling": "#F58518", "capacity": "#54A
                 "carbon": "#B279A2", "late_penalty": "#FF9DA6", "unserved_penalty": "#9D755D"}
 SCENARIO_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2",
                     "#EECA3B", "#FF9DA6", "#9D755D", "#BAB0AC")
+# the layout part of plotly_white only (its per-trace-type defaults would bloat every figure)
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", '
         '"PingFang SC", "Helvetica Neue", Arial, sans-serif')
 
@@ -60,7 +63,7 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int = 420,
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 1.0, "yanchor": "top",
                "pad": {"t": 12}},
-        template="plotly_white", height=height, font={"family": FONT, "size": 13},
+        template=TEMPLATE, height=height, font={"family": FONT, "size": 13},
         separators=".,", margin={"l": 70, "r": 30, "t": top, "b": 60},
         legend={"orientation": "h", "yanchor": "bottom", "x": 1, "xanchor": "right",
                 "y": 1.0 + (50 if subplot_titles else 8) / max(height - top - 60, 100)},
@@ -106,7 +109,8 @@ def fig_hub_capacity(ds: xr.Dataset, lang: str) -> go.Figure:
     hubs = ds["hub"].values.astype(str)
     up = unit("parcels_day", lang)
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.14, row_heights=[0.6, 0.4],
-                        subplot_titles=(f"{t('hub_capacity', lang)} ({up.label})",
+                        subplot_titles=(f"{t('existing', lang)} + {t('added', lang)} "
+                                        f"({up.label})",
                                         f"{t('hub_utilisation', lang)} (%)"))
     x = [names[h] for h in hubs]
     existing = _values(ds["hub_capacity_existing"].sel(hub=list(hubs)), up.divisor)

@@ -72,7 +72,6 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "flow_rail_parcels_per_day": ("rail", "parcels_day"),
     "flow_water_parcels_per_day": ("water", "parcels_day"),
     "flow_air_parcels_per_day": ("air", "parcels_day"),
-    "unserved_parcels_per_day_corridor": ("unserved", "parcels_day"),
     "late_parcels_per_day": ("late", "parcels_day"),
     "month": ("month", "none"),
     "mean_parcels_per_month": ("forecast_mean", "parcels_month"),
@@ -173,13 +172,17 @@ def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
 
 def links_table(ds: xr.Dataset) -> pd.DataFrame:
     """scenario x link: ends, mode, role, distance, flow, capacity, modules, departures/week."""
+    from netdesign.report.load import link_labels
+
     links = _str(ds["link"])
+    zh, en = link_labels(ds, "zh"), link_labels(ds, "en")
     rows = []
     for s in _str(ds["scenario"]):
         one = ds.sel(scenario=s)
         for i, lk in enumerate(links):
             rows.append({
                 "scenario": s, "link": lk,
+                "name_zh": zh[lk], "name_en": en[lk],
                 "from_node": str(ds["link_from"].values[i]),
                 "to_node": str(ds["link_to"].values[i]),
                 "mode": str(ds["link_mode"].values[i]),
@@ -209,7 +212,7 @@ def corridors_table(ds: xr.Dataset) -> pd.DataFrame:
                    "demand_parcels_per_day": float(one["demand"].values[i])}
             for k, m in enumerate(modes):
                 row[f"flow_{m}_parcels_per_day"] = float(one["flow"].values[i, k])
-            row["unserved_parcels_per_day_corridor"] = float(one["unserved"].values[i])
+            row["unserved_parcels_per_day"] = float(one["unserved"].values[i])
             row["late_parcels_per_day"] = float(one["late"].values[i])
             rows.append(row)
     return pd.DataFrame(rows)

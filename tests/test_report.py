@@ -1,0 +1,196 @@
+"""Report without a browser: schema checks, scenario selection, i18n, the HTML file itself."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from report_fixtures import build_results, write_results
+from typer.testing import CliRunner
+
+import netdesign.cli.report  # noqa: F401 - registers the commands
+from netdesign.cli.app import app
+from netdesign.errors import InputError
+from netdesign.report import charts
+from netdesign.report.html import render_report
+from netdesign.report.i18n import fmt_number, fmt_share, fmt_signed, t
+from netdesign.report.load import check_results, open_results, select_scenarios
+from netdesign.report.netmap import fig_network_map
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return build_results()
+
+
+# ---------------------------------------------------------------- loading and validation
+def test_open_results_reads_a_schema_conformant_file(tmp_path):
+    write_results(tmp_path / "results.nc")
+    ds = open_results(tmp_path)  # the folder is accepted too
+    assert list(ds["scenario"].values) == ["2030-base", "2035-high", "2035-high-co2_300"]
+
+
+def test_missing_variables_are_all_named(ds):
+    broken = ds.drop_vars(["co2", "hub_capacity_existing", "node_lat"])
+    with pytest.raises(InputError) as err:
+        check_results(broken, "x.nc")
+    fields = {p.field for p in err.value.problems}
+    assert fields == {"co2", "hub_capacity_existing", "node_lat"}
+    assert "co2" in str(err.value) and "x.nc" in str(err.value)
+
+
+def test_wrong_dims_are_reported(ds):
+    broken = ds.copy()
+    broken["co2"] = broken["co2"].expand_dims(mode=broken["mode"]).transpose("scenario", "mode")
+    with pytest.raises(InputError) as err:
+        check_results(broken)
+    assert [p.location for p in err.value.problems] == ["variable 'co2'"]
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(InputError, match="cannot read results"):
+        open_results(tmp_path / "nope.nc")
+    bad = tmp_path / "bad.nc"
+    bad.write_text("not netcdf")
+    with pytest.raises(InputError, match="readable netCDF"):
+        open_results(bad)
+
+
+def test_unknown_scenarios_list_the_available_ones(ds):
+    with pytest.raises(InputError) as err:
+        select_scenarios(ds, ["2035-high", "2040-x", "nope"])
+    assert [p.value for p in err.value.problems] == ["2040-x", "nope"]
+    assert "2030-base, 2035-high, 2035-high-co2_300" in str(err.value)
+    assert list(select_scenarios(ds, ["2035-high", "2030-base"])["scenario"].values) == [
+        "2035-high", "2030-base"]
+
+
+# ---------------------------------------------------------------- i18n
+def test_number_formats():
+    assert fmt_number(1_234_567, "en") == "1,234,567"
+    assert fmt_number(1_234_567, "zh") == "123.46万"
+    assert fmt_number(250_000_000, "zh") == "2.50亿"
+    assert fmt_number(950, "zh") == "950"
+    assert fmt_number(float("nan"), "en") == "–"
+    assert fmt_share(0.1234) == "12.3%"
+    assert fmt_signed(-1500, "en") == "−1,500"
+    assert t("rail", "zh") == "铁路" and t("rail", "en") == "Rail"
+
+
+# ---------------------------------------------------------------- charts hold the data
+def test_mode_split_chart_shows_dataset_values(ds):
+    fig = charts.fig_mode_split(ds, "en")
+    rail = [tr for tr in fig.data if tr.name == "Rail"]
+    parcels = np.array(rail[0].y, dtype=float) * 1e3  # shown in thousand parcels/day
+    order = charts.scenario_order(ds)
+    np.testing.assert_allclose(parcels, ds["mode_parcels"].sel(mode="rail", scenario=order))
+
+
+def test_largest_corridors_by_mean_forecast(ds):
+    mean = ds["forecast"].sel(stat="mean").mean("forecast_month").to_series()
+    assert charts.largest_corridors(ds, 3) == list(mean.sort_values(ascending=False).index[:3])
+
+
+def test_rural_routes_are_links_touching_rural_nodes(ds):
+    rural = set(ds["node"].values[ds["node_rural"].values.astype(bool)])
+    expected = [lk for lk, a, b in zip(ds["link"].values, ds["link_from"].values,
+                                       ds["link_to"].values, strict=True)
+                if a in rural or b in rural]
+    assert charts.rural_links(ds) == expected and len(expected) == 2
+    assert charts.fig_rural(ds.sel(link=[lk for lk in ds["link"].values
+                                         if lk not in expected]), "en") is None
+
+
+def test_map_puts_nodes_at_their_coordinates(ds):
+    fig = fig_network_map(ds, "2035-high", "zh")
+    nodes = [tr for tr in fig.data if tr.mode == "markers+text"]
+    xs = np.concatenate([np.asarray(tr.x, float) for tr in nodes])
+    ys = np.concatenate([np.asarray(tr.y, float) for tr in nodes])
+    names = sum((list(tr.text) for tr in nodes), [])
+    lookup = dict(zip(ds["node_name_zh"].values, zip(ds["node_lon"].values,
+                                                      ds["node_lat"].values, strict=True),
+                      strict=True))
+    assert sorted(names) == sorted(ds["node_name_zh"].values)
+    for name, x, y in zip(names, xs, ys, strict=True):
+        assert (x, y) == pytest.approx(lookup[name])
+    # every leg with flow is drawn in its mode's colour; wider legs carry more flow
+    flows = ds["link_flow"].sel(scenario="2035-high").values
+    drawn = [tr for tr in fig.data if tr.mode == "lines" and tr.line.dash is None]
+    assert sum(len(tr.x) // 3 for tr in drawn) == int((flows > 0).sum())
+    assert {tr.line.color for tr in drawn} <= set(charts.MODE_COLOURS.values())
+
+
+# ---------------------------------------------------------------- the HTML file
+def _outside_plotly(text: str) -> str:
+    """The page without the inlined plotly.js bundle."""
+    start = text.index("<script>/**\n* plotly.js") if "<script>/**\n* plotly.js" in text \
+        else text.index("plotly.js v")
+    end = text.index("</script>", start)
+    return text[:start] + text[end:]
+
+
+def test_report_is_self_contained(ds):
+    page = render_report(ds, "en")
+    assert page.count("plotly.js v") == 1  # the library inlined exactly once
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    rest = _outside_plotly(page)
+    assert not re.search(r"https?://", rest), re.findall(r"https?://\S{0,60}", rest)[:5]
+    specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
+                       .replace("<\\/", "</"))
+    types = {tr.get("type") for spec in specs.values() for tr in spec["data"]}
+    assert types <= {"bar", "scatter"}  # no geo/map traces (they fetch topojson/tiles)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_report_states_its_provenance(ds):
+    page = render_report(ds, "en")
+    assert ds.attrs["config_hash"] in page and ds.attrs["data_version"] in page
+    assert "pyomo 6.8.0" in page and "highspy 1.16.0" in page
+    for s in ds["scenario"].values:
+        gap = float(ds["mip_gap"].sel(scenario=s)) * 100
+        assert f"{gap:.3f}%" in page
+
+
+def test_report_language_and_scenario_selection(ds):
+    zh = render_report(ds, "zh", scenarios=["2035-high"])
+    en = render_report(ds, "en")
+    assert "<html lang='zh-CN'>" in zh and "运输方式结构" in zh and "杭州分拨中心" in zh
+    assert "<html lang='en'>" in en and "Mode split" in en and "Hangzhou Sorting Hub" in en
+    specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", zh, re.S).group(1)
+                       .replace("<\\/", "</"))
+    names = {tr.get("name") for tr in specs["on_time"]["data"]}
+    assert names == {"2035-high"}
+
+
+def test_report_handles_a_failed_scenario():
+    ds = build_results(failed="2035-high")
+    page = render_report(ds, "en", map_scenario="2035-high")
+    assert "solver crashed (synthetic)" in page
+
+
+def test_unknown_map_scenario(ds):
+    with pytest.raises(InputError, match="2030-base"):
+        render_report(ds, "zh", map_scenario="nope")
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_report_writes_file_and_reports_bad_input(tmp_path):
+    write_results(tmp_path / "results.nc")
+    out = tmp_path / "r" / "report.html"
+    res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--out", str(out),
+                              "--lang", "en", "--scenarios", "2030-base,2035-high",
+                              "--map-scenario", "2035-high"])
+    assert res.exit_code == 0, res.output
+    assert out.is_file() and "Network map: 2035-high" in out.read_text(encoding="utf-8")
+    res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--out",
+                              str(tmp_path / "x.html"), "--scenarios", "2030-base,bogus"])
+    assert res.exit_code == 2 and "bogus" in res.output
+    assert not (tmp_path / "x.html").exists()
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["report.html"]  # no temp files
+    res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--lang", "fr",
+                              "--out", str(tmp_path / "y.html")])
+    assert res.exit_code == 2 and not (tmp_path / "y.html").exists()
