@@ -432,3 +432,18 @@ def test_not_strict_returns_network_despite_rule_problems(tmp_path, caplog):
     net = load_network(cfg, strict=False)
     assert len(net.corridors) == 10
     assert "different from the origin" in caplog.text
+
+
+def test_validate_network_checks_values_of_in_memory_tables():
+    """A Network built in code (not read from files) gets the value checks too."""
+    kinds = {"A": "district", "B": "city", "H": "hub"}
+    links = [("aH", "A", "H", "road", "collection"), ("HB", "H", "B", "road", "linehaul")]
+    net = _net(links, {"H": "road"}, kinds, [("A", "B")])
+    net.links.loc["HB", "distance_km"] = -3.0
+    net.nodes.loc["B", "lat"] = float("nan")
+    problems = validate_network(net, {"links": "links.csv", "nodes": "nodes.csv"})
+    assert errors(problems) == problems and len(problems) == 2
+    one(problems, file="links.csv", field="distance_km", value=-3.0,
+        location="row 2 (link_id 'HB')", expected="a number >= 0")
+    one(problems, file="nodes.csv", field="lat", value=None, location="row 2 (node_id 'B')",
+        expected="a value")

@@ -415,17 +415,19 @@ def check_history_coverage(net: Network, sources: dict[str, str]) -> list[Proble
 
 
 # ---------------------------------------------------------------------------------------------
-def validate_network(net: Network, sources: dict[str, str], *,
-                     max_linehaul_legs: int = 2) -> list[Problem]:
+def validate_network(net: Network, sources: dict[str, str], *, max_linehaul_legs: int = 2,
+                     check_values: bool = True) -> list[Problem]:
     """Run every rule on `net`; return all problems (errors and warnings), never raise.
 
     sources: table name ("nodes", "links", ...) -> file name used in the messages.
     max_linehaul_legs: line-haul legs allowed per path (``cfg.network.max_linehaul_legs``).
+    check_values: also run `check_column_values` on every table (the loader turns it off:
+    `read_table` has already checked the values of each file).
     """
     from netdesign.data.paths_check import check_corridor_paths
 
     out: list[Problem] = []
-    for table in TABLES:
+    for table in TABLES if check_values else ():
         out += check_column_values(_framed(net, table), table, _src(sources, table))
     out += check_unique_ids(net, sources)
     out += check_node_references(net, sources)
