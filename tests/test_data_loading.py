@@ -234,3 +234,11 @@ def test_cli_validate_broken_config(tmp_path):
     res = _invoke(cfg)
     assert res.exit_code == 2
     assert "network.max_linehaul_legs" in " ".join(res.stderr.split())
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    text = (TINY / "nodes.csv").read_text(encoding="utf-8")
+    (tmp_path / "nodes.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    out, problems = read_table(tmp_path / "nodes.csv", "nodes")
+    assert problems == []
+    assert out["node_id"].iloc[0] == "HZ_XIHU" and out["rural"].iloc[-1] == False  # noqa: E712

@@ -273,8 +273,7 @@ def _dedupe(first: list[Problem], more: list[Problem]) -> list[Problem]:
 def _collect(cfg: StudyConfig) -> tuple[Network | None, list[Problem], list[Problem]]:
     data_dir = resolve_data_dir(cfg)
     if not data_dir.is_dir():
-        where = "data.dir"
-        return None, [Problem(str(cfg.config_dir or "<config>"), where, "dir", cfg.data.dir,
+        return None, [Problem(f"study config '{cfg.name}'", "data.dir", "dir", cfg.data.dir,
                               f"an existing data folder (resolved to {data_dir})")], []
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
