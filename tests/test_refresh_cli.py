@@ -117,3 +117,20 @@ def test_two_refreshes_started_together_one_exits_3(study, tmp_path: Path) -> No
     out, err = winner.communicate(timeout=600)
     assert winner.returncode == 0, err
     assert summary_line(out)["status"] == "published"
+
+
+def test_resolve_re_solves_baseline_scenarios(tmp_path: Path) -> None:
+    try:
+        from netdesign.optimise import design_network  # noqa: F401
+        from netdesign.pipeline import run_study  # noqa: F401
+    except ImportError as exc:
+        pytest.skip(f"pipeline/optimiser not available: {exc}")
+    cfg = write_study(tmp_path, n_districts=1, n_cities=2)
+    store, data = tmp_path / "store", tmp_path / "incoming"
+    data.mkdir()
+    res = run_cli(cfg, store, data, "--resolve")
+    assert res.returncode == 0, res.stderr
+    line = summary_line(res.stdout)                      # solver output kept off stdout
+    assert line["status"] == "published" and line["resolve"]["status"] == "ok"
+    out = store / "resolved" / line["run_id"]
+    assert (out / "results.nc").is_file() and (out / "summary.csv").is_file()

@@ -181,3 +181,21 @@ def test_retention_prunes_old_runs(tmp_path: Path) -> None:
                                now=T0 + timedelta(days=30 * i)).summary["run_id"])
     assert publish.complete_runs(store / "forecasts") == ids[1:]
     assert _latest(store).name == ids[2]
+
+
+@pytest.mark.distributed
+def test_parallel_refresh_matches_serial(tmp_path: Path) -> None:
+    """workers=2 (one local Dask cluster shared by backtest and forecast) gives the same
+    forecasts and specs as the serial in-process path."""
+    frames, specs = [], []
+    for workers in (1, 2):
+        root = tmp_path / f"w{workers}"
+        cfg = write_study(root, forecast={"workers": workers}, n_districts=1, n_cities=3)
+        (root / "in").mkdir()
+        out = run_refresh(cfg, store=root / "store", data_dir=root / "in", now=T0)
+        assert out.status == "published"
+        frames.append(pd.read_parquet(out.run_dir / "forecasts.parquet"))
+        specs.append({p.name: json.loads(p.read_text())["spec"]
+                      for p in (root / "store" / "models").glob("*.json")})
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert specs[0] == specs[1] and len(specs[0]) == 3

@@ -8,6 +8,10 @@ Prints exactly one JSON line (the run summary) on stdout; messages go to stderr.
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -16,6 +20,21 @@ from netdesign.cli.app import app, handle_errors
 from netdesign.errors import InputError, LockedError, NetdesignError
 
 _STATUS = {2: "invalid_input", 3: "locked"}
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send everything written to file descriptor 1 (e.g. a solver's C++ banner) to stderr
+    while the refresh runs, so that stdout carries only the one JSON line."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _emit(summary: dict) -> None:
@@ -55,8 +74,9 @@ def refresh_cmd(
     from netdesign.refresh.job import run_refresh
 
     try:
-        outcome = run_refresh(config, store=store, data_dir=data_dir, resolve=resolve,
-                              full_reselect=full_reselect)
+        with _stdout_to_stderr():
+            outcome = run_refresh(config, store=store, data_dir=data_dir, resolve=resolve,
+                                  full_reselect=full_reselect)
     except NetdesignError as exc:
         # Printed plainly (no wrapping): cron mail and the journal get whole paths and rows.
         _emit(_failure(exc))
