@@ -17,9 +17,10 @@ Rules (file, what is checked):
   a hub); no link from a node to itself                                `check_link_roles`
 - a corridor's origin differs from its destination                    `check_corridor_ends`
 - every corridor has a path under the path grammar      `paths_check.check_corridor_paths`
-- history: known corridors, every corridor has history                `check_history_corridors`
-- history: one row per corridor and month, no gaps inside a corridor  `check_history_months`
-- history: all corridors end in the same month, >= 24 months (warnings) `check_history_coverage`
+- history (`history_checks`): known corridors and every corridor has history
+  (`check_history_corridors`); one row per corridor and month, no gaps inside a corridor
+  (`check_history_months`); warnings when a corridor ends before the others or has fewer
+  than 24 months (`check_history_coverage`)
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ ID_COLUMNS: dict[str, str | None] = {
 #: The column named next to the row number in messages ("row 7 (link_id 'L7')").
 ROW_KEYS: dict[str, str] = {**{t: c for t, c in ID_COLUMNS.items() if c},
                             "history": "corridor_id"}
-MIN_HISTORY_MONTHS = 24
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,14 +110,14 @@ def blank_mask(s: pd.Series) -> np.ndarray:
     if s.dtype.kind in "fiumbM" or isinstance(s.dtype, pd.PeriodDtype):
         return s.isna().to_numpy()
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    blank_u = np.array([_is_blank(u) for u in uniques], dtype=bool)
+    blank_u = np.array([is_blank(u) for u in uniques], dtype=bool)
     out = codes == -1
     if len(uniques):
         out |= blank_u[np.where(codes >= 0, codes, 0)] & (codes >= 0)
     return out
 
 
-def _is_blank(v: Any) -> bool:
+def is_blank(v: Any) -> bool:
     if isinstance(v, str):
         return v.strip() == ""
     if isinstance(v, tuple):
@@ -125,7 +125,7 @@ def _is_blank(v: Any) -> bool:
     return py_value(v) is None
 
 
-def _framed(net: Network, table: str) -> pd.DataFrame:
+def framed(net: Network, table: str) -> pd.DataFrame:
     """The table with its id index turned back into a column (rows in file order)."""
     df = getattr(net, table)
     key = ID_COLUMNS[table]
@@ -187,7 +187,7 @@ def check_unique_ids(net: Network, sources: dict[str, str]) -> list[Problem]:
     """No id appears twice in nodes, links, hubs or corridors."""
     out: list[Problem] = []
     for table in ("nodes", "links", "hubs", "corridors"):
-        frame = _framed(net, table)
+        frame = framed(net, table)
         key = ID_COLUMNS[table]
         ids = frame[key]
         dup = ids.duplicated(keep="first").to_numpy() & ~blank_mask(ids)
@@ -196,44 +196,45 @@ def check_unique_ids(net: Network, sources: dict[str, str]) -> list[Problem]:
         first = {}
         for pos, v in enumerate(ids.to_numpy()):
             first.setdefault(v, pos)
+        src = source_of(sources, table)
         for pos in np.flatnonzero(dup)[:MAX_ROW_PROBLEMS]:
             v = ids.iat[pos]
-            out.append(Problem(_src(sources, table), row_location(pos, key, v), key, py_value(v),
+            out.append(Problem(src, row_location(pos, key, v), key, py_value(v),
                                f"a unique {key}; {v!r} is already used in row {first[v] + 1}"))
         if dup.sum() > MAX_ROW_PROBLEMS:
-            out.append(Problem(_src(sources, table), f"{dup.sum() - MAX_ROW_PROBLEMS} more rows",
-                               key, None, f"a unique {key}"))
+            out.append(Problem(src, f"{dup.sum() - MAX_ROW_PROBLEMS} more rows", key, None,
+                               f"a unique {key}"))
     return out
 
 
 def check_node_references(net: Network, sources: dict[str, str]) -> list[Problem]:
     """Links, hubs and corridors refer only to node ids listed in the nodes table."""
     known = set(net.nodes.index)
-    expected = f"a node_id listed in {_src(sources, 'nodes')}"
+    expected = f"a node_id listed in {source_of(sources, 'nodes')}"
     out: list[Problem] = []
     for table, fields in (("links", ("from_node", "to_node")), ("hubs", ("hub_id",)),
                           ("corridors", ("origin", "destination"))):
-        frame = _framed(net, table)
+        frame = framed(net, table)
         for field in fields:
             if field not in frame.columns:
                 continue
             s = frame[field]
             unknown = ~s.isin(known).to_numpy() & ~blank_mask(s)
-            out += row_problems(_src(sources, table), frame, unknown, field, expected,
+            out += row_problems(source_of(sources, table), frame, unknown, field, expected,
                                 ID_COLUMNS[table])
     return out
 
 
 def check_hub_modes(net: Network, sources: dict[str, str]) -> list[Problem]:
     """Each hub's transfer_modes is a non-empty set of known modes."""
-    frame = _framed(net, "hubs")
+    frame = framed(net, "hubs")
     out: list[Problem] = []
     expected = f"'|'-separated modes out of {', '.join(MODES)} (e.g. road|rail)"
     for pos, (hub, modes) in enumerate(zip(frame["hub_id"], frame["transfer_modes"],
                                            strict=True)):
         modes = _as_modes(modes)  # an empty value is reported by check_column_values
         if any(m not in MODES for m in modes):
-            out.append(Problem(_src(sources, "hubs"), row_location(pos, "hub_id", hub),
+            out.append(Problem(source_of(sources, "hubs"), row_location(pos, "hub_id", hub),
                                "transfer_modes", "|".join(modes), expected))
     return out
 
@@ -254,18 +255,19 @@ def check_link_modes(net: Network, sources: dict[str, str]) -> list[Problem]:
     serve = node_modes(net)
     kinds = net.nodes["kind"].to_dict()
     hubs = set(net.hubs.index)
-    frame = _framed(net, "links")
+    frame = framed(net, "links")
     out: list[Problem] = []
     for end in ("from_node", "to_node"):
         bad = [n in serve and m in MODES and m not in serve[n]
                for n, m in zip(frame[end], frame["mode"], strict=True)]
         for pos in np.flatnonzero(bad)[:MAX_ROW_PROBLEMS]:
             n = frame[end].iat[pos]
-            how = ("hub transfer_modes in " + _src(sources, "hubs")) if n in hubs else \
+            how = ("hub transfer_modes in " + source_of(sources, "hubs")) if n in hubs else \
                 f"node kind {kinds[n]!r}"
             out.append(Problem(
-                _src(sources, "links"), row_location(pos, "link_id", frame["link_id"].iat[pos]),
-                "mode", frame["mode"].iat[pos],
+                source_of(sources, "links"),
+                row_location(pos, "link_id", frame["link_id"].iat[pos]), "mode",
+                frame["mode"].iat[pos],
                 f"a mode that {end} {n!r} can serve: {'|'.join(sorted(serve[n])) or 'none'} "
                 f"(from its {how})"))
     return out
@@ -275,8 +277,8 @@ def check_link_roles(net: Network, sources: dict[str, str]) -> list[Problem]:
     """collection ends at a hub, distribution starts at a hub, line-haul touches a hub;
     no link from a node to itself."""
     hubs = set(net.hubs.index)
-    frame = _framed(net, "links")
-    src = _src(sources, "links")
+    frame = framed(net, "links")
+    src = source_of(sources, "links")
     f_hub = frame["from_node"].isin(hubs).to_numpy()
     t_hub = frame["to_node"].isin(hubs).to_numpy()
     role = frame["role"].to_numpy()
@@ -284,7 +286,7 @@ def check_link_roles(net: Network, sources: dict[str, str]) -> list[Problem]:
         frame["to_node"].isin(net.nodes.index).to_numpy()
     out = row_problems(src, frame, known & (frame["from_node"] == frame["to_node"]).to_numpy(),
                        "to_node", "a node different from from_node (no self-loops)", "link_id")
-    hubs_src = _src(sources, "hubs")
+    hubs_src = source_of(sources, "hubs")
     rules = (
         ("collection", ~t_hub, f"to_node to be a hub listed in {hubs_src} for a collection "
                                "link (origin node -> hub)"),
@@ -301,117 +303,10 @@ def check_link_roles(net: Network, sources: dict[str, str]) -> list[Problem]:
 
 def check_corridor_ends(net: Network, sources: dict[str, str]) -> list[Problem]:
     """A corridor's origin differs from its destination."""
-    frame = _framed(net, "corridors")
+    frame = framed(net, "corridors")
     same = (frame["origin"] == frame["destination"]).to_numpy() & ~blank_mask(frame["origin"])
-    return row_problems(_src(sources, "corridors"), frame, same, "destination",
+    return row_problems(source_of(sources, "corridors"), frame, same, "destination",
                         "a destination different from the origin", "corridor_id")
-
-
-# ---------------------------------------------------------------------------------------------
-# history rules (vectorised: ~2,000 corridors x 120 months in well under a second)
-# ---------------------------------------------------------------------------------------------
-def _month_ordinals(months: pd.Series) -> np.ndarray:
-    """Months as integer ordinals (months since 1970-01); missing -> -2**63 (NaT)."""
-    if isinstance(months.dtype, pd.PeriodDtype):
-        return months.array.asi8
-    return pd.PeriodIndex(months, freq="M").asi8
-
-
-def check_history_corridors(net: Network, sources: dict[str, str]) -> list[Problem]:
-    """History rows name known corridors; every corridor has history."""
-    h = net.history
-    out: list[Problem] = []
-    codes, uniques = pd.factorize(h["corridor_id"], use_na_sentinel=True)
-    known = pd.Index(uniques).isin(net.corridors.index)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    first = np.full(len(uniques), -1)
-    valid = np.flatnonzero(codes >= 0)
-    # first row of each id: assign in reverse so that the smallest position wins
-    first[codes[valid][::-1]] = valid[::-1]
-    src = _src(sources, "history")
-    for u in np.flatnonzero(~known)[:MAX_ROW_PROBLEMS]:
-        if _is_blank(uniques[u]):
-            continue
-        out.append(Problem(src, f"row {first[u] + 1} and {counts[u] - 1} more row(s) of this "
-                                f"corridor" if counts[u] > 1 else f"row {first[u] + 1}",
-                           "corridor_id", py_value(uniques[u]),
-                           f"a corridor_id listed in {_src(sources, 'corridors')}"))
-    if (~known).sum() > MAX_ROW_PROBLEMS:
-        out.append(Problem(src, f"{(~known).sum() - MAX_ROW_PROBLEMS} more unknown corridors",
-                           "corridor_id", None, "corridor ids listed in the corridors table"))
-    frame = _framed(net, "corridors")
-    no_hist = ~frame["corridor_id"].isin(uniques).to_numpy() & ~blank_mask(frame["corridor_id"])
-    out += row_problems(_src(sources, "corridors"), frame, no_hist, "corridor_id",
-                        f"monthly history rows for this corridor in {src}", "corridor_id")
-    return out
-
-
-def check_history_months(net: Network, sources: dict[str, str]) -> list[Problem]:
-    """At most one row per corridor and month; no missing month inside a corridor's history."""
-    h = net.history
-    src = _src(sources, "history")
-    out: list[Problem] = []
-    ords = _month_ordinals(h["month"])
-    codes, uniques = pd.factorize(h["corridor_id"], use_na_sentinel=True)
-    ok = (codes >= 0) & (ords != np.iinfo(np.int64).min)
-    pairs = pd.DataFrame({"c": codes, "m": ords})
-    dup = pairs.duplicated(keep="first").to_numpy() & ok
-    if dup.any():
-        first = pairs[ok].drop_duplicates().reset_index().set_index(["c", "m"])["index"]
-        positions = np.flatnonzero(dup)
-        for pos in positions[:MAX_ROW_PROBLEMS]:
-            f = first.loc[(codes[pos], ords[pos])]
-            out.append(Problem(src, row_location(pos, "corridor_id", uniques[codes[pos]]),
-                               "month", py_value(h["month"].iat[pos]),
-                               f"one row per corridor and month; this month is already in "
-                               f"row {f + 1}"))
-        if len(positions) > MAX_ROW_PROBLEMS:
-            out.append(Problem(src, f"{len(positions) - MAX_ROW_PROBLEMS} more rows", "month",
-                               None, "one row per corridor and month"))
-    g = pairs[ok].drop_duplicates().groupby("c")["m"].agg(["min", "max", "count"])
-    # corridors with a missing/unreadable month are reported row by row; their gaps are
-    # checked once those months are readable
-    unreadable = np.unique(codes[(codes >= 0) & ~ok])
-    g = g.drop(index=unreadable, errors="ignore")
-    gapped = g[g["count"] < g["max"] - g["min"] + 1]
-    for c, row in gapped.iloc[:MAX_ROW_PROBLEMS].iterrows():
-        have = set(pairs.loc[ok & (codes == c), "m"])
-        missing = [m for m in range(int(row["min"]), int(row["max"]) + 1) if m not in have]
-        shown = ", ".join(str(_period(m)) for m in missing[:6])
-        if len(missing) > 6:
-            shown += f", ... ({len(missing)} months)"
-        lo, hi = (_period(int(row[k])) for k in ("min", "max"))
-        out.append(Problem(src, f"corridor_id {uniques[c]!r}", "month", shown,
-                           f"consecutive months from {lo} to {hi} (missing: {shown})"))
-    if len(gapped) > MAX_ROW_PROBLEMS:
-        out.append(Problem(src, f"{len(gapped) - MAX_ROW_PROBLEMS} more corridors", "month",
-                           None, "consecutive months (no gaps)"))
-    return out
-
-
-def check_history_coverage(net: Network, sources: dict[str, str]) -> list[Problem]:
-    """Warnings: a corridor's history ends before the latest month, or is under 24 months."""
-    h = net.history
-    ords = _month_ordinals(h["month"])
-    ok = ords != np.iinfo(np.int64).min
-    if not ok.any():
-        return []
-    g = pd.DataFrame({"c": h["corridor_id"].to_numpy()[ok], "m": ords[ok]}).groupby("c")["m"]
-    last, n = g.max(), g.nunique()
-    latest = last.max()
-    src = _src(sources, "history")
-    out = []
-    for c in last.index[last < latest][:MAX_ROW_PROBLEMS]:
-        out.append(Problem(src, f"corridor_id {c!r}", "month",
-                           str(_period(int(last[c]))),
-                           f"history up to {_period(int(latest))} like the "
-                           "other corridors (the forecast starts after each corridor's last "
-                           "month)", "warning"))
-    for c in n.index[n < MIN_HISTORY_MONTHS][:MAX_ROW_PROBLEMS]:
-        out.append(Problem(src, f"corridor_id {c!r}", "month", f"{int(n[c])} months",
-                           f"at least {MIN_HISTORY_MONTHS} months for seasonal forecasting",
-                           "warning"))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,11 +319,16 @@ def validate_network(net: Network, sources: dict[str, str], *, max_linehaul_legs
     check_values: also run `check_column_values` on every table (the loader turns it off:
     `read_table` has already checked the values of each file).
     """
+    from netdesign.data.history_checks import (
+        check_history_corridors,
+        check_history_coverage,
+        check_history_months,
+    )
     from netdesign.data.paths_check import check_corridor_paths
 
     out: list[Problem] = []
     for table in TABLES if check_values else ():
-        out += check_column_values(_framed(net, table), table, _src(sources, table))
+        out += check_column_values(framed(net, table), table, source_of(sources, table))
     out += check_unique_ids(net, sources)
     out += check_node_references(net, sources)
     out += check_hub_modes(net, sources)
@@ -442,17 +342,13 @@ def validate_network(net: Network, sources: dict[str, str], *, max_linehaul_legs
     return out
 
 
-def _period(ordinal: int) -> pd.Period:
-    return pd.Period(ordinal=int(ordinal), freq="M")
-
-
-def _src(sources: dict[str, str], table: str) -> str:
+def source_of(sources: dict[str, str], table: str) -> str:
     return sources.get(table, f"{table}.csv")
 
 
 def _as_modes(value: Any) -> tuple[str, ...]:
     if isinstance(value, (tuple, list)):
         return tuple(str(m).strip() for m in value if str(m).strip())
-    if _is_blank(value):
+    if is_blank(value):
         return ()
     return tuple(m.strip() for m in str(value).split("|") if m.strip())
