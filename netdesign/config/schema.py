@@ -148,6 +148,21 @@ class SolverConfig(_Strict):
     presolve: Literal["choose", "on", "off"] = "choose"
     save_lp: bool = Field(False, description="Also write the model as an LP file.")
 
+    @model_validator(mode="after")
+    def _valid_highs_options(self) -> SolverConfig:
+        """Reject settings HiGHS would accept but that make the solve meaningless."""
+        problems = []
+        if self.time_limit_s == float("inf"):
+            problems.append("time_limit_s: must be finite (a sweep must not hang)")
+        if self.mip_rel_gap >= 1.0:
+            problems.append("mip_rel_gap: must be < 1 (a 100 % gap accepts any incumbent, "
+                            "so the objective would be meaningless)")
+        if self.threads > 256:
+            problems.append("threads: at most 256")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
 
 class ScenarioConfig(_Strict):
     """One scenario: a design year and the cases that shape it."""

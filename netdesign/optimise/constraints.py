@@ -9,7 +9,9 @@ Rows are built from precomputed coefficient lists (no Python-level algebra per t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import contextlib
+import gc
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +37,19 @@ class Ctx:
     mh: dict[int, object] = field(default_factory=dict)    # hub -> modules
     y: dict[int, object] = field(default_factory=dict)     # hub -> open
     z: dict[tuple[int, int], object] = field(default_factory=dict)  # (node, hub) -> allocated
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building creates ~1e5-1e6 small expression objects; the cyclic GC would otherwise
+    scan them repeatedly (measured: 4x slower builds). Nothing built here forms cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def lin(coefs, variables) -> LinearExpression:

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from netdesign.config.schema import SolverConfig
+from netdesign.optimise.constraints import gc_paused
 
 INF = highspy.kHighsInf
 
@@ -60,7 +61,8 @@ class SolveOutcome:
 
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense)."""
-    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    with gc_paused():
+        info = LinearStandardFormCompiler().write(model, mixed_form=True)
     A = sp.csr_matrix(info.A)
     rhs = np.asarray(info.rhs, dtype=float)
     sense = np.fromiter((r[1] for r in info.rows), dtype=np.int64, count=len(info.rows))

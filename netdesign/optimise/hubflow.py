@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from netdesign.optimise.constraints import add_rows, lin
+from netdesign.optimise.constraints import add_rows, gc_paused, lin
 from netdesign.optimise.extract import empty_design, hub_table, link_table, var_values
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.solution import Design
@@ -81,7 +81,7 @@ def hubflow_blockers(data: ModelData) -> list[str]:
     if not np.isfinite(c).all():
         out.append("line-haul links not complete among hubs")
     elif H and (c[:, None, :] > c[:, :, None] + c[None, :, :] + 1e-9).any():
-        # c[k, l] > c[k, m] + c[m, l] for some m
+        # c[k, h2] > c[k, m] + c[m, h2] for some m
         out.append("line-haul costs violate the triangle inequality")
     t_bound = (data.collection_h + _max(data.link_transit_h[lk[data.link_role[lk] != 1]]) * 2
                + max(H, 1) * (_max(data.link_transit_h[lh]) + _max(data.hub_handling_h)
@@ -103,12 +103,17 @@ def _unit_cost(data: ModelData, links: np.ndarray) -> np.ndarray:
 
 def build_hubflow(data: ModelData):
     """Build the aggregated model; returns a `Built` (see build.py)."""
+    with gc_paused():
+        return _build_hubflow(data)
+
+
+def _build_hubflow(data: ModelData):
     from netdesign.optimise.build import Built
 
     H, N = data.n_hubs, len(data.node_ids)
-    O = np.bincount(data.corr_origin, weights=data.demand, minlength=N)
-    D = np.bincount(data.corr_dest, weights=data.demand, minlength=N)
-    nodes = np.flatnonzero((O > 0) | (D > 0))
+    vol_out = np.bincount(data.corr_origin, weights=data.demand, minlength=N)
+    vol_in = np.bincount(data.corr_dest, weights=data.demand, minlength=N)
+    nodes = np.flatnonzero((vol_out > 0) | (vol_in > 0))
     use = np.flatnonzero(data.link_usable)
     col = {(int(data.link_from[lk]), int(data.node_hub[data.link_to[lk]])): int(lk)
            for lk in use if data.link_role[lk] == 0 and data.node_hub[data.link_to[lk]] >= 0}
@@ -123,18 +128,18 @@ def build_hubflow(data: ModelData):
     for i in nodes:
         for k in range(H):
             own = data.hub_node[k] == i
-            ok_o = O[i] == 0 or own or (i, k) in col
-            ok_d = D[i] == 0 or own or (k, i) in dist
+            ok_o = vol_out[i] == 0 or own or (i, k) in col
+            ok_d = vol_in[i] == 0 or own or (k, i) in dist
             if ok_o and ok_d:
-                cc = 0.0 if own or O[i] == 0 else ucost[col[(i, k)]] * O[i]
-                cd = 0.0 if own or D[i] == 0 else ucost[dist[(k, i)]] * D[i]
+                cc = 0.0 if own or vol_out[i] == 0 else ucost[col[(i, k)]] * vol_out[i]
+                cd = 0.0 if own or vol_in[i] == 0 else ucost[dist[(k, i)]] * vol_in[i]
                 pairs.append((int(i), k))
                 zcost.append(cc + cd)
 
     m = pyo.ConcreteModel(name="netdesign_hubflow")
     m.alloc = pyo.Var(range(len(pairs)), domain=pyo.Binary)
     z = {p: m.alloc[n] for n, p in enumerate(pairs)}
-    origins = [int(i) for i in nodes if O[i] > 0]
+    origins = [int(i) for i in nodes if vol_out[i] > 0]
     n_arcs = len(arcs)
     m.flow = pyo.Var(range(len(origins) * n_arcs), domain=pyo.NonNegativeReals)
     fl = [m.flow[n] for n in range(len(origins) * n_arcs)]
@@ -146,7 +151,7 @@ def build_hubflow(data: ModelData):
     mod_hubs = [k for k in used_hubs if data.hub_module[k] > 0 and np.isfinite(data.hub_cap[k])]
     mod_ub = {}
     for k in mod_hubs:
-        ub = np.ceil(max(0.0, O.sum() - data.hub_cap[k]) / data.hub_module[k] - TOL)
+        ub = np.ceil(max(0.0, vol_out.sum() - data.hub_cap[k]) / data.hub_module[k] - TOL)
         if np.isfinite(data.hub_cap_cap[k]):
             ub = min(ub, max(0.0, np.floor((data.hub_cap_cap[k] - data.hub_cap[k])
                                            / data.hub_module[k] + TOL)))
@@ -180,16 +185,16 @@ def build_hubflow(data: ModelData):
         row[j] = row.get(j, 0.0) + float(data.demand[c])
     arc_in: dict[int, list[int]] = {}
     arc_out: dict[int, list[int]] = {}
-    for a, (k, l, _lk) in enumerate(arcs):
+    for a, (k, h2, _lk) in enumerate(arcs):
         arc_out.setdefault(k, []).append(a)
-        arc_in.setdefault(l, []).append(a)
+        arc_in.setdefault(h2, []).append(a)
     bal = {}
     for oi, i in enumerate(origins):
         base = oi * n_arcs
         for k in used_hubs:
             coefs, vs = [], []
             if (i, k) in z:
-                coefs.append(O[i])
+                coefs.append(vol_out[i])
                 vs.append(z[(i, k)])
             for a in arc_in.get(k, ()):
                 coefs.append(1.0)
@@ -208,7 +213,7 @@ def build_hubflow(data: ModelData):
     for k in used_hubs:
         if not np.isfinite(eff[k]):
             continue
-        coefs = [O[i] for i, kk in pairs if kk == k]
+        coefs = [vol_out[i] for i, kk in pairs if kk == k]
         vs = [z[(i, kk)] for i, kk in pairs if kk == k]
         rhs = float(eff[k])
         if k in nmod:
@@ -223,7 +228,7 @@ def build_hubflow(data: ModelData):
     if cap and not nmod and all(np.isfinite(eff[k]) for k in used_hubs):
         fixed_cap = float(sum(eff[k] for k in used_hubs if k not in y))
         m.capacity_cover = pyo.Constraint(expr=lin([eff[k] for k in y], list(y.values()))
-                                          >= float(O.sum()) - fixed_cap)
+                                          >= float(vol_out.sum()) - fixed_cap)
 
     obj_c = list(zcost) + [ucost[lk] for _ in origins for (_, _, lk) in arcs]
     obj_v = [z[p] for p in pairs] + fl
@@ -238,22 +243,24 @@ def build_hubflow(data: ModelData):
         fval = np.maximum(get(fl), 0.0).reshape(len(origins), n_arcs) if fl else \
             np.zeros((0, 0))
         hub_of_node = {pairs[n][0]: pairs[n][1] for n in np.flatnonzero(zval)}
-        return _design(data, O, D, hub_of_node, fval, arcs, col, dist, y, get, nmod, report)
+        return _design(data, vol_out, vol_in, hub_of_node, fval, arcs, col, dist, y, get,
+                       nmod, report)
 
     return Built(m, "hubflow", 0, extract, lambda report: empty_design(data, report))
 
 
-def _design(data, O, D, hub_of_node, fval, arcs, col, dist, y, get, nmod, report) -> Design:
+def _design(data, vol_out, vol_in, hub_of_node, fval, arcs, col, dist, y, get, nmod,
+            report) -> Design:
     """Design tables from allocations and aggregated arc flows."""
     import pandas as pd
 
     link_flow = np.zeros(data.n_links)
     for i, k in hub_of_node.items():
         if data.hub_node[k] != i:
-            if O[i] > 0:
-                link_flow[col[(i, k)]] += O[i]
-            if D[i] > 0:
-                link_flow[dist[(k, i)]] += D[i]
+            if vol_out[i] > 0:
+                link_flow[col[(i, k)]] += vol_out[i]
+            if vol_in[i] > 0:
+                link_flow[dist[(k, i)]] += vol_in[i]
     arc_links = np.array([lk for _, _, lk in arcs], dtype=np.int64)
     if len(arc_links) and fval.size:
         np.add.at(link_flow, arc_links, fval.sum(axis=0))
@@ -265,15 +272,15 @@ def _design(data, O, D, hub_of_node, fval, arcs, col, dist, y, get, nmod, report
         is_open[k] = get([v])[0] > 0.5
     throughput = np.zeros(data.n_hubs)
     for i, k in hub_of_node.items():
-        throughput[k] += O[i]
+        throughput[k] += vol_out[i]
 
     flow = np.zeros((data.n_corridors, data.n_modes))
-    arc_mode = {(k, l): data.link_mode[lk] for k, l, lk in arcs}
+    arc_mode = {(k, h2): data.link_mode[lk] for k, h2, lk in arcs}
     for c in np.flatnonzero(data.demand > 0):
         o, d = int(data.corr_origin[c]), int(data.corr_dest[c])
-        k, l = hub_of_node[o], hub_of_node[d]
-        if k != l:
-            mode = arc_mode[(k, l)]
+        k, h2 = hub_of_node[o], hub_of_node[d]
+        if k != h2:
+            mode = arc_mode[(k, h2)]
         else:
             legs = [col[(o, k)]] if data.hub_node[k] != o else []
             legs += [dist[(k, d)]] if data.hub_node[k] != d else []

@@ -54,8 +54,10 @@ def _upper_demand(entries_path: np.ndarray, entries_obj: np.ndarray, corridor: n
     """Sum of demand of the distinct corridors whose paths touch each object."""
     if not len(entries_path):
         return np.zeros(n_obj)
-    pairs = np.unique(np.stack([entries_obj, corridor[entries_path]], axis=1), axis=0)
-    return np.bincount(pairs[:, 0], weights=demand[pairs[:, 1]], minlength=n_obj)
+    n_c = len(demand)
+    keys = np.unique(entries_obj.astype(np.int64) * n_c + corridor[entries_path])
+    obj, corr = np.divmod(keys, n_c)
+    return np.bincount(obj, weights=demand[corr], minlength=n_obj)
 
 
 def build_layout(data: ModelData, paths: PathSet) -> Layout:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from netdesign.optimise.constraints import FAMILIES, Ctx
+from netdesign.optimise.constraints import FAMILIES, Ctx, gc_paused
 from netdesign.optimise.layout import Layout
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.objective import define_objective
@@ -25,6 +25,11 @@ def build_path_model(data: ModelData, paths: PathSet,
     them); link_used[l] (binary, frequency links); hub_open[k] (binary, optional hubs);
     alloc[i,k] (binary, single allocation).
     """
+    with gc_paused():
+        return _build(data, paths, layout)
+
+
+def _build(data: ModelData, paths: PathSet, layout: Layout) -> tuple[pyo.ConcreteModel, Ctx]:
     m = pyo.ConcreteModel(name="netdesign")
     ctx = Ctx(data=data, paths=paths, layout=layout)
     m.x = pyo.Var(range(paths.n), domain=pyo.NonNegativeReals, doc="path flow, parcels/day")

@@ -119,61 +119,72 @@ def _linehaul_walks(inp: Inputs, start: int, max_legs: int) -> list[Walk]:
     return out
 
 
+def _walks_by_end(inp: Inputs, start: int) -> dict[int, list[Walk]]:
+    out: dict[int, list[Walk]] = {}
+    for links, nodes in _linehaul_walks(inp, start, inp.max_legs):
+        out.setdefault(nodes[-1], []).append((links, nodes))
+    return out
+
+
 def generate_paths(inp: Inputs, max_paths: int = MAX_PATHS_PER_CORRIDOR) -> PathSet:
     """Enumerate, price and filter the candidate paths of every corridor with demand > 0."""
-    walks_cache: dict[int, list] = {}
+    walks_cache: dict[int, dict[int, list[Walk]]] = {}
     rows: list[tuple] = []  # (corridor, legs, hubs)
+    mode = inp.link_mode
+    node_hub = inp.node_hub
     for c in range(inp.n_corridors):
         if inp.demand[c] <= 0:
             continue
         o, d = int(inp.corr_origin[c]), int(inp.corr_dest[c])
+        d_is_hub = node_hub[d] >= 0
         cand: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-        # starts: (prefix legs, node where line-haul begins, handled-so-far)
+        # starts: (prefix legs, node where line-haul begins)
         starts: list[tuple[tuple[int, ...], int]] = []
-        if inp.node_hub[o] >= 0 or inp.lh_out[o]:
+        if node_hub[o] >= 0 or inp.lh_out[o]:
             starts.append(((), o))
         for lk in inp.col_out[o]:
             starts.append(((lk,), int(inp.link_to[lk])))
+        dist_from: dict[int, list[int]] = {}
+        for dl in inp.dist_in[d]:
+            dist_from.setdefault(int(inp.link_from[dl]), []).append(dl)
         for prefix, s in starts:
-            s_is_hub = inp.node_hub[s] >= 0
-            first_mode = inp.link_mode[prefix[0]] if prefix else -1
-            # zero line-haul legs: end at s, or distribute from s
-            if s_is_hub:
+            s_is_hub = node_hub[s] >= 0
+            first_mode = mode[prefix[0]] if prefix else -1
+            if s_is_hub:  # zero line-haul legs: end at s, or distribute from s
                 if s == d:
                     cand.append((prefix, (s,)))
-                for dl in inp.dist_in[d]:
-                    if int(inp.link_from[dl]) == s and s != d:
-                        if prefix and first_mode != inp.link_mode[dl] and not inp.can_transfer(
-                                s, first_mode, inp.link_mode[dl]):
+                elif s in dist_from:
+                    for dl in dist_from[s]:
+                        if prefix and first_mode != mode[dl] and not inp.can_transfer(
+                                s, first_mode, mode[dl]):
                             continue
                         cand.append((prefix + (dl,), (s,)))
-            if not s_is_hub and s != o:
+            elif s != o:
                 continue
             if s not in walks_cache:
-                walks_cache[s] = _linehaul_walks(inp, s, inp.max_legs)
-            for links, nodes in walks_cache[s]:
-                if o in nodes or d in nodes[:-1]:
-                    continue
-                if prefix and inp.link_mode[links[0]] != first_mode and not inp.can_transfer(
-                        s, first_mode, inp.link_mode[links[0]]):
-                    continue
-                handled = ((s,) if s_is_hub else ()) + nodes[:-1]
-                end = nodes[-1]
-                if end == d:
-                    cand.append((prefix + links, handled + ((d,) if inp.node_hub[d] >= 0 else ())))
-                    continue
-                if inp.node_hub[end] < 0:
-                    continue
-                last_mode = inp.link_mode[links[-1]]
-                for dl in inp.dist_in[d]:
-                    if int(inp.link_from[dl]) != end:
+                walks_cache[s] = _walks_by_end(inp, s)
+            by_end = walks_cache[s]
+            head = (s,) if s_is_hub else ()
+            ends = [(d, ())] + [(e, dls) for e, dls in dist_from.items()]
+            for end, dls in ends:
+                for links, nodes in by_end.get(end, ()):
+                    if o in nodes or d in nodes[:-1]:
                         continue
-                    if inp.link_mode[dl] != last_mode and not inp.can_transfer(
-                            end, last_mode, inp.link_mode[dl]):
+                    if prefix and mode[links[0]] != first_mode and not inp.can_transfer(
+                            s, first_mode, mode[links[0]]):
                         continue
-                    cand.append((prefix + links + (dl,), handled + (end,)))
+                    handled = head + nodes[:-1]
+                    if end == d:
+                        cand.append((prefix + links, handled + ((d,) if d_is_hub else ())))
+                        continue
+                    last_mode = mode[links[-1]]
+                    for dl in dls:
+                        if mode[dl] != last_mode and not inp.can_transfer(
+                                end, last_mode, mode[dl]):
+                            continue
+                        cand.append((prefix + links + (dl,), handled + (end,)))
         for legs, handled_nodes in cand:
-            rows.append((c, legs, tuple(int(inp.node_hub[n]) for n in handled_nodes)))
+            rows.append((c, legs, tuple(int(node_hub[n]) for n in handled_nodes)))
     return _price(inp, rows, max_paths)
 
 

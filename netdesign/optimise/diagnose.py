@@ -1,0 +1,122 @@
+"""Infeasibility diagnosis in the user's terms: which corridors, hubs, links and constraints.
+
+Three views, cheapest first:
+1. elastic re-solve: the same scenario with the unserved slack switched on -> the corridors
+   that cannot be served and how many parcels/day (the most useful answer for users);
+2. HiGHS feasibility relaxation of the original rows (bounds kept) -> the constraints that
+   must be violated, and by how much;
+3. an irreducible infeasible subsystem of the LP relaxation (HiGHS getIis, strategy 6) on
+   models small enough for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import highspy
+import numpy as np
+
+from netdesign.config.schema import SolverConfig
+from netdesign.data.network import Network
+from netdesign.optimise.handoff import StandardForm, to_highs
+from netdesign.optimise.model_data import ModelData
+from netdesign.optimise.report import Diagnosis
+from netdesign.scenario.scenario import Scenario
+
+IIS_MAX_ROWS = 20_000
+ELASTIC_MAX_CORRIDORS = 5_000
+
+
+def diagnose(network: Network, scenario: Scenario, solver: SolverConfig, data: ModelData,
+             sf: StandardForm | None) -> Diagnosis:
+    """Diagnose an infeasible solve (never raises; parts that fail are skipped)."""
+    diag = Diagnosis()
+    quick = solver.model_copy(update={"time_limit_s": min(solver.time_limit_s, 60.0)})
+    if not scenario.allow_unserved and data.n_corridors <= ELASTIC_MAX_CORRIDORS:
+        diag.unserved = _elastic_unserved(network, scenario, quick)
+    if sf is not None:
+        diag.violations = _relaxation(sf, quick)
+        if sf.A.shape[0] <= IIS_MAX_ROWS:
+            diag.iis = _iis(sf, quick)
+    names = list(diag.violations) + diag.iis
+    corr, hubs, links = set(data.corr_ids), set(data.hub_ids), set(data.link_ids)
+    named_c, named_h, named_l = set(diag.unserved), set(), set()
+    for name in names:
+        for key in _index_keys(name):
+            if key in corr:
+                named_c.add(key)
+            if key in hubs:
+                named_h.add(key)
+            if key in links:
+                named_l.add(key)
+    diag.corridors, diag.hubs, diag.links = sorted(named_c), sorted(named_h), sorted(named_l)
+    diag.message = _message(diag)
+    return diag
+
+
+def _index_keys(name: str) -> list[str]:
+    """'hub_capacity[H1]' -> ['H1']; "balance[N001,N003]" -> ['N001', 'N003']."""
+    m = re.search(r"\[(.*)\]$", name)
+    if not m:
+        return []
+    return [k.strip().strip("'\"") for k in m.group(1).split(",")]
+
+
+def _elastic_unserved(network: Network, scenario: Scenario, solver: SolverConfig) -> dict:
+    from netdesign.optimise.api import solve_design
+
+    try:
+        elastic = dataclasses.replace(scenario, allow_unserved=True)
+        design = solve_design(network, elastic, solver, formulation="path")
+    except Exception:  # noqa: BLE001 - diagnosis must not fail the solve
+        return {}
+    if not design.report.has_solution:
+        return {}
+    u = design.unserved
+    return {str(k): float(v) for k, v in u[u > 1e-6].sort_values(ascending=False).items()}
+
+
+def _relaxation(sf: StandardForm, solver: SolverConfig) -> dict[str, float]:
+    """Rows whose bounds the HiGHS feasibility relaxation must violate (unit penalties)."""
+    try:
+        h = to_highs(sf, solver)
+        h.feasibilityRelaxation(-1.0, -1.0, 1.0)
+        rows = np.asarray(h.getSolution().row_value, dtype=float)
+    except Exception:  # noqa: BLE001
+        return {}
+    if len(rows) != len(sf.row_names):
+        return {}
+    viol = np.maximum(sf.row_lower - rows, 0) + np.maximum(rows - sf.row_upper, 0)
+    bad = np.flatnonzero(viol > 1e-6)
+    return {sf.row_names[i]: float(viol[i]) for i in bad[np.argsort(-viol[bad])][:50]}
+
+
+def _iis(sf: StandardForm, solver: SolverConfig) -> list[str]:
+    """Row names of an IIS of the LP relaxation (empty when HiGHS finds none)."""
+    try:
+        relaxed = dataclasses.replace(sf, integrality=np.zeros_like(sf.integrality))
+        h = to_highs(relaxed, solver)
+        h.setOptionValue("iis_strategy", 6)
+        status, iis = h.getIis()
+        if status == highspy.HighsStatus.kError:
+            return []
+        return [sf.row_names[i] for i in list(iis.row_index_)[:50]]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _message(d: Diagnosis) -> str:
+    parts = []
+    if d.unserved:
+        top = ", ".join(f"{k} ({v:,.0f}/day)" for k, v in list(d.unserved.items())[:10])
+        parts.append(f"{len(d.unserved)} corridor(s) cannot be served: {top}")
+    if d.violations:
+        parts.append("constraints to relax: " + ", ".join(list(d.violations)[:10]))
+    if d.iis:
+        parts.append("irreducible infeasible set: " + ", ".join(d.iis[:10]))
+    if d.hubs:
+        parts.append("hubs involved: " + ", ".join(d.hubs[:10]))
+    if d.links:
+        parts.append("links involved: " + ", ".join(d.links[:10]))
+    return "; ".join(parts) or "infeasible; no further diagnosis available"

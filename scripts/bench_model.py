@@ -1,0 +1,349 @@
+"""Benchmark the network-design model: Pyomo build / hand-off / HiGHS solve vs a highspy floor.
+
+    python scripts/bench_model.py synthetic --size medium [--repeat 3] [--gap 0.01]
+    python scripts/bench_model.py ap NODES FCOST CAP [--gap 1e-6]
+
+synthetic: the product path (paths -> Pyomo model -> LinearStandardFormCompiler -> passModel
+-> run) against the *same* model (same candidate paths, same rows) assembled directly as numpy
+arrays and passed to highspy -- the floor. Same HiGHS options. Prints one JSON line per run
+(medians over --repeat) with seconds per stage and peak Python memory (tracemalloc).
+
+ap: the product (`design_network` via scripts/ap_benchmark.py, hub-flow formulation) against a
+lean Ernst-Krishnamoorthy formulation written directly in highspy arrays (below, benchmark-only
+code: z_kk doubles as the hub-open variable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_synthetic import synthetic_network  # noqa: E402
+
+from netdesign.config.schema import SolverConfig  # noqa: E402
+from netdesign.optimise.handoff import StandardForm, compile_model, run_highs, to_highs  # noqa: E402
+from netdesign.optimise.layout import Layout, build_layout  # noqa: E402
+from netdesign.optimise.model import build_path_model  # noqa: E402
+from netdesign.optimise.model_data import ModelData, build_model_data  # noqa: E402
+from netdesign.optimise.paths import PathSet, generate_paths  # noqa: E402
+
+INF = highspy.kHighsInf
+
+
+# ---------------------------------------------------------------- floor: same model, numpy
+def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
+    """The path model's matrix built with numpy only (multiple allocation, no CO2 cap or
+    mode-share rows: what the synthetic benchmark uses)."""
+    assert d.allocation == "multiple" and d.co2_cap is None and not d.mode_share_bounds
+    P = p.n
+    col_lb, col_ub, cost, integ = [], [], [], []
+    n = 0
+
+    def block(k: int, lb, ub, c, is_int) -> np.ndarray:
+        nonlocal n
+        col_lb.append(np.broadcast_to(np.asarray(lb, float), (k,)))
+        col_ub.append(np.broadcast_to(np.asarray(ub, float), (k,)))
+        cost.append(np.broadcast_to(np.asarray(c, float), (k,)))
+        integ.append(np.full(k, is_int, dtype=np.int64))
+        idx = np.arange(n, n + k)
+        n += k
+        return idx
+
+    xcol = block(P, 0.0, INF, p.cost, 0)
+    served = lay.served
+    ucol_of = np.full(d.n_corridors, -1)
+    if d.allow_unserved:
+        ucol_of[served] = block(len(served), 0.0, INF, d.unserved_penalty, 0)
+    mlcol_of = np.full(d.n_links, -1)
+    mlcol_of[lay.link_mod] = block(len(lay.link_mod), 0.0,
+                                   np.where(np.isfinite(lay.link_mod_ub), lay.link_mod_ub, INF),
+                                   d.link_module_cost[lay.link_mod], 1)
+    wcol_of = np.full(d.n_links, -1)
+    wcol_of[lay.freq_links] = block(len(lay.freq_links), 0.0, 1.0, 0.0, 1)
+    mhcol_of = np.full(d.n_hubs, -1)
+    mhcol_of[lay.hub_mod] = block(len(lay.hub_mod), 0.0, lay.hub_mod_ub,
+                                  d.hub_module_cost[lay.hub_mod], 1)
+    ycol_of = np.full(d.n_hubs, -1)
+    ycol_of[lay.opt_hubs] = block(len(lay.opt_hubs), 0.0, 1.0, d.hub_fixed_cost[lay.opt_hubs], 1)
+
+    R, C, V, lo, up = [], [], [], [], []
+    nrow = 0
+
+    def rows(r_local, cols, vals, lower, upper) -> None:
+        nonlocal nrow
+        R.append(np.asarray(r_local) + nrow)
+        C.append(np.asarray(cols))
+        V.append(np.asarray(vals, float))
+        lo.append(np.asarray(lower, float))
+        up.append(np.asarray(upper, float))
+        nrow += len(lower)
+
+    # demand
+    rpos = np.full(d.n_corridors, -1)
+    rpos[served] = np.arange(len(served))
+    r = rpos[p.corridor]
+    ok = r >= 0
+    rr, cc, vv = [r[ok]], [xcol[ok]], [np.ones(int(ok.sum()))]
+    if d.allow_unserved:
+        rr.append(np.arange(len(served)))
+        cc.append(ucol_of[served])
+        vv.append(np.ones(len(served)))
+    rows(np.concatenate(rr), np.concatenate(cc), np.concatenate(vv), d.demand[served],
+         d.demand[served])
+    # link capacity
+    leg_path = p.path_of_leg()
+    lpos = np.full(d.n_links, -1)
+    lpos[lay.link_rows] = np.arange(len(lay.link_rows))
+    r = lpos[p.leg_link]
+    ok = r >= 0
+    has_m = mlcol_of[lay.link_rows] >= 0
+    rows(np.concatenate([r[ok], np.flatnonzero(has_m)]),
+         np.concatenate([xcol[leg_path[ok]], mlcol_of[lay.link_rows][has_m]]),
+         np.concatenate([np.ones(int(ok.sum())), -d.link_module[lay.link_rows][has_m]]),
+         np.full(len(lay.link_rows), -INF), d.link_cap[lay.link_rows])
+    # minimum frequency
+    if len(lay.freq_links):
+        f = lay.freq_links
+        k = np.arange(len(f))
+        rows(np.concatenate([k, k]), np.concatenate([mlcol_of[f], wcol_of[f]]),
+             np.concatenate([np.ones(len(f)), -lay.freq_need]), np.zeros(len(f)),
+             np.full(len(f), INF))
+        fpos = np.full(d.n_links, -1)
+        fpos[f] = k
+        r = fpos[p.leg_link]
+        ok = r >= 0
+        rows(np.concatenate([r[ok], k]), np.concatenate([xcol[leg_path[ok]], wcol_of[f]]),
+             np.concatenate([np.ones(int(ok.sum())), -lay.link_demand[f]]),
+             np.full(len(f), -INF), np.zeros(len(f)))
+    # hub capacity
+    hr = lay.hub_rows
+    hpos = np.full(d.n_hubs, -1)
+    hpos[hr] = np.arange(len(hr))
+    r = hpos[lay.hub_hub_of]
+    ok = r >= 0
+    has_m = mhcol_of[hr] >= 0
+    has_y = ycol_of[hr] >= 0
+    rhs = np.where(has_y, 0.0, lay.hub_eff_cap[hr])
+    rows(np.concatenate([r[ok], np.flatnonzero(has_m), np.flatnonzero(has_y)]),
+         np.concatenate([xcol[lay.hub_path_of[ok]], mhcol_of[hr][has_m], ycol_of[hr][has_y]]),
+         np.concatenate([np.ones(int(ok.sum())), -d.hub_module[hr][has_m],
+                         -lay.hub_eff_cap[hr][has_y]]),
+         np.full(len(hr), -INF), rhs)
+    # paths through optional hubs need them open
+    if len(lay.opt_hubs):
+        hp = p.path_of_hub()
+        sel = ycol_of[p.hub_idx] >= 0
+        key = p.corridor[hp[sel]] * d.n_hubs + p.hub_idx[sel]
+        uk, inv = np.unique(key, return_inverse=True)
+        c_of, k_of = np.divmod(uk, d.n_hubs)
+        m = len(uk)
+        rows(np.concatenate([inv, np.arange(m)]),
+             np.concatenate([xcol[hp[sel]], ycol_of[k_of]]),
+             np.concatenate([np.ones(int(sel.sum())), -d.demand[c_of]]),
+             np.full(m, -INF), np.zeros(m))
+        mh_open = lay.hub_mod[ycol_of[lay.hub_mod] >= 0]
+        if len(mh_open):
+            ub = dict(zip(lay.hub_mod.tolist(), lay.hub_mod_ub.tolist(), strict=True))
+            k = np.arange(len(mh_open))
+            rows(np.concatenate([k, k]), np.concatenate([mhcol_of[mh_open], ycol_of[mh_open]]),
+                 np.concatenate([np.ones(len(k)), -np.array([ub[h] for h in mh_open])]),
+                 np.full(len(k), -INF), np.zeros(len(k)))
+    A = sp.csr_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
+                      shape=(nrow, n))
+    return StandardForm(c=np.concatenate(cost), offset=0.0, A=A, row_lower=np.concatenate(lo),
+                        row_upper=np.concatenate(up), col_lower=np.concatenate(col_lb),
+                        col_upper=np.concatenate(col_ub), integrality=np.concatenate(integ),
+                        columns=[], row_names=[])
+
+
+def run_synthetic(size: str, solver: SolverConfig, seed: int) -> dict:
+    net, sc = synthetic_network(size, seed)
+    out: dict = {"size": size}
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    data = build_model_data(net, sc)
+    paths = generate_paths(data)
+    lay = build_layout(data, paths)
+    t1 = time.perf_counter()
+    model, _ctx = build_path_model(data, paths, lay)
+    t2 = time.perf_counter()
+    sf = compile_model(model)
+    h = to_highs(sf, solver)
+    t3 = time.perf_counter()
+    res = run_highs(h, True)
+    out["pyomo_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    out.update(paths_s=t1 - t0, pyomo_build_s=t2 - t1, pyomo_handoff_s=t3 - t2,
+               pyomo_solve_s=res.solve_s, pyomo_objective=res.objective,
+               cols=sf.A.shape[1], rows=sf.A.shape[0], nnz=int(sf.A.nnz),
+               integers=sf.n_integers, n_paths=paths.n)
+    tracemalloc.start()
+    t4 = time.perf_counter()
+    df = direct_arrays(data, paths, lay)
+    t5 = time.perf_counter()
+    hd = to_highs(df, solver)
+    t6 = time.perf_counter()
+    resd = run_highs(hd, True)
+    out["direct_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    out.update(direct_build_s=t5 - t4, direct_handoff_s=t6 - t5, direct_solve_s=resd.solve_s,
+               direct_objective=resd.objective, direct_cols=df.A.shape[1],
+               direct_nnz=int(df.A.nnz))
+    return out
+
+
+def summarise(runs: list[dict]) -> dict:
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]
+           if isinstance(runs[0][k], float)}
+    out = {**runs[0], **med, "repeat": len(runs)}
+    py_total = out["pyomo_build_s"] + out["pyomo_handoff_s"] + out["pyomo_solve_s"]
+    floor = out["direct_build_s"] + out["direct_handoff_s"] + out["direct_solve_s"]
+    out["pyomo_total_s"] = py_total
+    out["direct_total_s"] = floor
+    out["overhead_share"] = (out["pyomo_build_s"] + out["pyomo_handoff_s"]) / py_total
+    out["ratio_to_floor"] = py_total / floor
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- lean E&K in highspy
+def ek_direct(nodes_file: Path, fcost_file: Path, cap_file: Path, gap: float,
+              time_limit: float) -> dict:
+    """Ernst & Krishnamoorthy CSAHLP directly in highspy arrays (benchmark floor)."""
+    from ap_benchmark import read_nodes_file, read_vector
+
+    t0 = time.perf_counter()
+    xy, W, (cc, ct, cd) = read_nodes_file(nodes_file)
+    n = len(xy)
+    F = read_vector(fcost_file, n)
+    cap = read_vector(cap_file, n)
+    dist = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) / 1000.0
+    O, D = W.sum(1), W.sum(0)  # noqa: E741 - the usual names of the E&K paper
+    # columns: z[i,k] (n*n, z[k,k] = hub open), f[i,k,l] k != l (n*n*(n-1))
+    nz = n * n
+    kk, ll = np.nonzero(~np.eye(n, dtype=bool))
+    na = len(kk)
+    cost = np.concatenate([(cc * dist * O[:, None] + cd * dist.T * D[:, None]).ravel(),
+                           np.tile(ct * dist[kk, ll], n)])
+    cost[np.arange(n) * n + np.arange(n)] += F
+    R, C, V = [], [], []
+    lo, up = [], []
+    row = 0
+    # sum_k z_ik = 1
+    R.append(np.repeat(np.arange(n), n))
+    C.append(np.arange(nz))
+    V.append(np.ones(nz))
+    lo.append(np.ones(n))
+    up.append(np.ones(n))
+    row += n
+    # z_ik - z_kk <= 0 (i != k)
+    i_, k_ = np.nonzero(~np.eye(n, dtype=bool))
+    m = len(i_)
+    R += [row + np.arange(m)] * 2
+    C += [i_ * n + k_, k_ * n + k_]
+    V += [np.ones(m), -np.ones(m)]
+    lo.append(np.full(m, -INF))
+    up.append(np.zeros(m))
+    row += m
+    # balance (i, k): O_i z_ik + sum_l f_ilk - sum_l f_ikl - sum_j W_ij z_jk = 0
+    base = row + np.arange(n)[:, None] * n  # row of (i, k) = base[i] + k
+    ii = np.arange(n)
+    R.append((base + np.arange(n)[None, :]).ravel())
+    C.append(np.arange(nz))
+    V.append(np.repeat(O, n))
+    fcol = nz + ii[:, None] * na + np.arange(na)[None, :]
+    R.append((base + ll[None, :]).ravel())
+    C.append(fcol.ravel())
+    V.append(np.ones(n * na))
+    R.append((base + kk[None, :]).ravel())
+    C.append(fcol.ravel())
+    V.append(-np.ones(n * na))
+    I3, J3, K3 = np.ix_(np.arange(n), np.arange(n), np.arange(n))  # -W_ij z_jk in row (i, k)
+    R.append(np.broadcast_to(row + I3 * n + K3, (n, n, n)).ravel())
+    C.append(np.broadcast_to(J3 * n + K3, (n, n, n)).ravel())
+    V.append(np.broadcast_to(-W[:, :, None], (n, n, n)).ravel())
+    lo.append(np.zeros(n * n))
+    up.append(np.zeros(n * n))
+    row += n * n
+    # capacity: sum_i O_i z_ik - cap_k z_kk <= 0
+    R += [row + np.tile(np.arange(n), n), row + np.arange(n)]
+    C += [np.arange(nz), np.arange(n) * n + np.arange(n)]
+    V += [np.repeat(O, n), -cap]
+    lo.append(np.full(n, -INF))
+    up.append(np.zeros(n))
+    row += n
+    # cover: sum_k cap_k z_kk >= sum O
+    R.append(np.full(n, row))
+    C.append(np.arange(n) * n + np.arange(n))
+    V.append(cap)
+    lo.append(np.array([O.sum()]))
+    up.append(np.array([INF]))
+    row += 1
+    ncol = nz + n * na
+    A = sp.csr_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
+                      shape=(row, ncol))
+    integ = np.concatenate([np.ones(nz, np.int64), np.zeros(n * na, np.int64)])
+    sf = StandardForm(c=cost, offset=0.0, A=A, row_lower=np.concatenate(lo),
+                      row_upper=np.concatenate(up), col_lower=np.zeros(ncol),
+                      col_upper=np.concatenate([np.ones(nz), np.full(n * na, INF)]),
+                      integrality=integ, columns=[], row_names=[])
+    t1 = time.perf_counter()
+    h = to_highs(sf, SolverConfig(mip_rel_gap=gap, time_limit_s=time_limit))
+    t2 = time.perf_counter()
+    res = run_highs(h, True)
+    hubs = []
+    if res.values is not None:
+        hubs = [k for k in range(n) if res.values[k * n + k] > 0.5]
+    return {"objective": res.objective, "hubs": hubs, "status": res.status, "gap": res.mip_gap,
+            "build_s": round(t1 - t0, 3), "handoff_s": round(t2 - t1, 3),
+            "solve_s": round(res.solve_s, 3), "seconds": round(t2 - t0 + res.solve_s, 3),
+            "rows": row, "cols": ncol}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="network-design model benchmark")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("synthetic")
+    s.add_argument("--size", default="medium", choices=("tiny", "small", "medium", "large"))
+    s.add_argument("--repeat", type=int, default=1)
+    s.add_argument("--gap", type=float, default=0.01)
+    s.add_argument("--time-limit", type=float, default=600.0)
+    s.add_argument("--seed", type=int, default=0)
+    a = sub.add_parser("ap")
+    a.add_argument("nodes_file", type=Path)
+    a.add_argument("fcost_file", type=Path)
+    a.add_argument("cap_file", type=Path)
+    a.add_argument("--gap", type=float, default=1e-6)
+    a.add_argument("--time-limit", type=float, default=3600.0)
+    a.add_argument("--skip-product", action="store_true")
+    args = ap.parse_args(argv)
+    if args.cmd == "synthetic":
+        solver = SolverConfig(mip_rel_gap=args.gap, time_limit_s=args.time_limit, threads=1)
+        runs = [run_synthetic(args.size, solver, args.seed) for _ in range(args.repeat)]
+        print(json.dumps(summarise(runs)))
+        return 0
+    from ap_benchmark import solve_ap
+
+    out = {"instance": args.nodes_file.name + "/" + args.fcost_file.name + "/" +
+           args.cap_file.name}
+    out["direct"] = ek_direct(args.nodes_file, args.fcost_file, args.cap_file, args.gap,
+                              args.time_limit)
+    if not args.skip_product:
+        out["product"] = solve_ap(args.nodes_file, args.fcost_file, args.cap_file,
+                                  time_limit_s=args.time_limit, gap=args.gap)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
