@@ -215,7 +215,7 @@ def test_path_needs_enough_linehaul_legs(tmp_path):
     problems = errors(problems_of(cfg, network=NetworkConfig(max_linehaul_legs=1)))
     bad = sorted(p.value for p in problems)
     assert bad == ["HZ_XIHU -> CITY_LA", "HZ_XIHU -> CITY_TOKYO"]
-    assert all("1 to 1 line-haul legs" in p.expected for p in problems)
+    assert all("0 to 1 line-haul legs" in p.expected for p in problems)
 
 
 def _net(links: list[tuple], hubs: dict[str, str], kinds: dict[str, str],
@@ -246,25 +246,49 @@ def _net(links: list[tuple], hubs: dict[str, str], kinds: dict[str, str],
 
 
 def test_path_grammar_by_hand():
-    """A -col-> H1 -rail-> H2 -dist-> B.  H1 transfers road|rail, H2 only rail|road.
-    Hand-worked: A->B has the path [a1, r12, d2B]; A->H1 is a collection leg alone (no
-    line-haul) and so no path; A->C needs H2 -> C by water but H2 cannot switch rail->water."""
+    """A -col-> H1 -rail-> H2 -dist-> B, and H2 -water-> C. H1 and H2 transfer road|rail.
+
+    Hand-worked:
+    - A->B: [a1, r12, d2B] (collection, one line-haul leg, distribution; road->rail at H1 and
+      rail->road at H2 are both allowed);
+    - A->H1: [a1], a collection leg into a destination that is itself a hub (zero line-haul);
+    - H2->B: [d2B], a distribution leg out of an origin that is itself a hub;
+    - A->C: none: H2 would have to switch rail -> water, and H2 does not transfer water;
+    - B->A: none: there is no link out of B;
+    - with max_linehaul_legs=1 nothing changes (A->B uses one line-haul leg).
+    """
     kinds = {"A": "district", "B": "city", "C": "city", "H1": "hub", "H2": "hub"}
     links = [("a1", "A", "H1", "road", "collection"), ("r12", "H1", "H2", "rail", "linehaul"),
              ("d2B", "H2", "B", "road", "distribution"),
              ("w2C", "H2", "C", "water", "linehaul")]
     net = _net(links, {"H1": "road|rail", "H2": "road|rail"}, kinds,
-               [("A", "B"), ("A", "H1"), ("A", "C")])
+               [("A", "B"), ("A", "H1"), ("H2", "B"), ("A", "C"), ("B", "A")])
     assert find_path(net, "A", "B") == ["a1", "r12", "d2B"]
-    assert find_path(net, "A", "H1") is None
+    assert find_path(net, "A", "H1") == ["a1"]
+    assert find_path(net, "H2", "B") == ["d2B"]
     assert find_path(net, "A", "C") is None
+    assert find_path(net, "B", "A") is None
     assert find_path(net, "A", "B", max_linehaul_legs=1) == ["a1", "r12", "d2B"]
     problems = validate_network(net, {"corridors": "cor.csv", "links": "links.csv"})
-    nopath = sorted(p.value for p in problems if p.field == "origin -> destination")
-    assert nopath == ["A -> C", "A -> H1"]
+    nopath = {p.value: p for p in problems if p.field == "origin -> destination"}
+    assert sorted(nopath) == ["A -> C", "B -> A"]
+    assert nopath["B -> A"].expected.endswith("; 'B' has no outgoing link")
     # ...and the link-mode rule names the hub that cannot serve water
     one(problems, file="links.csv", field="mode", value="water",
         location="row 4 (link_id 'w2C')", expected="a mode that from_node 'H2' can serve")
+
+
+def test_path_needs_more_than_a_distribution_leg_from_a_plain_origin():
+    """A plain (non-hub) origin cannot start with a distribution leg, and a path cannot
+    continue past a non-hub node: X -dist-> ... is not a path; X -lh-> Y(city) -lh-> H is not
+    a path either (Y is not a hub)."""
+    kinds = {"X": "city", "Y": "city", "H": "hub", "Z": "district"}
+    links = [("xz", "X", "Z", "road", "distribution"), ("xy", "X", "Y", "road", "linehaul"),
+             ("yh", "Y", "H", "road", "linehaul")]
+    net = _net(links, {"H": "road"}, kinds, [("X", "Z"), ("X", "H")])
+    assert find_path(net, "X", "Z") is None
+    assert find_path(net, "X", "H") is None
+    assert find_path(net, "X", "Y") == ["xy"]
 
 
 def test_zero_linehaul_path_through_one_hub():

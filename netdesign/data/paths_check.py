@@ -1,16 +1,16 @@
 """Does every corridor have a path? A breadth-first search under the path grammar.
 
-The grammar (docs/architecture.md, "Contracts between stages"): a path from origin o to
-destination d is a sequence of directed links
+The grammar (docs/architecture.md, "Contracts between stages"; the same as the candidate
+paths of `netdesign.optimise.paths`): a path from origin o to destination d is a non-empty
+sequence of directed links
 
-    [collection leg]  linehaul leg x k  [distribution leg]
+    [collection leg]  linehaul leg x k  [distribution leg],   0 <= k <= max_linehaul_legs
 
-with 1 <= k <= max_linehaul_legs, or k = 0 when both a collection and a distribution leg are
-present (o -> hub -> d through one hub). Every node between the first and the last is a hub
-(listed in the hubs table), and where two consecutive legs use different modes, the hub
-between them lists both modes in its ``transfer_modes``. A path consisting of a single
-collection leg or a single distribution leg is not a path (it has no line-haul and does not
-pass a hub between two legs). A corridor whose origin equals its destination is reported by
+k = 0 means both ends attach to the same hub: o -> hub -> d, or a single collection leg into
+d when d is itself a hub, or a single distribution leg out of o when o is itself a hub.
+Every node between the first and the last is a hub (listed in the hubs table), and where two
+consecutive legs use different modes, the hub between them lists both modes in its
+``transfer_modes``. A corridor whose origin equals its destination is reported by
 `validate.check_corridor_ends` and skipped here.
 
 The search runs once per distinct origin over states (node, stage, mode of the last leg,
@@ -64,7 +64,7 @@ class PathGraph:
         while queue:
             state = queue.popleft()
             node, stage, mode, k = state
-            if stage in (LINEHAUL, DISTRIBUTED) and node != origin and node not in found:
+            if stage != START and node != origin and node not in found:
                 found[node] = state
             if stage == DISTRIBUTED:
                 continue
@@ -78,7 +78,7 @@ class PathGraph:
                     new = (nxt, COLLECTED, m, 0)
                 elif role == "linehaul" and k < max_linehaul_legs:
                     new = (nxt, LINEHAUL, m, k + 1)
-                elif role == "distribution" and stage in (COLLECTED, LINEHAUL):
+                elif role == "distribution" and node in self.hub_modes:  # from a hub only
                     new = (nxt, DISTRIBUTED, m, k)
                 if new is not None and new not in parent:
                     parent[new] = (state, link_id)
@@ -142,9 +142,10 @@ def check_corridor_paths(net: Network, sources: dict[str, str], *,
             hint = f"; {d!r} has no incoming link"
         out.append(Problem(
             src, row_location(pos, "corridor_id", cid), "origin -> destination", f"{o} -> {d}",
-            f"a path in the network: optional collection leg to a hub, 1 to {max_linehaul_legs} "
-            "line-haul legs via hubs, optional distribution leg from a hub, changing mode only "
-            f"at hubs whose transfer_modes hold both modes (docs/architecture.md){hint}"))
+            f"a path in the network: optional collection leg to a hub, 0 to {max_linehaul_legs} "
+            "line-haul legs via hubs (0 only through a single hub), optional distribution leg "
+            "from a hub, changing mode only at hubs whose transfer_modes hold both modes "
+            f"(docs/architecture.md){hint}"))
     if len(rows) > MAX_ROW_PROBLEMS:
         out.append(Problem(src, f"{len(rows) - MAX_ROW_PROBLEMS} more corridors",
                            "origin -> destination", None, "a path in the network"))
