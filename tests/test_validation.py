@@ -471,3 +471,13 @@ def test_validate_network_checks_values_of_in_memory_tables():
         location="row 2 (link_id 'HB')", expected="a number >= 0")
     one(problems, file="nodes.csv", field="lat", value=None, location="row 2 (node_id 'B')",
         expected="a value")
+
+
+@pytest.mark.parametrize("table,column", [("hubs", "transfer_modes"),
+                                          ("history", "corridor_id"), ("history", "month")])
+def test_missing_column_is_one_problem_not_a_cascade(tmp_path, table, column):
+    cfg = study(tmp_path, **{table: lambda df: df.drop(columns=[column])})
+    problems = problems_of(cfg)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    one(problems, file=f"{table}.csv", field=column, location="header", value=None,
+        expected=f"a column named {column!r}")

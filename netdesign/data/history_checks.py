@@ -58,6 +58,8 @@ def check_history_corridors(net: Network, sources: dict[str, str]) -> list[Probl
         out.append(Problem(src, f"{(~known).sum() - MAX_ROW_PROBLEMS} more unknown corridors",
                            "corridor_id", None, "corridor ids listed in the corridors table"))
     frame = framed(net, "corridors")
+    if len(uniques) == 0 and len(h):  # no readable corridor_id at all: reported per row
+        return out
     no_hist = ~frame["corridor_id"].isin(uniques).to_numpy() & ~blank_mask(frame["corridor_id"])
     out += row_problems(source_of(sources, "corridors"), frame, no_hist, "corridor_id",
                         f"monthly history rows for this corridor in {src}", "corridor_id")

@@ -51,7 +51,11 @@ class PathGraph:
         """A parcel arriving by m1 can leave `hub` by m2."""
         if m1 == m2 or not m1:
             return True
-        modes = self.hub_modes.get(hub, frozenset())
+        modes = self.hub_modes.get(hub)
+        if modes is None:
+            return False
+        if not modes:  # transfer_modes missing: reported elsewhere; do not cascade
+            return True
         return m1 in modes and m2 in modes
 
     def search(self, origin: str, max_linehaul_legs: int) -> dict[str, list[str]]:

@@ -246,7 +246,10 @@ def node_modes(net: Network) -> dict[str, frozenset[str]]:
     nodes = set(net.nodes.index)
     for hub, modes in net.hubs["transfer_modes"].items():
         if hub in nodes:
-            serve[hub] = frozenset(_as_modes(modes))
+            if _as_modes(modes):
+                serve[hub] = frozenset(_as_modes(modes))
+            else:  # missing transfer_modes is reported by check_column_values
+                serve.pop(hub, None)
     return serve
 
 
