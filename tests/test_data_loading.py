@@ -242,3 +242,20 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     out, problems = read_table(tmp_path / "nodes.csv", "nodes")
     assert problems == []
     assert out["node_id"].iloc[0] == "HZ_XIHU" and out["rural"].iloc[-1] == False  # noqa: E712
+
+
+def test_validate_is_registered_on_the_entry_point(tmp_path):
+    """The real console entry point (netdesign.cli.main) in a fresh process."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-c", "from netdesign.cli.main import app; app()", "validate"]
+    ok = subprocess.run([*cmd, str(TINY / "tiny.yaml")], capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "corridors 10" in ok.stdout
+    cfg = copy_tiny(tmp_path)
+    (tmp_path / "history.csv").write_text("corridor_id,month\n")
+    bad = subprocess.run([*cmd, str(cfg)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "field 'parcels'" in bad.stderr and "history.csv" in bad.stderr
