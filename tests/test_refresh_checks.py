@@ -142,3 +142,30 @@ def test_scan_skips_known_hidden_and_temporary_files(tmp_path: Path) -> None:
 def test_parse_month(value, expected) -> None:
     got = parse_month(value)
     assert (str(got) if got is not None else None) == expected
+
+
+def test_overlay_new_rows_win_and_sort() -> None:
+    from netdesign.refresh.history import overlay
+
+    p = pd.PeriodIndex
+    base = pd.DataFrame({"corridor_id": ["B", "A", "A"], "month": p(["2024-01", "2024-02",
+                                                                      "2024-01"], freq="M"),
+                         "parcels": [7.0, 2.0, 1.0], "source": "base"})
+    new = pd.DataFrame({"corridor_id": ["A", "C"], "month": p(["2024-02", "2023-12"], freq="M"),
+                        "parcels": [5.0, 3.0], "source": "f.csv"})
+    got = overlay(base, new)
+    assert list(zip(got["corridor_id"], got["month"].astype(str), got["parcels"],
+                    got["source"], strict=True)) == [
+        ("A", "2024-01", 1.0, "base"), ("A", "2024-02", 5.0, "f.csv"),
+        ("B", "2024-01", 7.0, "base"), ("C", "2023-12", 3.0, "f.csv")]
+
+
+def test_history_hash_ignores_row_order_but_not_values() -> None:
+    from netdesign.refresh.history import history_hash
+
+    h = _history()
+    shuffled = h.sample(frac=1.0, random_state=3)
+    assert history_hash(h) == history_hash(shuffled)
+    changed = h.copy()
+    changed.loc[2, "parcels"] = 300.5
+    assert history_hash(changed) != history_hash(h)

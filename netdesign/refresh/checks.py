@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from netdesign.errors import Problem
+from netdesign.refresh.history import corridor_start_keys, lookup_keys
 from netdesign.refresh.ingest import VolumeFile
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
@@ -137,20 +138,19 @@ def recent_levels(history: pd.DataFrame, rows: pd.DataFrame, recent_months: int)
     NaN where the corridor has no history before that month. Indexed like `rows`.
     """
     out = pd.Series(np.nan, index=rows.index, dtype=float)
-    if history.empty or rows.empty:
+    hist = history.dropna(subset=["parcels"])
+    if hist.empty or rows.empty:
         return out
-    hist = history.dropna(subset=["parcels"]).sort_values(["corridor_id", "month"])
-    by_corridor = {c: (g["month"].map(lambda p: p.ordinal).to_numpy(), g["parcels"].to_numpy())
-                   for c, g in hist.groupby("corridor_id", sort=False)}
-    for idx, corridor, month in zip(rows.index, rows["corridor_id"], rows["month"], strict=True):
-        series = by_corridor.get(corridor)
-        if series is None:
-            continue
-        months, values = series
-        end = int(np.searchsorted(months, month.ordinal, side="left"))
-        if end == 0:
-            continue
-        out[idx] = float(np.median(values[max(0, end - recent_months):end]))
+    rows = rows.assign(month=pd.PeriodIndex(rows["month"], freq="M"))
+    hkeys, values, rkeys, rcode = lookup_keys(hist, rows)
+    end = np.searchsorted(hkeys, rkeys, side="left")          # first month >= the row's month
+    start = np.searchsorted(hkeys, corridor_start_keys(rcode), side="left")
+    idx = end[:, None] - recent_months + np.arange(recent_months)[None, :]
+    valid = (idx >= start[:, None]) & (rcode[:, None] >= 0)
+    window = np.where(valid, values[np.clip(idx, 0, len(values) - 1)], np.nan)
+    has = valid.any(axis=1)
+    if has.any():
+        out.iloc[np.flatnonzero(has)] = np.nanmedian(window[has], axis=1)
     return out
 
 
@@ -182,10 +182,13 @@ def revision_warnings(rows: pd.DataFrame, history: pd.DataFrame,
     """One warning per file that changes months already in the history."""
     if rows.empty or history.empty:
         return []
-    old = history.set_index(["corridor_id", "month"])["parcels"]
-    keys = pd.MultiIndex.from_arrays([rows["corridor_id"], rows["month"]])
-    prev = old.reindex(keys).to_numpy()
-    changed = ~np.isnan(prev) & ~np.isclose(prev, rows["parcels"].to_numpy(), rtol=0, atol=1e-9)
+    rows = rows.assign(month=pd.PeriodIndex(rows["month"], freq="M"))
+    hkeys, values, rkeys, rcode = lookup_keys(history, rows)
+    pos = np.clip(np.searchsorted(hkeys, rkeys), 0, len(hkeys) - 1)
+    found = (hkeys[pos] == rkeys) & (rcode >= 0)
+    prev = np.where(found, values[pos], np.nan)
+    new = rows["parcels"].to_numpy(float)
+    changed = found & ~np.isclose(prev, new, rtol=0, atol=1e-9, equal_nan=False)
     out = []
     sub = rows[changed].assign(previous=prev[changed])
     for source, grp in sub.groupby("source", sort=True):

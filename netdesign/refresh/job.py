@@ -26,9 +26,10 @@ from netdesign.config.schema import StudyConfig
 from netdesign.errors import InputError, Problem, raise_if_errors
 from netdesign.refresh import publish
 from netdesign.refresh.checks import check_volumes
+from netdesign.refresh.history import engine_history, history_hash, overlay, prior_history
 from netdesign.refresh.ingest import VolumeFile, read_volume_file, scan_data_dir
 from netdesign.refresh.lock import RefreshLock
-from netdesign.refresh.manifest import build_manifest, fingerprint, history_hash
+from netdesign.refresh.manifest import build_manifest, fingerprint
 from netdesign.refresh.store import Store
 
 log = logging.getLogger("netdesign.refresh")
@@ -76,36 +77,6 @@ def default_horizon(cfg: StudyConfig, last_month: pd.Period) -> int:
         return 12
     end = pd.Period(year=max(years), month=12, freq="M")
     return max(12, (end - last_month).n)
-
-
-def overlay(base: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """History rows of `base` replaced/extended by `new` (same corridor and month: new wins)."""
-    if new.empty:
-        both = base.copy()
-    elif base.empty:
-        both = new.copy()
-    else:
-        both = pd.concat([base, new], ignore_index=True)
-    both = both.drop_duplicates(["corridor_id", "month"], keep="last")
-    return both.sort_values(["corridor_id", "month"]).reset_index(drop=True)
-
-
-def prior_history(network_history: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
-    """The study's base history overlaid with every row ingested by earlier refreshes."""
-    base = network_history[["corridor_id", "month", "parcels"]].assign(source="base")
-    base["month"] = pd.PeriodIndex(base["month"], freq="M")
-    if stored is None:
-        return overlay(base, base.iloc[:0])
-    return overlay(base, stored[stored["source"] != "base"])
-
-
-def engine_history(history: pd.DataFrame) -> pd.DataFrame:
-    """The history in the forecast engine's long format (series_id, date, value)."""
-    return pd.DataFrame({
-        "series_id": history["corridor_id"].astype(str),
-        "date": history["month"].dt.to_timestamp(),
-        "value": history["parcels"].astype(float),
-    })
 
 
 @contextmanager

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from netdesign.refresh.history import history_hash
+
 PACKAGES = ("netdesign", "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "dask",
             "distributed", "pydantic", "pyomo", "highspy", "xarray")
 
@@ -36,15 +38,6 @@ def package_versions() -> dict[str, str]:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def history_hash(history: pd.DataFrame) -> str:
-    """SHA-256 of the history's content (corridor, month, parcels), order-independent."""
-    df = history[["corridor_id", "month", "parcels"]].copy()
-    df["month"] = df["month"].astype(str)
-    df = df.sort_values(["corridor_id", "month"])
-    text = df.to_csv(index=False, float_format="%.10g")
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def fingerprint(history: pd.DataFrame, corridors: list[str], settings: Any, horizon: int,
