@@ -88,8 +88,9 @@ def render_reference() -> str:
         out += [f"### `{files[table]}`", "", "| column | type | required | allowed | meaning |",
                 "|---|---|---|---|---|"]
         for c in columns:
-            allowed = ", ".join(c.choices) if c.choices else (f">= {c.min:g}" if c.min is not None
-                                                              else "")
+            bounds = [f">= {c.min:g}" if c.min is not None else "",
+                      f"<= {c.max:g}" if getattr(c, "max", None) is not None else ""]
+            allowed = ", ".join(c.choices) if c.choices else " and ".join(b for b in bounds if b)
             doc = c.doc.replace("|", "\\|")
             out.append(f"| `{c.name}` | {c.dtype} | {'yes' if c.required else 'no'} | "
                        f"{allowed} | {doc} |")
