@@ -52,7 +52,8 @@ def hub_table(data: ModelData, throughput: np.ndarray, modules: np.ndarray,
 def extract_path_design(ctx: Ctx, get, report) -> Design:
     """Design of the path formulation from solver values (`get` = var_values(...))."""
     d, paths, lay = ctx.data, ctx.paths, ctx.layout
-    x = np.maximum(get(ctx.x), 0.0)
+    x = get(ctx.x)
+    x[x < 1e-7] = 0.0  # solver noise
     n_c = d.n_corridors
     flow = np.zeros((n_c, d.n_modes))
     np.add.at(flow, (paths.corridor, paths.main_mode), x)
