@@ -180,7 +180,8 @@ def _refresh_locked(cfg: StudyConfig, config_path: Path, st: Store, data_path: P
     network = load_network(cfg)
     corridors = [str(c) for c in network.corridors.index]
     state = st.read_state()
-    prior = prior_history(network.history, st.read_history())
+    stored_history = st.read_history()
+    prior = prior_history(network.history, stored_history)
     files = scan_data_dir(data_path, state["ingested"])
     frames, problems = _read_files(files)
     timings["ingest"] = time.perf_counter() - t
@@ -203,7 +204,7 @@ def _refresh_locked(cfg: StudyConfig, config_path: Path, st: Store, data_path: P
     merged = merged[merged["corridor_id"].isin(corridors)].reset_index(drop=True)
     counts = {vf.name: int((rows["source"] == vf.name).sum()) for vf in files}
     months_added = int(len(merged) - len(prior[prior["corridor_id"].isin(corridors)]))
-    _record_ingest(st, state, merged, files, counts, run_id, now)
+    _record_ingest(st, state, stored_history, merged, files, counts, run_id, now)
     log.info("ingested %d file(s) (%d rows, %d new corridor-months)", len(files),
              len(rows), months_added)
 
@@ -244,12 +245,11 @@ def forecast_settings(cfg: StudyConfig):
                             progress=sys.stderr.isatty())
 
 
-def _record_ingest(st: Store, state: dict[str, Any], merged: pd.DataFrame,
-                   files: list[VolumeFile], counts: dict[str, int], run_id: str,
-                   now: datetime) -> None:
+def _record_ingest(st: Store, state: dict[str, Any], stored: pd.DataFrame | None,
+                   merged: pd.DataFrame, files: list[VolumeFile], counts: dict[str, int],
+                   run_id: str, now: datetime) -> None:
     """Store the merged history, then mark the files ingested (history first: a crash in
     between re-reads the files, which merge to the same history)."""
-    stored = st.read_history()
     if files or stored is None or history_hash(stored) != history_hash(merged):
         st.write_history(merged)
     if files:
