@@ -9,6 +9,8 @@ from rich.console import Console
 
 from netdesign.cli.app import app, handle_errors
 
+MAX_TABLE_ROWS = 12  # larger sweeps: status counts only (the table is in summary.csv)
+
 
 @app.command()
 @handle_errors
@@ -42,10 +44,14 @@ def sweep(
                                   "an output folder (--out DIR)")], "invalid arguments")
     outcome = run_sweep(config, out, only=only, workers=workers, scheduler=scheduler,
                         progress=not quiet)
-    from netdesign.cli.run import print_summary
-
-    print_summary(outcome.results)
     err = Console(stderr=True)
+    if len(outcome.summary) <= MAX_TABLE_ROWS:
+        from netdesign.cli.run import print_summary
+
+        print_summary(outcome.results)
+    else:
+        counts = outcome.summary["status"].value_counts()
+        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
               highlight=False)

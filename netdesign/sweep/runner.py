@@ -251,7 +251,7 @@ def _start_client(stack: ExitStack, cfg: StudyConfig, workers: int | None,
     )
     from netdesign.sweep.tasks import warm_up
 
-    if scheduler is None and workers == 0:
+    if (scheduler is None and workers == 0) or n_todo == 0:  # nothing needs a cluster
         return None, 0, 1, local_highs_threads(1)
     retries = cfg.sweep.retries if cfg.sweep else 2
     client = stack.enter_context(dask_client(

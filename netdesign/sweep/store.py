@@ -98,9 +98,16 @@ def reusable(stored: StoredScenario | None, key: str) -> bool:
 
 
 def load_scenario(out_dir: Path, name: str) -> xr.Dataset:
-    """A stored scenario dataset, fully in memory, without the sweep's own attributes."""
+    """A stored scenario dataset, fully in memory, without the sweep's own attributes.
+
+    The on-disk encodings are dropped: kept, the first file's string widths (e.g. a 31
+    character scenario name) would be imposed on the combined results and truncate longer
+    names.
+    """
     with xr.open_dataset(scenario_path(out_dir, name), engine="netcdf4") as ds:
         ds = ds.load()
+    for var in ds.variables.values():
+        var.encoding = {}
     ds.attrs = {k: v for k, v in ds.attrs.items() if not k.startswith("sweep_")}
     return ds
 
