@@ -202,3 +202,15 @@ def test_export_of_a_failed_scenario_keeps_it_empty(tmp_path):
     sheets = pd.read_excel(write_excel(ds, tmp_path / "f.xlsx", lang="en"), sheet_name=None)
     row = sheets["summary"].set_index("Scenario").loc["2035-base"]
     assert row["Status"] == "error" and math.isnan(row["Total cost (CNY/day)"])
+
+
+def test_terminal_capacity_table_shows_the_largest_changes(sweep):
+    from netdesign.report.compare import rich_tables
+
+    cmp = compare_scenarios(sweep, "2030-base")
+    _, capacity = rich_tables(cmp, "en", max_capacity_rows=3)
+    assert capacity.row_count == 3 and f"of {len(cmp.capacity_changes)} rows" in capacity.title
+    biggest = cmp.capacity_changes["change_vs_base_parcels_per_day"].abs().nlargest(3)
+    shown = [c for c in capacity.columns if c.header.startswith("Change")][0]._cells
+    assert sorted(abs(float(x.replace(",", "").replace("−", "-").replace("±", "")))
+                  for x in shown) == sorted(biggest.tolist())

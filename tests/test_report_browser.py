@@ -13,6 +13,7 @@ when it is missing (as root); the tests skip, saying why, only if that fails.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -88,6 +89,8 @@ class DevTools:
     def __init__(self, binary: str, profile: Path, log: Path):
         cmd_r, self._cmd_w = os.pipe()
         self._res_r, res_w = os.pipe()
+        # move the child's ends above 4 so that the shell's 3<& / 4>& cannot clobber them
+        cmd_r, res_w = (self._high_fd(fd) for fd in (cmd_r, res_w))
         args = [binary, *OFFLINE_FLAGS, f"--user-data-dir={profile}",
                 "--remote-debugging-pipe", "about:blank"]
         shell = f'exec "$@" 3<&{cmd_r} 4>&{res_w} {cmd_r}<&- {res_w}>&-'
@@ -101,6 +104,12 @@ class DevTools:
         self._buf = b""
         self._next_id = 0
         self.events: list[dict] = []
+
+    @staticmethod
+    def _high_fd(fd: int) -> int:
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+        os.close(fd)
+        return high
 
     def _read_messages(self, timeout: float) -> None:
         ready, _, _ = select.select([self._res_r], [], [], timeout)
@@ -191,7 +200,8 @@ def open_in_chromium(binary: str, html_file: Path, screenshot: Path,
         shot = browser.call("Page.captureScreenshot", {"format": "png"}, session)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
-        for cid in (status or {}).get("expected", []):  # one picture per section, to review
+        for cid in ["summary", *(status or {}).get("expected", []), "provenance"]:
+            # one picture per section, to review
             rect = json.loads(browser.evaluate(
                 session, f"JSON.stringify(document.getElementById('sec-{cid}')"
                          ".getBoundingClientRect())"))

@@ -25,6 +25,7 @@ SCENARIO_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B27
                     "#EECA3B", "#FF9DA6", "#9D755D", "#BAB0AC")
 # the layout part of plotly_white only (its per-trace-type defaults would bloat every figure)
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+MAX_RURAL_LINKS = 40  # rural routes shown at most (the tightest against their minimum)
 FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", '
         '"PingFang SC", "Helvetica Neue", Arial, sans-serif')
 
@@ -158,9 +159,7 @@ def fig_costs(ds: xr.Dataset, lang: str) -> go.Figure:
     totals = _values(ds["total_cost"].sel(scenario=order), uc.divisor)
     fig.add_trace(go.Scatter(x=x, y=totals, mode="markers+text", name=t("total_cost", lang),
                              marker={"symbol": "line-ew-open", "size": 30, "color": "#333"},
-                             text=[fmt_number(None if v is None else v * uc.divisor, lang)
-                                   for v in totals],
-                             textposition="top center",
+                             texttemplate="%{y:,.0f}", textposition="top center",
                              hovertemplate=f"%{{x}}<br>{t('total_cost', lang)}: %{{y:,.1f}} "
                                            f"{uc.label}<extra></extra>"))
     fig.update_layout(barmode="relative")
@@ -214,6 +213,12 @@ def fig_rural(ds: xr.Dataset, lang: str) -> go.Figure | None:
     links = rural_links(ds)
     if not links:
         return None
+    n_all = len(links)
+    if n_all > MAX_RURAL_LINKS:  # the tightest routes: least slack over the minimum
+        dep = ds["link_departures_per_week"].sel(link=links).min("scenario", skipna=True)
+        slack = (dep - ds["link_min_weekly_frequency"].sel(link=links).fillna(0)).values
+        keep = np.argsort(np.nan_to_num(slack.astype(float), nan=np.inf), kind="stable")
+        links = [links[i] for i in sorted(keep[:MAX_RURAL_LINKS])]
     order = scenario_order(ds)
     labels = scenario_labels(ds)
     names = link_labels(ds, lang)
@@ -228,13 +233,14 @@ def fig_rural(ds: xr.Dataset, lang: str) -> go.Figure | None:
                                            "<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=_values(ds["link_min_weekly_frequency"].sel(link=links)),
                              mode="markers", name=t("rural_min", lang),
-                             marker={"symbol": "line-ew-open", "size": 40, "color": "#222",
+                             marker={"symbol": "line-ew-open", "size": 70, "color": "#D62728",
                                      "line": {"width": 3}},
                              hovertemplate=f"%{{x}}<br>{t('rural_min', lang)}: %{{y:.1f}} "
                                            f"{uw.label}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=uw.label)
-    return _layout(fig, f"{t('rural', lang)} ({uw.label})", lang)
+    shown = "" if n_all == len(links) else f" – {len(links)} / {n_all}"
+    return _layout(fig, f"{t('rural', lang)} ({uw.label}){shown}", lang)
 
 
 def fig_unserved(ds: xr.Dataset, lang: str) -> go.Figure:

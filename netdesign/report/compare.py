@@ -185,9 +185,10 @@ def capacity_rows(cmp: Comparison, lang: str) -> tuple[list[str], list[list[str]
     return head, rows
 
 
-def rich_tables(cmp: Comparison, lang: str) -> list[Table]:
+def rich_tables(cmp: Comparison, lang: str, max_capacity_rows: int = 60) -> list[Table]:
     """The headline table (one column per scenario, one row per metric, difference from the
-    base under each value) and the capacity-change table, for the terminal."""
+    base under each value) and the capacity-change table, for the terminal. The latter shows
+    at most `max_capacity_rows` rows, the largest changes from the base first."""
     head, rows = headline_rows(cmp, lang, sep="\n")
     table = Table(title=f"{t('summary', lang)} – {t('base', lang)}: {cmp.base}",
                   show_lines=True)
@@ -197,8 +198,20 @@ def rich_tables(cmp: Comparison, lang: str) -> list[Table]:
     for k, label in enumerate(head[1:], start=1):
         table.add_row(label, *(r[k] for r in rows))
     tables = [table]
-    chead, crows = capacity_rows(cmp, lang)
-    table = Table(title=t("capacity_changes", lang))
+    changes = cmp.capacity_changes
+    n_all = len(changes)
+    if n_all > max_capacity_rows:
+        order = changes["change_vs_base_parcels_per_day"].abs().sort_values(
+            ascending=False, kind="stable").index[:max_capacity_rows]
+        changes = changes.loc[sorted(order)]
+    chead, crows = capacity_rows(Comparison(cmp.base, cmp.headline, changes), lang)
+    title = t("capacity_changes", lang)
+    if n_all > len(changes):
+        more = (f"（显示变化最大的 {len(changes)} 行，共 {n_all} 行；完整表见 --csv / --md）"
+                if lang == "zh" else f" (largest {len(changes)} of {n_all} rows; "
+                                     "all in --csv / --md)")
+        title += more
+    table = Table(title=title)
     for i, h in enumerate(chead):
         table.add_column(h, justify="left" if i < 3 else "right", overflow="fold")
     for r in crows:

@@ -7,13 +7,17 @@ headers name the quantity and its unit in the chosen language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from netdesign.errors import InputError, Problem
 from netdesign.report.atomic import write_atomic
 from netdesign.report.i18n import check_lang, t
 from netdesign.report.load import open_results, select_scenarios
@@ -28,6 +32,7 @@ from netdesign.report.tables import (
     summary_table,
 )
 
+EXCEL_MAX_ROWS = 1_048_576
 SHEETS = ("summary", "mode split", "hubs", "links", "corridors", "forecasts", "provenance")
 
 
@@ -59,21 +64,43 @@ def write_excel(ds: xr.Dataset, path: str | Path, lang: str = "zh",
     lang = check_lang(lang)
     ds = select_scenarios(ds, scenarios)
     tables = export_tables(ds)
+    too_long = [Problem(str(path), f"sheet '{name}'", "rows", len(df),
+                        f"at most {EXCEL_MAX_ROWS - 1} rows (Excel's limit); export fewer "
+                        "scenarios with --scenarios")
+                for name, df in tables.items() if len(df) >= EXCEL_MAX_ROWS]
+    if too_long:
+        raise InputError(too_long, "too many rows for Excel")
 
-    def writer(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, df in tables.items():
-                out = df.copy()
-                out.columns = localised_headers(list(df.columns), lang)
-                out.to_excel(xl, sheet_name=name, index=False)
-            _provenance_frame(ds, lang).to_excel(xl, sheet_name="provenance", index=False)
-            for ws in xl.book.worksheets:
-                ws.freeze_panes = "A2"
-                for i, col in enumerate(ws.iter_cols(min_row=1, max_row=1), start=1):
-                    width = max(10, min(48, len(str(col[0].value or "")) * 1.3 + 2))
-                    ws.column_dimensions[get_column_letter(i)].width = width
+    sheets = {name: df.set_axis(localised_headers(list(df.columns), lang), axis=1)
+              for name, df in tables.items()}
+    sheets["provenance"] = _provenance_frame(ds, lang)
+    return write_atomic(path, lambda tmp: _write_workbook(sheets, tmp))
 
-    return write_atomic(path, writer)
+
+def _cell(value: object) -> object:
+    """NaN/NA -> empty cell; numpy scalars -> Python scalars."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return value
+
+
+def _write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Stream the tables into an .xlsx with openpyxl's write-only mode (header row frozen)."""
+    wb = Workbook(write_only=True)
+    for name, df in sheets.items():
+        ws = wb.create_sheet(title=name)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(df.columns, start=1):
+            width = max(10, min(48, len(str(col)) * 1.3 + 2))
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in row])
+    wb.save(path)
 
 
 def export_results(results: str | Path, xlsx: str | Path, lang: str = "zh",

@@ -21,6 +21,7 @@ from netdesign.report.load import link_labels, node_names
 WIDTH_BINS = 5  # line widths used for flows (plotly draws one width per trace)
 MIN_WIDTH, MAX_WIDTH = 1.5, 10.0
 HUB_KINDS = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
+MAX_NODE_LABELS = 60  # more non-hub nodes than this: names on hover only
 CHINA_BOX = ((73.0, 135.5), (17.5, 54.0))  # lon range, lat range
 
 
@@ -127,7 +128,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[lon[n] for n in ids], y=[lat[n] for n in ids], mode="markers+text",
             name=t("hub", lang) if is_hub else t("nodes", lang),
-            text=[names[n] for n in ids], textposition="top center",
+            text=[names[n] for n in ids] if is_hub or len(ids) <= MAX_NODE_LABELS else None,
+            textposition="top center",
             textfont={"size": 11 if is_hub else 10},
             marker={"size": 12 if is_hub else 7, "color": "#222" if is_hub else "#FFFFFF",
                     "symbol": "square" if is_hub else "circle",

@@ -134,88 +134,94 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     for m in ("road", "rail", "water", "air"):
         df[f"share_{m}"] = (ds["mode_share"].sel(mode=m).values.astype(float)
                             if m in ds["mode"].values else np.nan)
-    df["message"] = [str(solver_report(ds, n).get("message", "") or "") for n in names]
+    if "message" in ds.variables:  # not in the schema, but written by netdesign.results
+        df["message"] = _str(ds["message"])
+    else:
+        df["message"] = [str(solver_report(ds, n).get("message", "") or "") for n in names]
     return df[list(SUMMARY_COLUMNS)]
+
+
+def _grid(ds: xr.Dataset, dim: str, static: dict[str, np.ndarray],
+          per_scenario: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A scenario x `dim` table (scenario-major): `static` columns (length n_dim) repeat for
+    every scenario; `per_scenario` columns are (n_scenario, n_dim) arrays, flattened."""
+    n_s, n = ds.sizes["scenario"], ds.sizes[dim]
+    cols: dict[str, np.ndarray] = {
+        "scenario": np.repeat(np.asarray(_str(ds["scenario"]), dtype=object), n),
+        dim: np.tile(np.asarray(_str(ds[dim]), dtype=object), n_s),
+    }
+    for name, values in static.items():
+        cols[name] = np.tile(np.asarray(values), n_s)
+    for name, values in per_scenario.items():
+        cols[name] = np.asarray(values, dtype=float).reshape(n_s * n)
+    return pd.DataFrame(cols)
+
+
+def _arr(ds: xr.Dataset, name: str, dims: tuple[str, ...]) -> np.ndarray:
+    return ds[name].transpose(*dims).values
 
 
 def mode_split_table(ds: xr.Dataset) -> pd.DataFrame:
     """scenario x mode: parcels/day (main mode), line-haul parcel-km/day, share of parcel-km."""
-    rows = []
-    for s in _str(ds["scenario"]):
-        for m in _str(ds["mode"]):
-            rows.append({"scenario": s, "year": int(ds["year"].sel(scenario=s)), "mode": m,
-                         "parcels_per_day": float(ds["mode_parcels"].sel(scenario=s, mode=m)),
-                         "parcel_km_per_day": float(ds["parcel_km"].sel(scenario=s, mode=m)),
-                         "share": float(ds["mode_share"].sel(scenario=s, mode=m))})
-    return pd.DataFrame(rows)
+    sm = ("scenario", "mode")
+    df = _grid(ds, "mode", {}, {"parcels_per_day": _arr(ds, "mode_parcels", sm),
+                                "parcel_km_per_day": _arr(ds, "parcel_km", sm),
+                                "share": _arr(ds, "mode_share", sm)})
+    df.insert(1, "year", np.repeat(ds["year"].values.astype(int), ds.sizes["mode"]))
+    return df
 
 
 def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
     """scenario x hub: existing, added and post-expansion capacity, throughput, utilisation."""
-    hubs = _str(ds["hub"])
-    rows = []
-    for s in _str(ds["scenario"]):
-        one = ds.sel(scenario=s)
-        for i, h in enumerate(hubs):
-            rows.append({
-                "scenario": s, "hub": h,
-                "name_zh": str(ds["hub_name_zh"].values[i]),
-                "name_en": str(ds["hub_name_en"].values[i]),
-                "capacity_existing_parcels_per_day": float(ds["hub_capacity_existing"].values[i]),
-                "capacity_added_parcels_per_day": float(one["hub_capacity_added"].values[i]),
-                "capacity_parcels_per_day": float(one["hub_capacity"].values[i]),
-                "throughput_parcels_per_day": float(one["hub_throughput"].values[i]),
-                "utilisation": float(one["hub_utilisation"].values[i]),
-            })
-    return pd.DataFrame(rows)
+    sh = ("scenario", "hub")
+    return _grid(ds, "hub", {
+        "name_zh": np.asarray(_str(ds["hub_name_zh"]), dtype=object),
+        "name_en": np.asarray(_str(ds["hub_name_en"]), dtype=object),
+        "capacity_existing_parcels_per_day": ds["hub_capacity_existing"].values.astype(float),
+    }, {
+        "capacity_added_parcels_per_day": _arr(ds, "hub_capacity_added", sh),
+        "capacity_parcels_per_day": _arr(ds, "hub_capacity", sh),
+        "throughput_parcels_per_day": _arr(ds, "hub_throughput", sh),
+        "utilisation": _arr(ds, "hub_utilisation", sh),
+    })
 
 
 def links_table(ds: xr.Dataset) -> pd.DataFrame:
     """scenario x link: ends, mode, role, distance, flow, capacity, modules, departures/week."""
     from netdesign.report.load import link_labels
 
-    links = _str(ds["link"])
     zh, en = link_labels(ds, "zh"), link_labels(ds, "en")
-    rows = []
-    for s in _str(ds["scenario"]):
-        one = ds.sel(scenario=s)
-        for i, lk in enumerate(links):
-            rows.append({
-                "scenario": s, "link": lk,
-                "name_zh": zh[lk], "name_en": en[lk],
-                "from_node": str(ds["link_from"].values[i]),
-                "to_node": str(ds["link_to"].values[i]),
-                "mode": str(ds["link_mode"].values[i]),
-                "role": str(ds["link_role"].values[i]),
-                "distance_km": float(ds["link_distance_km"].values[i]),
-                "flow_parcels_per_day": float(one["link_flow"].values[i]),
-                "link_capacity_parcels_per_day": float(one["link_capacity"].values[i]),
-                "modules_added": float(one["link_modules_added"].values[i]),
-                "departures_per_week": float(one["link_departures_per_week"].values[i]),
-                "min_weekly_frequency": float(ds["link_min_weekly_frequency"].values[i]),
-            })
-    return pd.DataFrame(rows)
+    links = _str(ds["link"])
+    sl = ("scenario", "link")
+    obj = {"name_zh": [zh[lk] for lk in links], "name_en": [en[lk] for lk in links],
+           "from_node": _str(ds["link_from"]), "to_node": _str(ds["link_to"]),
+           "mode": _str(ds["link_mode"]), "role": _str(ds["link_role"])}
+    static = {k: np.asarray(v, dtype=object) for k, v in obj.items()}
+    static["distance_km"] = ds["link_distance_km"].values.astype(float)
+    df = _grid(ds, "link", static, {
+        "flow_parcels_per_day": _arr(ds, "link_flow", sl),
+        "link_capacity_parcels_per_day": _arr(ds, "link_capacity", sl),
+        "modules_added": _arr(ds, "link_modules_added", sl),
+        "departures_per_week": _arr(ds, "link_departures_per_week", sl),
+    })
+    df["min_weekly_frequency"] = np.tile(ds["link_min_weekly_frequency"].values.astype(float),
+                                         ds.sizes["scenario"])
+    return df
 
 
 def corridors_table(ds: xr.Dataset) -> pd.DataFrame:
     """scenario x corridor: demand, flow by main mode, unserved and late parcels/day."""
-    corr = _str(ds["corridor"])
-    modes = _str(ds["mode"])
-    rows = []
-    for s in _str(ds["scenario"]):
-        one = ds.sel(scenario=s)
-        for i, c in enumerate(corr):
-            row = {"scenario": s, "corridor": c,
-                   "origin": str(ds["corridor_origin"].values[i]),
-                   "destination": str(ds["corridor_destination"].values[i]),
-                   "service_class": str(ds["corridor_service_class"].values[i]),
-                   "demand_parcels_per_day": float(one["demand"].values[i])}
-            for k, m in enumerate(modes):
-                row[f"flow_{m}_parcels_per_day"] = float(one["flow"].values[i, k])
-            row["unserved_parcels_per_day"] = float(one["unserved"].values[i])
-            row["late_parcels_per_day"] = float(one["late"].values[i])
-            rows.append(row)
-    return pd.DataFrame(rows)
+    sc = ("scenario", "corridor")
+    per: dict[str, np.ndarray] = {"demand_parcels_per_day": _arr(ds, "demand", sc)}
+    flow = _arr(ds, "flow", ("scenario", "corridor", "mode"))
+    for k, m in enumerate(_str(ds["mode"])):
+        per[f"flow_{m}_parcels_per_day"] = flow[:, :, k]
+    per["unserved_parcels_per_day"] = _arr(ds, "unserved", sc)
+    per["late_parcels_per_day"] = _arr(ds, "late", sc)
+    static = {"origin": np.asarray(_str(ds["corridor_origin"]), dtype=object),
+              "destination": np.asarray(_str(ds["corridor_destination"]), dtype=object),
+              "service_class": np.asarray(_str(ds["corridor_service_class"]), dtype=object)}
+    return _grid(ds, "corridor", static, per)
 
 
 def forecasts_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -224,13 +230,11 @@ def forecasts_table(ds: xr.Dataset) -> pd.DataFrame:
 
     if "forecast" not in ds:
         return pd.DataFrame(columns=["corridor", "month"])
-    fm = months(ds["forecast_month"].values)
-    rows = []
-    for i, c in enumerate(_str(ds["corridor"])):
-        for j, m in enumerate(fm):
-            row = {"corridor": c, "month": m.strftime("%Y-%m")}
-            for stat in ("mean", "lo_80", "hi_80", "lo_95", "hi_95"):
-                row[f"{stat}_parcels_per_month"] = float(
-                    ds["forecast"].sel(stat=stat).values[i, j])
-            rows.append(row)
-    return pd.DataFrame(rows)
+    fm = [m.strftime("%Y-%m") for m in months(ds["forecast_month"].values)]
+    corr = _str(ds["corridor"])
+    cube = ds["forecast"].transpose("corridor", "forecast_month", "stat")
+    cols: dict[str, object] = {"corridor": np.repeat(np.asarray(corr, dtype=object), len(fm)),
+                               "month": np.tile(np.asarray(fm, dtype=object), len(corr))}
+    for stat in ("mean", "lo_80", "hi_80", "lo_95", "hi_95"):
+        cols[f"{stat}_parcels_per_month"] = cube.sel(stat=stat).values.astype(float).ravel()
+    return pd.DataFrame(cols)
