@@ -22,7 +22,7 @@ from netdesign.refresh import publish
 
 @pytest.fixture()
 def study(tmp_path: Path):
-    cfg = write_study(tmp_path)
+    cfg = write_study(tmp_path, n_districts=2, n_cities=3)   # 6 corridors: subprocess tests
     store, data = tmp_path / "store", tmp_path / "incoming"
     data.mkdir()
     return cfg, store, data
@@ -69,7 +69,7 @@ def test_sigkill_mid_refresh_keeps_latest_and_next_run_completes(study, point) -
     assert run_cli(cfg, store, data).returncode == 0
     forecasts = store / "forecasts"
     run1 = publish.read_latest(forecasts)
-    month_file(data / "2025-01.csv", "2025-01")
+    month_file(data / "2025-01.csv", "2025-01", n_districts=2, n_cities=3)
     # the test hook makes the refresh wait at `point` (mid-fit, or run folder half written)
     proc = subprocess.Popen(refresh_cmd(cfg, store, data), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=cli_env(f"{point}:600"))
