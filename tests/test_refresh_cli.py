@@ -134,3 +134,15 @@ def test_resolve_re_solves_baseline_scenarios(tmp_path: Path) -> None:
     assert line["status"] == "published" and line["resolve"]["status"] == "ok"
     out = store / "resolved" / line["run_id"]
     assert (out / "results.nc").is_file() and (out / "summary.csv").is_file()
+
+
+def test_failure_lines_carry_status_and_exit_code() -> None:
+    from netdesign.cli.refresh import _failure
+    from netdesign.errors import InputError, LockedError, Problem
+
+    bad = _failure(InputError([Problem("f.csv", "row 3", "parcels", -1, ">= 0")]))
+    assert (bad["status"], bad["exit_code"]) == ("invalid_input", 2)
+    assert "f.csv: row 3" in bad["message"]
+    assert _failure(LockedError("busy")) == {"status": "locked", "exit_code": 3,
+                                             "message": "busy"}
+    assert _failure(RuntimeError("boom"))["exit_code"] == 1
