@@ -170,9 +170,9 @@ def check_plausible(rows: pd.DataFrame, history: pd.DataFrame, paths: dict[str, 
         if ratio > factor or ratio < 1.0 / factor:
             problems.append(Problem(
                 paths[rec.source], f"row {rec.row}", "parcels", rec.parcels,
-                f"a value within a factor {factor:g} of corridor {rec.corridor_id!r}'s recent "
-                f"level {level:,.0f} parcels/month (median of up to {recent_months} months "
-                f"before {rec.month}); it is {ratio:.3g}x that level (raise "
+                f"a value within a factor {factor:g} of the recent level of corridor "
+                f"{rec.corridor_id}: {level:,.0f} parcels/month (median of up to "
+                f"{recent_months} months before {rec.month}); it is {ratio:.3g}x that level (raise "
                 f"refresh.implausible_factor if the change is genuine)"))
     return problems
 
@@ -231,4 +231,10 @@ def check_volumes(
     problems += check_duplicates(rows, paths)
     problems += check_plausible(rows, history, paths, implausible_factor, recent_months)
     problems += revision_warnings(rows, history, paths)
-    return rows, problems
+    return rows, sorted(problems, key=_order)
+
+
+def _order(p: Problem) -> tuple[str, int]:
+    """Problems in file order, then row order (header problems first)."""
+    m = re.match(r"row (\d+)", p.location)
+    return (p.source, int(m.group(1)) if m else 0)
