@@ -1,7 +1,7 @@
 """Australia Post hub-location benchmark (Ernst & Krishnamoorthy) solved by netdesign's model.
 
     python scripts/ap_benchmark.py NODES_FILE FCOST_FILE CAP_FILE [--uncapacitated]
-        [--time-limit S] [--gap G] [--formulation auto|path|hubflow]
+        [--time-limit S] [--gap G] [--formulation auto|path|hubflow] [--save-lp FILE]
 
 Loads the files into a `Network` (one mode, every node an optional hub with its fixed cost and
 capacity; collection, line-haul and distribution links costing 3, 0.75 and 2 per unit of
@@ -93,14 +93,14 @@ def ap_network(nodes_file: Path, fcost_file: Path, cap_file: Path | None,
 
 def solve_ap(nodes_file: Path, fcost_file: Path, cap_file: Path | None,
              uncapacitated: bool = False, time_limit_s: float = 3600.0, gap: float = 1e-6,
-             formulation: str = "auto") -> dict:
+             formulation: str = "auto", lp_path: Path | None = None) -> dict:
     """Solve one instance; the JSON-ready result dict."""
     from netdesign.optimise.api import solve_design
 
     t0 = time.perf_counter()
     net, scen = ap_network(nodes_file, fcost_file, cap_file, uncapacitated)
     solver = SolverConfig(time_limit_s=time_limit_s, mip_rel_gap=gap, threads=1)
-    design = solve_design(net, scen, solver, formulation=formulation)
+    design = solve_design(net, scen, solver, formulation=formulation, lp_path=lp_path)
     seconds = time.perf_counter() - t0
     rep = design.report
     hubs = [int(h[1:]) for h, row in design.hubs.iterrows() if row["is_open"]] \
@@ -121,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=3600.0)
     ap.add_argument("--gap", type=float, default=1e-6)
     ap.add_argument("--formulation", choices=("auto", "path", "hubflow"), default="auto")
+    ap.add_argument("--save-lp", type=Path, default=None, help="also write the model as LP")
     a = ap.parse_args(argv)
     out = solve_ap(a.nodes_file, a.fcost_file, a.cap_file, a.uncapacitated, a.time_limit,
-                   a.gap, a.formulation)
+                   a.gap, a.formulation, a.save_lp)
     print(json.dumps(out))
     return 0 if out["status"] in ("optimal", "feasible") else 1
 

@@ -56,7 +56,7 @@ def synthetic_network(size: str = "small", seed: int = 0) -> tuple[Network, Scen
             "role": role, "distance_km": km,
             "cost_cny_per_parcel": 0.3 + MODE_KM_COST[mode] * km,
             "transit_h": 1.0 + km / MODE_SPEED[mode], "co2_kg_per_tkm": MODE_CO2[mode],
-            "capacity_parcels_per_day": float(rng.integers(0, 3)) * module * cap_mult,
+            "capacity_parcels_per_day": float(rng.integers(1, 4)) * module * cap_mult,
             "module_parcels_per_day": module,
             "module_cost_cny_per_year": 365.0 * (150.0 + 0.6 * km) * (module / 800.0),
             "min_weekly_frequency": math.nan})

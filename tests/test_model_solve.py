@@ -69,7 +69,7 @@ def test_lp_file_written_with_readable_names(tmp_path: Path) -> None:
     assert d.report.status == "optimal"
     text = lp.read_text()
     assert "link_capacity(rail)" in text and "demand(A_B)" in text.replace(">", "_")
-    assert not list(tmp_path.glob("*.tmp*"))
+    assert not list(tmp_path.glob(".*partial*"))
 
 
 @pytest.mark.parametrize("kw", [{"time_limit_s": math.inf}, {"mip_rel_gap": 1.0},
@@ -102,3 +102,9 @@ def test_time_limit_returns_incumbent_and_gap() -> None:
         assert r.mip_gap > 0
         assert d.costs["total"] == pytest.approx(r.objective, rel=1e-6)
         assert d.hubs["is_open"].any()
+
+
+def test_no_demand_is_trivially_optimal() -> None:
+    d = design_network(line_network(), make_scenario({"A>B": 0.0}), exact_solver())
+    assert d.report.status == "optimal"
+    assert d.costs["total"] == 0.0 and d.unserved.sum() == 0.0

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from netdesign.config.schema import SolverConfig
+from netdesign.errors import SolveError
 from netdesign.optimise.constraints import gc_paused
 
 INF = highspy.kHighsInf
@@ -61,8 +62,12 @@ class SolveOutcome:
 
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense)."""
+    # columns in declaration order (not first use), so the matrix is the one a direct
+    # array build would give and solves are reproducible
+    order = [v for var in model.component_objects(pyo.Var, descend_into=True)
+             for v in var.values()]
     with gc_paused():
-        info = LinearStandardFormCompiler().write(model, mixed_form=True)
+        info = LinearStandardFormCompiler().write(model, mixed_form=True, column_order=order)
     A = sp.csr_matrix(info.A)
     rhs = np.asarray(info.rhs, dtype=float)
     sense = np.fromiter((r[1] for r in info.rows), dtype=np.int64, count=len(info.rows))
@@ -108,7 +113,9 @@ def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None
     if sf.n_integers:
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in sf.integrality]
-    h.passModel(lp)
+    if h.passModel(lp) == highspy.HighsStatus.kError:
+        raise SolveError("HiGHS rejected the model (passModel error); check the data for "
+                         "NaN or infinite coefficients")
     return h
 
 
@@ -122,6 +129,11 @@ def run_highs(h: highspy.Highs, is_mip: bool) -> SolveOutcome:
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
     S = highspy.HighsModelStatus
     termination = h.modelStatusToString(ms)
+    if ms == S.kModelEmpty:  # nothing to decide (e.g. no demand): trivially optimal
+        off = float(h.getLp().offset_)
+        return SolveOutcome(status="optimal", termination="empty model",
+                            values=np.zeros(h.getNumCol()), objective=off, best_bound=off,
+                            mip_gap=0.0, solve_s=solve_s)
     if ms == S.kOptimal:
         status = "optimal"
     elif ms == S.kInfeasible:
@@ -170,7 +182,7 @@ def solve_standard_form(sf: StandardForm, solver: SolverConfig) -> tuple[SolveOu
 def write_lp(model: pyo.ConcreteModel, lp_path: Path) -> None:
     """Write the model as an LP file with readable names (temp name, then rename)."""
     lp_path = Path(lp_path)
-    tmp = lp_path.with_name(lp_path.name + ".tmp.lp")
+    tmp = lp_path.with_name(f".{lp_path.stem}.partial.lp")
     model.write(str(tmp), format="lp", io_options={"symbolic_solver_labels": True})
     os.replace(tmp, lp_path)
 

@@ -98,6 +98,6 @@ class SolveReport:
         ]
         if self.message:
             lines.append(f"  {self.message}")
-        if self.diagnosis is not None and self.diagnosis.message:
+        if self.diagnosis is not None and self.diagnosis.message not in ("", self.message):
             lines.append(f"  diagnosis: {self.diagnosis.message}")
         return "\n".join(lines)
