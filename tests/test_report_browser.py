@@ -240,6 +240,16 @@ def reports(tmp_path_factory) -> dict[str, Path]:
         path = out / f"report_{lang}.html"
         path.write_text(render_report(ds, lang=lang, map_scenario="2035-high"), encoding="utf-8")
         paths[lang] = path
+    # a sweep in which one scenario failed (all its figures NaN) must render too
+    failed = build_results(failed="2035-high-co2_300")
+    paths["failed"] = out / "report_failed.html"
+    paths["failed"].write_text(render_report(failed, lang="en"), encoding="utf-8")
+    # the harness must notice a script error and an attempt to reach the network
+    broken = paths["en"].read_text(encoding="utf-8").replace(
+        "</body>", "<img src='https://example.invalid/x.png'>"
+                   "<script>throw new Error('deliberate test error');</script></body>")
+    paths["broken"] = out / "report_broken.html"
+    paths["broken"].write_text(broken, encoding="utf-8")
     return paths
 
 
@@ -253,7 +263,7 @@ def rendered(chromium, reports) -> dict[str, dict]:
             for lang, path in reports.items()}
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", "en", "failed"])
 def test_report_renders_every_chart_offline(rendered, lang):
     page = rendered[lang]
     status = page["status"]
@@ -270,6 +280,16 @@ def test_report_renders_every_chart_offline(rendered, lang):
         assert chart is not None, f"chart {cid} missing"
         assert chart["tracesWithData"] >= 1 and chart["points"] > 0, (cid, chart)
         assert chart["svgTraces"] >= 1 and chart["marks"] > 0, (cid, chart)
+
+
+def test_harness_detects_errors_and_network_requests(rendered):
+    page = rendered["broken"]
+    assert page["status"]["done"]  # the charts still render ...
+    errors = " ".join(page["console_errors"] + page["status"]["errors"])
+    assert "deliberate test error" in errors  # ... but the exception is caught
+    # the image is refused by the page's Content-Security-Policy (a console error) or, failing
+    # that, shows up as a request to a remote address
+    assert "example.invalid" in errors or any("example.invalid" in u for u in page["requests"])
 
 
 def test_network_map_draws_every_leg_and_node(rendered):

@@ -25,7 +25,7 @@ from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_html
 from netdesign.report.tables import summary_table
 
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:")
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False,
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
