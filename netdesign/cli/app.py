@@ -24,7 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+# soft_wrap: never break file paths in messages (cron and systemd logs are not terminals).
+console = Console(stderr=True, soft_wrap=True, highlight=False)
 _state = {"debug": False}
 
 
