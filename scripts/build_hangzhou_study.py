@@ -10,6 +10,9 @@ and for what is synthetic).
     python scripts/build_hangzhou_study.py --out DIR    # write into DIR instead
 
 Units: distances km, costs CNY, times h, capacities parcels/day, CO2 kg per tonne-km.
+
+The file is long on purpose: about 250 lines are the embedded figures (nodes, hubs, link
+classes), kept in one self-contained script so that it runs without ../shared.
 """
 
 from __future__ import annotations
