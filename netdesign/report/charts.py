@@ -21,6 +21,7 @@ from netdesign.report.load import hub_names, link_labels, months, node_names
 MODE_COLOURS = {"road": "#E45756", "rail": "#4C78A8", "water": "#54A24B", "air": "#B279A2"}
 COST_COLOURS = {"transport": "#4C78A8", "handling": "#F58518", "capacity": "#54A24B",
                 "carbon": "#B279A2", "late_penalty": "#FF9DA6", "unserved_penalty": "#9D755D"}
+CLASS_COLOURS = {"domestic": "#4C78A8", "neighbouring": "#F58518", "global": "#54A24B"}
 SCENARIO_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2",
                     "#EECA3B", "#FF9DA6", "#9D755D", "#BAB0AC")
 # the layout part of plotly_white only (its per-trace-type defaults would bloat every figure)
@@ -38,10 +39,13 @@ def scenario_order(ds: xr.Dataset) -> list[str]:
 
 
 def scenario_labels(ds: xr.Dataset) -> dict[str, str]:
-    """scenario -> axis label, e.g. '2035-high (2035)' (the year is added if not in the name)."""
+    """scenario -> axis label, e.g. '2035-high (2035)': the year is added if not in the name,
+    and the solver status if it is not 'optimal' (e.g. '2035-x [error]')."""
     out = {}
-    for s, y in zip(ds["scenario"].values.astype(str), ds["year"].values, strict=True):
-        out[s] = s if str(int(y)) in s else f"{s} ({int(y)})"
+    for s, y, status in zip(ds["scenario"].values.astype(str), ds["year"].values,
+                            ds["status"].values.astype(str), strict=True):
+        label = s if str(int(y)) in s else f"{s} ({int(y)})"
+        out[s] = label if status == "optimal" else f"{label} [{status}]"
     return out
 
 
@@ -186,7 +190,7 @@ def fig_on_time(ds: xr.Dataset, lang: str) -> go.Figure:
     order = scenario_order(ds)
     labels = scenario_labels(ds)
     classes = ds["service_class"].values.astype(str)
-    x = [t(c, lang) for c in classes] + [t("on_time_share", lang)]
+    x = [t(c, lang) for c in classes] + [t("all_classes", lang)]
     fig = go.Figure()
     for i, s in enumerate(order):
         y = _values(ds["on_time_share_by_class"].sel(scenario=s, service_class=list(classes)),
@@ -255,7 +259,7 @@ def fig_unserved(ds: xr.Dataset, lang: str) -> go.Figure:
         sub = ds["unserved"].sel(scenario=order, corridor=corr)
         total = sub.sum("corridor", min_count=1) if len(corr) else sub.sum("corridor") * np.nan
         fig.add_trace(go.Bar(x=[labels[s] for s in order], y=_values(total, up.divisor),
-                             name=t(c, lang),
+                             name=t(c, lang), marker={"color": CLASS_COLOURS.get(c)},
                              hovertemplate=f"%{{x}}<br>{t(c, lang)}: %{{y:,.3f}} {up.label}"
                                            "<extra></extra>"))
     fig.update_layout(barmode="stack")

@@ -120,6 +120,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "name": ("名称", "Name"),
     "change": ("变化", "Change"),
     "base": ("基准", "Base"),
+    "all_classes": ("全部服务等级", "All classes"),
     "capacity_changes": ("能力变化的枢纽与线路", "Hubs and links that change capacity"),
 }
 
