@@ -1,0 +1,157 @@
+"""Candidate models, each fitted with statsmodels on a (seasonally adjusted) series.
+
+Every fitter takes the adjusted history ``y`` (parcels/month, float array without gaps) and a
+horizon ``h`` and returns a `Fit`: point forecast, forecast variance per horizon (same units
+squared), AICc where the likelihood is comparable, and the parameters (for the stored spec).
+Fitters raise on failure; the caller (`engine`) catches, counts and skips.
+
+ETS forecast variances are the analytic ones of Hyndman et al. (2008, table 6.1, class 1):
+``σ² [1 + Σ_{j<h} c_j²]`` with ``c_j = α + β φ (1 − φ^j) / (1 − φ)``; for multiplicative
+error the same expression is applied to the relative error (first-order approximation,
+``var ≈ f² σ² [...]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.forecasting.theta import ThetaModel
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+# Non-seasonal ETS forms fitted on the seasonally adjusted series: (error, trend, damped).
+ETS_FORMS: dict[str, tuple[str, str | None, bool]] = {
+    "ANN": ("add", None, False),
+    "AAN": ("add", "add", False),
+    "AAdN": ("add", "add", True),
+    "MNN": ("mul", None, False),
+    "MAdN": ("mul", "add", True),
+}
+ARIMA_ORDERS: tuple[tuple[int, int, int], ...] = ((0, 1, 1), (1, 1, 0), (1, 1, 1), (2, 1, 2))
+
+
+@dataclass
+class Fit:
+    """One fitted candidate: forecasts and variances for horizons 1..h on the fitted scale."""
+
+    name: str
+    mean: np.ndarray
+    var: np.ndarray
+    aicc: float = float("nan")
+    params: dict = field(default_factory=dict)
+    relative: bool = False  # variance derived from a multiplicative (relative) error
+
+
+def _ets_variance(sigma2: float, alpha: float, beta: float, phi: float, h: int) -> np.ndarray:
+    j = np.arange(1, h)
+    if beta == 0.0:
+        c = np.full(h - 1, alpha)
+    elif phi >= 1.0 - 1e-12:
+        c = alpha + beta * j
+    else:
+        c = alpha + beta * phi * (1.0 - phi ** j) / (1.0 - phi)
+    return sigma2 * np.r_[1.0, 1.0 + np.cumsum(c ** 2)]
+
+
+def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
+    """Fit ETS `form` (one of `ETS_FORMS`) by maximum likelihood."""
+    error, trend, damped = ETS_FORMS[form]
+    if error == "mul" and np.min(y) <= 0:
+        raise ValueError("multiplicative error needs positive data")
+    res = ETSModel(y, error=error, trend=trend, damped_trend=damped).fit(disp=False)
+    mean = np.asarray(res.forecast(h), float)
+    alpha = float(res.smoothing_level)
+    beta = float(res.smoothing_trend) if trend else 0.0
+    phi = float(res.damping_trend) if damped else 1.0
+    var = _ets_variance(float(res.mse), alpha, beta, phi, h)
+    if error == "mul":
+        var = var * mean ** 2
+    params = {"alpha": alpha, "beta": beta, "phi": phi}
+    return Fit(f"ets_{form}", mean, var, float(res.aicc), params, relative=error == "mul")
+
+
+def _ses_sigma2(y: np.ndarray, alpha: float) -> float:
+    """Mean squared one-step error of simple exponential smoothing with smoothing `alpha`."""
+    level = float(y[0])
+    sse = 0.0
+    for v in y[1:]:
+        e = float(v) - level
+        sse += e * e
+        level += alpha * e
+    return sse / max(len(y) - 1, 1)
+
+
+def fit_theta(y: np.ndarray, h: int) -> Fit:
+    """Classical Theta (SES + half the linear-trend slope; Assimakopoulos & Nikolopoulos 2000).
+
+    Variance: that of the SES part, ``σ² (1 + α² (k − 1))``, with σ² the mean squared
+    one-step SES error (computed here; statsmodels' own estimate refits a state-space model).
+    """
+    res = ThetaModel(y, deseasonalize=False).fit()
+    mean = np.asarray(res.forecast(h, theta=2), float)
+    alpha = float(res.params["alpha"])
+    var = _ets_variance(_ses_sigma2(y, alpha), alpha, 0.0, 1.0, h)
+    return Fit("theta", mean, var, params={"alpha": alpha, "b0": float(res.params["b0"])})
+
+
+def fit_arima(y: np.ndarray, h: int, order: tuple[int, int, int] | None = None) -> Fit:
+    """ARIMA(p,1,q) with drift on the adjusted series; order by AICc over `ARIMA_ORDERS`."""
+    orders = [tuple(order)] if order else list(ARIMA_ORDERS)
+    best: Fit | None = None
+    for o in orders:
+        if len(y) < sum(o) + 8:
+            continue
+        res = SARIMAX(y, order=o, trend="c").fit(disp=False)  # "c" with d=1 is a drift
+        if not np.isfinite(res.aicc):
+            continue
+        if best is None or res.aicc < best.aicc:
+            fc = res.get_forecast(h)
+            best = Fit("arima", np.asarray(fc.predicted_mean, float),
+                       np.asarray(fc.var_pred_mean, float), float(res.aicc),
+                       {"order": list(o)})
+    if best is None:
+        raise ValueError("no ARIMA order could be fitted")
+    best.name = "arima_{}{}{}".format(*best.params["order"])
+    return best
+
+
+def fit_croston(y: np.ndarray, h: int, alpha: float = 0.1) -> Fit:
+    """Croston's method with the Syntetos–Boylan bias correction (intermittent volumes).
+
+    Demand sizes and inter-demand intervals are smoothed with SES (α = 0.1); the flat forecast
+    is ``(1 − α/2) z / p``. Variance: that of the per-period values around their mean.
+    """
+    nz = np.flatnonzero(y > 0)
+    if nz.size == 0:
+        return Fit("croston", np.zeros(h), np.zeros(h))
+    sizes = y[nz]
+    gaps = np.diff(np.r_[-1, nz]).astype(float)
+    z, p = sizes[0], gaps[0]
+    for s, g in zip(sizes[1:], gaps[1:], strict=True):
+        z += alpha * (s - z)
+        p += alpha * (g - p)
+    level = (1 - alpha / 2) * z / p
+    var = float(np.var(y[-min(len(y), 36):], ddof=1)) if len(y) > 1 else level ** 2
+    return Fit("croston", np.full(h, level), np.full(h, var), params={"alpha": alpha})
+
+
+def fit_mean(y: np.ndarray, h: int) -> Fit:
+    """Mean of a very short history; variance of the values (or 25 % of the level if one)."""
+    level = float(np.mean(y))
+    var = float(np.var(y, ddof=1)) if len(y) > 1 else (0.25 * level) ** 2
+    var = max(var, (0.05 * level) ** 2)
+    steps = np.arange(1, h + 1)
+    return Fit("mean", np.full(h, level), var * (1 + steps / max(len(y), 1)))
+
+
+def fit_seasonal_naive(y: np.ndarray, h: int, m: int) -> Fit:
+    """Seasonal naive (lag m; naive when shorter than a season); random-walk variance."""
+    lag = m if len(y) >= m and m > 1 else 1
+    last = y[-lag:]
+    steps = np.arange(h)
+    mean = last[steps % lag].astype(float)
+    d = y[lag:] - y[:-lag]
+    sigma2 = float(np.mean(d ** 2)) if d.size else (0.25 * float(np.mean(y))) ** 2
+    var = sigma2 * (steps // lag + 1)
+    return Fit("seasonal_naive" if lag > 1 else "naive", mean, var)

@@ -1,0 +1,158 @@
+"""The forecasting engine's public entry point: `forecast_panel` over many corridors.
+
+Input is a long table of monthly volumes (parcels/month) per series; output is a long table
+of forecasts with 80/95 % intervals, a JSON spec per series (for refit-only refreshes) and
+per-series diagnostics. Per-series work lives in `model.forecast_one`; the fan-out over Dask
+process workers in `parallel`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netdesign.errors import InputError, Problem
+from netdesign.forecast.model import Outcome, forecast_one
+from netdesign.forecast.parallel import chunk_size, chunked, default_workers, map_chunks
+
+METHODS = ("auto", "ets", "theta", "arima", "seasonal_naive")
+MISSING = ("impute", "reject", "report")
+DIAG_COLUMNS = ["series_id", "n_obs", "n_missing", "imputed", "n_warnings", "fallback",
+                "message"]
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """How to forecast. `season_length` in months; `levels` in % (central intervals)."""
+
+    season_length: int = 12
+    method: str = "auto"  # "auto" | "ets" | "theta" | "arima" | "seasonal_naive"
+    missing: str = "impute"  # "impute" | "reject" | "report" (missing months inside a series)
+    levels: tuple[int, ...] = (80, 95)
+    workers: int | None = None  # Dask process workers; None = one per core; 1 = serial
+    progress: bool = True
+
+
+@dataclass
+class ForecastResult:
+    """Forecasts (parcels/month), stored specs, diagnostics and wall seconds."""
+
+    forecasts: pd.DataFrame
+    specs: dict[str, dict] = field(default_factory=dict)
+    diagnostics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DIAG_COLUMNS))
+    seconds: float = 0.0
+
+
+def _check_settings(settings: ForecastSettings, horizon: int) -> None:
+    problems = []
+    src = "ForecastSettings"
+    if settings.method not in METHODS:
+        problems.append(Problem(src, "method", "method", settings.method, f"one of {METHODS}"))
+    if settings.missing not in MISSING:
+        problems.append(Problem(src, "missing", "missing", settings.missing,
+                                f"one of {MISSING}"))
+    if not (isinstance(settings.season_length, int) and settings.season_length >= 1):
+        problems.append(Problem(src, "season_length", "season_length",
+                                settings.season_length, "an integer >= 1 (months)"))
+    if not settings.levels or any(not 0 < lv < 100 for lv in settings.levels):
+        problems.append(Problem(src, "levels", "levels", settings.levels,
+                                "interval levels in % between 0 and 100"))
+    if not (isinstance(horizon, int | np.integer) and horizon >= 1):
+        problems.append(Problem("forecast_panel", "horizon", "horizon", horizon,
+                                "an integer >= 1 (months)"))
+    if problems:
+        raise InputError(problems, "invalid forecast settings")
+
+
+def to_months(dates: pd.Series) -> pd.PeriodIndex:
+    """Monthly periods from timestamps, periods or ISO date strings."""
+    if isinstance(dates.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(dates.dt.asfreq("M"))
+    return pd.PeriodIndex(pd.to_datetime(dates), freq="M")
+
+
+def split_series(history: pd.DataFrame) -> list[tuple[str, pd.Period, np.ndarray, str]]:
+    """One (series_id, first month, values on a contiguous month grid, note) per series."""
+    missing_cols = [c for c in ("series_id", "date", "value") if c not in history.columns]
+    if missing_cols:
+        raise InputError([Problem("history", "columns", c, None, "a column named " + c)
+                          for c in missing_cols], "invalid forecast history")
+    frame = pd.DataFrame({"series_id": history["series_id"].astype(str),
+                          "month": to_months(history["date"]),
+                          "value": pd.to_numeric(history["value"], errors="coerce")})
+    out = []
+    for sid, g in frame.groupby("series_id", sort=False):
+        note = ""
+        if g["month"].duplicated().any():
+            note = f"{int(g['month'].duplicated().sum())} duplicate month(s) summed"
+            g = g.groupby("month", as_index=False)["value"].sum(min_count=1)
+        ords = np.array([p.ordinal for p in g["month"]])
+        start = int(ords.min())
+        values = np.full(int(ords.max()) - start + 1, np.nan)
+        values[ords - start] = g["value"].to_numpy(float)
+        out.append((str(sid), pd.Period(ordinal=start, freq="M"), values, note))
+    return out
+
+
+def _run_chunk(payload: tuple[list, int, dict]) -> list[Outcome]:
+    items, horizon, opts = payload
+    return [forecast_one(sid, values, horizon, spec=spec, **opts) for sid, values, spec in items]
+
+
+def _rows(outcome: Outcome, start: pd.Period, levels: tuple[int, ...]) -> pd.DataFrame:
+    h = len(outcome.table["mean"])
+    months = pd.period_range(start + outcome.first_step, periods=h, freq="M")
+    data: dict[str, Any] = {"series_id": outcome.series_id,
+                            "date": months.to_timestamp(how="start")}
+    data["mean"] = outcome.table["mean"]
+    for lv in sorted(levels):
+        data[f"lo_{lv}"] = outcome.table[f"lo_{lv}"]
+        data[f"hi_{lv}"] = outcome.table[f"hi_{lv}"]
+    data["model"] = outcome.model
+    return pd.DataFrame(data)
+
+
+def forecast_panel(history: pd.DataFrame, horizon: int,
+                   settings: ForecastSettings = ForecastSettings(), *,
+                   specs: dict[str, dict] | None = None, client: Any = None) -> ForecastResult:
+    """Forecast every series in `history` (columns series_id, date, value; parcels/month)
+    `horizon` months past its last observation. See the module docstring and
+    docs/forecasting.md. Raises `InputError` only for unusable settings or columns (and, with
+    ``missing="reject"``, never: rejected series fall back to seasonal naive)."""
+    t0 = time.perf_counter()
+    _check_settings(settings, horizon)
+    series = split_series(history)
+    specs = specs or {}
+    opts = {"season_length": settings.season_length, "method": settings.method,
+            "missing": settings.missing, "levels": tuple(settings.levels)}
+    items = [(sid, values, specs.get(sid)) for sid, _, values, _ in series]
+    workers = settings.workers or default_workers()
+    size = chunk_size(len(items), workers)
+    chunks = chunked(items, size)
+    payloads = [(c, int(horizon), opts) for c in chunks]
+    results = map_chunks(_run_chunk, payloads, workers=workers, client=client,
+                         progress=settings.progress, weights=[len(c) for c in chunks])
+    outcomes = [o for chunk in results for o in chunk]
+    starts = {sid: start for sid, start, _, _ in series}
+    notes = {sid: note for sid, _, _, note in series}
+    frames = [_rows(o, starts[o.series_id], settings.levels) for o in outcomes]
+    cols = ["series_id", "date", "mean"] + [f"{b}_{lv}" for lv in sorted(settings.levels)
+                                            for b in ("lo", "hi")] + ["model"]
+    forecasts = (pd.concat(frames, ignore_index=True) if frames
+                 else pd.DataFrame(columns=cols))[cols]
+    diag = pd.DataFrame([{
+        "series_id": o.series_id, "n_obs": o.n_obs, "n_missing": o.n_missing,
+        "imputed": o.imputed, "n_warnings": o.n_warnings, "fallback": o.fallback,
+        "message": "; ".join(([notes[o.series_id]] if notes[o.series_id] else [])
+                             + o.messages)} for o in outcomes], columns=DIAG_COLUMNS)
+    return ForecastResult(forecasts, {o.series_id: o.spec for o in outcomes}, diag,
+                          time.perf_counter() - t0)
+
+
+def settings_dict(settings: ForecastSettings) -> dict[str, Any]:
+    """Settings as a plain dict (for logs and stored metadata)."""
+    return asdict(settings)

@@ -1,0 +1,236 @@
+"""Forecasting one corridor: clean, choose (or refit a stored spec), combine, intervals.
+
+The default ("auto") follows the M4 competition's benchmark recipe and its finding that
+combinations win: a 90 % seasonality test, then a classical multiplicative decomposition;
+on the seasonally adjusted series, Theta and a small family of non-seasonal ETS models
+(ANN, AAN, AAdN, MNN, MAdN; weighted by AICc Akaike weights) are combined 50/50; the
+forecast is re-seasonalised. See docs/forecasting.md.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from netdesign.forecast import candidates as cand
+from netdesign.forecast.combine import combine
+from netdesign.forecast.intervals import interval_table
+from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
+from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_indices
+from netdesign.forecast.selection import akaike_weights, is_sane
+from netdesign.forecast.specs import make_spec, spec_problem
+
+AUTO_THETA_WEIGHT = 0.5  # share of Theta in the "auto" combination; the ETS family has the rest
+
+
+@dataclass
+class Outcome:
+    """What one corridor's forecast produced (before it becomes rows of a DataFrame)."""
+
+    series_id: str
+    first_step: int            # index (in the input month grid) of the first forecast month
+    table: dict[str, np.ndarray]
+    model: str
+    spec: dict[str, Any]
+    n_obs: int = 0
+    n_missing: int = 0
+    imputed: bool = False
+    n_warnings: int = 0
+    fallback: bool = False
+    messages: list[str] = field(default_factory=list)
+
+
+class _Counter:
+    """Runs candidate fits, counting warnings and failures."""
+
+    def __init__(self) -> None:
+        self.warnings = 0
+        self.failures: list[str] = []
+
+    def run(self, name: str, func, *args) -> cand.Fit | None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fit = func(*args)
+            except Exception as exc:  # noqa: BLE001 - any failing candidate is skipped
+                self.failures.append(f"{name}: {type(exc).__name__}")
+                fit = None
+        self.warnings += len(caught)
+        return fit
+
+
+def _members_for(method: str, positive: bool) -> list[str]:
+    forms = [f"ets_{f}" for f, (err, _, _) in cand.ETS_FORMS.items() if err == "add" or positive]
+    if method == "auto":
+        return ["theta", *forms]
+    if method == "ets":
+        return forms
+    return ["theta"]
+
+
+def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter,
+                 history: np.ndarray) -> tuple[cand.Fit | None, list[str]]:
+    """Fit members on the adjusted series and combine them; returns the fit and kept names."""
+    theta: cand.Fit | None = None
+    ets: list[cand.Fit] = []
+    for name in members:
+        if name == "theta":
+            fit = counter.run(name, cand.fit_theta, ya, h)
+        else:
+            fit = counter.run(name, cand.fit_ets, ya, h, name[4:])
+        if fit is None:
+            continue
+        if not is_sane(fit, history):
+            counter.failures.append(f"{name}: forecast outside the sanity band")
+            continue
+        if name == "theta":
+            theta = fit
+        else:
+            ets.append(fit)
+    parts: list[cand.Fit] = []
+    weights: list[float] = []
+    kept: list[str] = []
+    if ets:
+        w = akaike_weights(ets)
+        share = 1.0 - (AUTO_THETA_WEIGHT if theta is not None else 0.0)
+        parts += ets
+        weights += list(share * w)
+        kept += [f.name for f, wi in zip(ets, w, strict=True) if wi >= 0.01]
+    if theta is not None:
+        parts.append(theta)
+        weights.append(AUTO_THETA_WEIGHT if ets else 1.0)
+        kept.insert(0, "theta")
+    if not parts:
+        return None, []
+    if len(parts) == 1:
+        return parts[0], kept
+    return combine(parts, np.array(weights), "comb(" + ",".join(kept) + ")"), kept
+
+
+def _decomposition(y: np.ndarray, m: int, spec: dict | None) -> str:
+    if spec is not None:
+        return spec.get("decomposition", "none")
+    if m < 2 or len(y) < 2 * m or not is_seasonal(y, m):
+        return "none"
+    return "multiplicative" if np.min(y) > 0 else "additive"
+
+
+def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
+           counter: _Counter) -> tuple[cand.Fit | None, bool, dict]:
+    """Fit on a cleaned history. Returns (fit on the original scale, log-normal?, spec)."""
+    n = len(y)
+    positive = bool(np.min(y) > 0)
+    kind = spec["method"] if spec else method
+    if spec is None and n < MIN_MODEL_OBS:
+        kind = "mean"
+    elif spec is None and is_intermittent(y):
+        kind = "croston"
+    if kind == "mean":
+        return cand.fit_mean(y, h), False, make_spec("mean", m)
+    if kind == "croston":
+        return counter.run("croston", cand.fit_croston, y, h), False, make_spec("croston", m)
+    if kind == "seasonal_naive":
+        return cand.fit_seasonal_naive(y, h, m), False, make_spec("seasonal_naive", m)
+    dec = _decomposition(y, m, spec)
+    if dec == "none":
+        s_in, s_out, ya = np.ones(n), np.ones(h), y
+    else:
+        idx = seasonal_indices(y, m, dec == "multiplicative")
+        s_in, s_out = expand(idx, 0, n), expand(idx, n, h)
+        ya = y / s_in if dec == "multiplicative" else y - s_in
+    positive_a = positive and bool(np.min(ya) > 0)  # no multiplicative models after zeros
+    if kind == "arima":
+        order = spec.get("arima_order") if spec else None
+        fit = counter.run("arima", cand.fit_arima, ya, h, order)
+        kept = ["arima"]
+        new_spec = make_spec("arima", m, dec, [], fit.params["order"] if fit else None)
+    else:
+        members = spec["members"] if spec else _members_for(kind, positive_a)
+        fit, kept = _fit_members(ya, h, members, counter, ya)
+        new_spec = make_spec(kind, m, dec, kept)
+    if fit is None:
+        return None, False, new_spec
+    if dec == "multiplicative":
+        fit = cand.Fit(fit.name, fit.mean * s_out, fit.var * s_out ** 2, fit.aicc, fit.params,
+                       fit.relative)
+    elif dec == "additive":
+        fit = cand.Fit(fit.name, fit.mean + s_out, fit.var, fit.aicc, fit.params, fit.relative)
+    if dec != "none":
+        fit.name = f"{fit.name}*season" if dec == "multiplicative" else f"{fit.name}+season"
+    return fit, positive and dec != "additive", new_spec
+
+
+def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length: int = 12,
+                 method: str = "auto", missing: str = "impute",
+                 levels: tuple[int, ...] = (80, 95), spec: dict | None = None) -> Outcome:
+    """Forecast one corridor. `values`: parcels/month on a contiguous month grid (NaN =
+    missing). Never raises: any failure ends in seasonal naive with `fallback` set."""
+    m = season_length
+    counter = _Counter()
+    messages: list[str] = []
+    try:
+        prep = prepare(values, m, "report" if missing == "reject" else missing)
+        messages += prep.messages
+        y = prep.y
+        first_step = prep.offset + len(y)
+        if len(y) == 0:
+            obs = np.asarray(values, float)
+            first_step = len(obs)
+            messages.append("no observations: forecast 0")
+            table = interval_table(np.zeros(horizon), np.zeros(horizon), levels, False)
+            return Outcome(series_id, first_step, table, "none", make_spec("mean", m), 0, 0,
+                           False, 0, True, messages)
+        if missing == "reject" and prep.n_missing:
+            raise _Rejected(f"{prep.n_missing} missing month(s): series rejected")
+        use_spec = None
+        if spec is not None:
+            why = spec_problem(spec, m, len(y), bool(np.min(y) > 0))
+            if why:
+                messages.append(f"stored spec not used ({why}); full selection")
+            else:
+                use_spec = spec
+        fit, lognormal, new_spec = _model(y, horizon, m, method, use_spec, counter)
+        if fit is None and use_spec is not None:
+            messages.append("stored spec failed to fit; full selection")
+            fit, lognormal, new_spec = _model(y, horizon, m, method, None, counter)
+        fallback = fit is None
+        if fit is None:
+            raise _Rejected("every candidate failed: " + "; ".join(counter.failures[:5]))
+        table = interval_table(fit.mean, fit.var, levels, lognormal)
+        if counter.failures:
+            messages.append(f"{len(counter.failures)} candidate(s) skipped")
+        return Outcome(series_id, first_step, table, fit.name, new_spec, prep.n_obs,
+                       prep.n_missing, prep.imputed, counter.warnings, fallback, messages)
+    except Exception as exc:  # noqa: BLE001 - one bad corridor never fails the run
+        return _fallback(series_id, values, horizon, m, levels, counter, messages, exc)
+
+
+class _Rejected(Exception):
+    pass
+
+
+def _fallback(series_id: str, values: np.ndarray, horizon: int, m: int,
+              levels: tuple[int, ...], counter: _Counter, messages: list[str],
+              exc: Exception) -> Outcome:
+    """Seasonal naive on whatever observations there are (missing months interpolated)."""
+    v = np.asarray(values, float)
+    v = np.where(np.isfinite(v) & (v >= 0), v, np.nan)
+    obs = np.flatnonzero(np.isfinite(v))
+    reason = str(exc) if isinstance(exc, _Rejected) else f"{type(exc).__name__}: {exc}"
+    messages.append(f"fallback to seasonal naive ({reason})")
+    if obs.size == 0:
+        mean, var, first = np.zeros(horizon), np.zeros(horizon), len(v)
+    else:
+        seg = v[obs[0]:obs[-1] + 1]
+        idx = np.arange(len(seg))
+        ok = np.isfinite(seg)
+        seg = np.interp(idx, idx[ok], seg[ok])
+        fit = cand.fit_seasonal_naive(seg, horizon, m)
+        mean, var, first = fit.mean, fit.var, int(obs[-1]) + 1
+    table = interval_table(mean, var, levels, False)
+    return Outcome(series_id, first, table, "seasonal_naive", make_spec("seasonal_naive", m),
+                   int(obs.size), int(len(v[obs[0]:]) - obs.size) if obs.size else 0, False,
+                   counter.warnings, True, messages)

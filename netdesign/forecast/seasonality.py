@@ -1,0 +1,67 @@
+"""Seasonality test and classical decomposition (as in the M4 competition's benchmarks).
+
+A series is treated as seasonal when its autocorrelation at the season lag is significant at
+the 90 % level (Bartlett's approximation of the standard error), and there are at least two
+full seasons. The seasonal indices come from a classical decomposition: a centred moving
+average of one season, then the mean ratio (multiplicative) or difference (additive) per
+season position, normalised to mean 1 (or 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def acf(y: np.ndarray, nlags: int) -> np.ndarray:
+    """Sample autocorrelations 0..nlags (biased estimator, as in the M4 benchmark code)."""
+    x = np.asarray(y, float) - np.mean(y)
+    den = float(np.dot(x, x))
+    if den <= 0:
+        return np.r_[1.0, np.zeros(nlags)]
+    return np.array([1.0] + [float(np.dot(x[k:], x[:-k])) / den for k in range(1, nlags + 1)])
+
+
+def is_seasonal(y: np.ndarray, season_length: int, z: float = 1.645) -> bool:
+    """90 % autocorrelation test at lag `season_length` (needs >= 2 seasons of data)."""
+    m = season_length
+    n = len(y)
+    if m < 2 or n < 2 * m:
+        return False
+    r = acf(y, m)
+    limit = z * np.sqrt((1.0 + 2.0 * np.sum(r[1:m] ** 2)) / n)
+    return bool(abs(r[m]) > limit)
+
+
+def seasonal_indices(y: np.ndarray, season_length: int, multiplicative: bool) -> np.ndarray:
+    """Classical-decomposition seasonal indices, one per season position of ``y[0]`` onwards.
+
+    Position k applies to observations ``y[k::m]``. Multiplicative indices average 1,
+    additive indices average 0. Needs ``len(y) >= 2 * m``.
+    """
+    m = season_length
+    y = np.asarray(y, float)
+    n = len(y)
+    if m % 2 == 0:
+        w = np.r_[0.5, np.ones(m - 1), 0.5] / m
+    else:
+        w = np.ones(m) / m
+    trend = np.convolve(y, w, mode="valid")
+    off = (len(w) - 1) // 2
+    detr = np.full(n, np.nan)
+    seg = y[off:off + len(trend)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        detr[off:off + len(trend)] = seg / trend if multiplicative else seg - trend
+    idx = np.array([np.nanmean(detr[k::m]) if np.isfinite(detr[k::m]).any() else np.nan
+                    for k in range(m)])
+    fill = 1.0 if multiplicative else 0.0
+    idx = np.where(np.isfinite(idx), idx, fill)
+    if multiplicative:
+        idx = np.where(idx > 0, idx, 1.0)
+        return idx / idx.mean()
+    return idx - idx.mean()
+
+
+def expand(indices: np.ndarray, start: int, length: int) -> np.ndarray:
+    """Seasonal indices for positions ``start .. start + length - 1`` (0 = first observation)."""
+    m = len(indices)
+    return np.asarray(indices)[(np.arange(start, start + length)) % m]

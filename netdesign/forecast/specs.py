@@ -1,0 +1,74 @@
+"""Stored model specifications: what automatic selection chose for a corridor, as JSON.
+
+A spec lets the nightly refresh refit the parameters of the chosen models only (no seasonality
+test, no search over model forms), which is cheaper and keeps forecasts stable from night to
+night. Shape (all JSON-serialisable)::
+
+    {"version": 1, "method": "auto" | "ets" | "theta" | "arima" | "seasonal_naive"
+                               | "croston" | "mean",
+     "season_length": 12,
+     "decomposition": "multiplicative" | "additive" | "none",
+     "members": ["theta", "ets_AAdN", "ets_MNN"],      # fitted on the adjusted series
+     "arima_order": [1, 1, 1]}                          # method "arima" only
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netdesign.forecast.candidates import ETS_FORMS
+
+SPEC_VERSION = 1
+METHODS = ("auto", "ets", "theta", "arima", "seasonal_naive", "croston", "mean")
+DECOMPOSITIONS = ("multiplicative", "additive", "none")
+
+
+def make_spec(method: str, season_length: int, decomposition: str = "none",
+              members: list[str] | None = None, arima_order: list[int] | None = None
+              ) -> dict[str, Any]:
+    """Build a spec dict (see module docstring)."""
+    spec: dict[str, Any] = {"version": SPEC_VERSION, "method": method,
+                            "season_length": int(season_length),
+                            "decomposition": decomposition, "members": list(members or [])}
+    if arima_order is not None:
+        spec["arima_order"] = [int(x) for x in arima_order]
+    return spec
+
+
+def spec_problem(spec: Any, season_length: int, n_obs: int, positive: bool) -> str | None:
+    """Why `spec` cannot be refitted on this history (None when it can)."""
+    if not isinstance(spec, dict):
+        return "spec is not a JSON object"
+    if spec.get("version") != SPEC_VERSION:
+        return f"spec version {spec.get('version')!r} is not {SPEC_VERSION}"
+    if spec.get("method") not in METHODS:
+        return f"unknown method {spec.get('method')!r}"
+    if spec.get("season_length") != season_length:
+        return (f"spec season length {spec.get('season_length')!r} differs from the "
+                f"setting {season_length}")
+    dec = spec.get("decomposition", "none")
+    if dec not in DECOMPOSITIONS:
+        return f"unknown decomposition {dec!r}"
+    if dec != "none" and n_obs < 2 * season_length:
+        return "seasonal decomposition needs two seasons of history"
+    if dec == "multiplicative" and not positive:
+        return "multiplicative decomposition needs positive volumes"
+    members = spec.get("members", [])
+    if not isinstance(members, list):
+        return "members is not a list"
+    for name in members:
+        if name == "theta":
+            continue
+        form = name[4:] if isinstance(name, str) and name.startswith("ets_") else None
+        if form not in ETS_FORMS:
+            return f"unknown member {name!r}"
+        if ETS_FORMS[form][0] == "mul" and not positive:
+            return f"member {name} needs positive volumes"
+    if spec["method"] in ("auto", "ets", "theta") and not members:
+        return "no members"
+    if spec["method"] == "arima":
+        order = spec.get("arima_order")
+        if not (isinstance(order, list) and len(order) == 3
+                and all(isinstance(x, int) and 0 <= x <= 3 for x in order)):
+            return f"bad arima_order {order!r}"
+    return None
