@@ -194,3 +194,26 @@ def test_cli_report_writes_file_and_reports_bad_input(tmp_path):
     res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--lang", "fr",
                               "--out", str(tmp_path / "y.html")])
     assert res.exit_code == 2 and not (tmp_path / "y.html").exists()
+
+
+def test_every_label_and_header_has_both_languages():
+    from netdesign.report.i18n import LABELS, RAW_UNITS
+    from netdesign.report.tables import COLUMN_LABELS, SUMMARY_COLUMNS
+
+    for key, (zh, en) in LABELS.items():
+        assert zh and en, key
+        assert re.search(r"[\u4e00-\u9fff]", zh) or key in ("mip_gap", "netdesign_version"), key
+    for col, (label, unit_key) in COLUMN_LABELS.items():
+        assert label in LABELS and unit_key in RAW_UNITS, col
+    assert set(SUMMARY_COLUMNS) <= set(COLUMN_LABELS)
+
+
+def test_no_untranslated_keys_in_the_chinese_report(ds):
+    from netdesign.report.i18n import LABELS
+
+    page = render_report(ds, "zh")
+    specs = re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
+    visible = re.sub(r"<script.*?</script>", "", page, flags=re.S) + specs
+    english = {en for _, en in LABELS.values() if len(en) > 3}
+    leaked = sorted(w for w in english if f">{w}<" in visible or f'"{w}"' in visible)
+    assert leaked == []
