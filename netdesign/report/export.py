@@ -59,10 +59,12 @@ def _provenance_frame(ds: xr.Dataset, lang: str) -> pd.DataFrame:
 
 
 def write_excel(ds: xr.Dataset, path: str | Path, lang: str = "zh",
-                scenarios: Sequence[str] | None = None) -> Path:
-    """Write the workbook to `path` atomically; headers in `lang` with units."""
+                scenarios: Sequence[str] | None = None, source: str = "results") -> Path:
+    """Write the workbook to `path` atomically; headers in `lang` with units.
+
+    source: the results file's name, used in error messages (unknown scenarios)."""
     lang = check_lang(lang)
-    ds = select_scenarios(ds, scenarios)
+    ds = select_scenarios(ds, scenarios, source)
     tables = export_tables(ds)
     too_long = [Problem(str(path), f"sheet '{name}'", "rows", len(df),
                         f"at most {EXCEL_MAX_ROWS - 1} rows (Excel's limit); export fewer "
@@ -106,4 +108,5 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
 def export_results(results: str | Path, xlsx: str | Path, lang: str = "zh",
                    scenarios: Sequence[str] | None = None) -> Path:
     """Read `results` (results.nc or its folder) and write the Excel workbook `xlsx`."""
-    return write_excel(open_results(results), xlsx, lang=lang, scenarios=scenarios)
+    return write_excel(open_results(results), xlsx, lang=lang, scenarios=scenarios,
+                       source=str(results))
