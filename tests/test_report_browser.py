@@ -56,7 +56,7 @@ def _apt_install(*packages: str) -> tuple[bool, str]:
     try:
         subprocess.run(["apt-get", "update"], check=True, capture_output=True, timeout=600,
                        env=env)
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
+        subprocess.run(["apt-get", "install", "-y", *packages],
                        check=True, capture_output=True, timeout=900, env=env)
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
