@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from netdesign.optimise.layout import Layout
 from netdesign.optimise.model_data import ModelData
@@ -53,8 +53,15 @@ def gc_paused() -> Iterator[None]:
 
 
 def lin(coefs, variables) -> LinearExpression:
-    """sum_i coefs[i] * variables[i] as one flat linear expression."""
-    return LinearExpression(linear_coefs=[float(c) for c in coefs], linear_vars=list(variables))
+    """sum_i coefs[i] * variables[i] as one flat linear expression.
+
+    Unit coefficients are passed as bare variables (no MonomialTermExpression objects): most
+    entries of this model are 1, and both building and compiling are cheaper that way.
+    """
+    coefs = coefs.tolist() if isinstance(coefs, np.ndarray) else coefs
+    args = [v if c == 1 else MonomialTermExpression((float(c), v))
+            for c, v in zip(coefs, variables, strict=True)]
+    return LinearExpression(args)
 
 
 def grouped(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray):
