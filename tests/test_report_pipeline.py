@@ -16,7 +16,7 @@ from test_report_browser import chromium as chromium  # noqa: F401 - the session
 
 from netdesign.report.load import open_results
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
