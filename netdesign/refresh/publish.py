@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from netdesign.refresh.store import fsync_dir
+from netdesign.atomic import fsync_dir
 
 LATEST = "latest"
 MANIFEST = "manifest.json"

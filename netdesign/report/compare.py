@@ -25,7 +25,7 @@ import pandas as pd
 import xarray as xr
 from rich.table import Table
 
-from netdesign.report.atomic import write_atomic, write_text_atomic
+from netdesign.atomic import write_atomic, write_text_atomic
 from netdesign.report.i18n import fmt_number, fmt_share, fmt_signed, raw_unit, t
 from netdesign.report.load import check_scenario, hub_names, link_labels, select_scenarios
 from netdesign.report.tables import summary_table

@@ -17,8 +17,8 @@ import xarray as xr
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from netdesign.atomic import write_atomic
 from netdesign.errors import InputError, Problem
-from netdesign.report.atomic import write_atomic
 from netdesign.report.i18n import check_lang, t
 from netdesign.report.load import open_results, select_scenarios
 from netdesign.report.provenance import provenance_rows, solver_rows

@@ -17,8 +17,8 @@ import plotly.io as pio
 import xarray as xr
 from plotly.offline import get_plotlyjs
 
+from netdesign.atomic import write_text_atomic
 from netdesign.report import charts
-from netdesign.report.atomic import write_text_atomic
 from netdesign.report.i18n import check_lang, fmt_number, fmt_share, raw_unit, t
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map

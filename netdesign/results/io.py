@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
+from netdesign.atomic import write_atomic
 from netdesign.errors import InputError, Problem
 from netdesign.results.dataset import summary_table
 
@@ -16,34 +15,14 @@ RESULTS_FILE = "results.nc"
 SUMMARY_FILE = "summary.csv"
 
 
-def _temp_path(path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
-
-
 def write_dataset_atomic(ds: xr.Dataset, path: Path) -> None:
     """Write `ds` as netCDF-4 to `path` so that readers never see a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_path(path)
-    try:
-        ds.to_netcdf(tmp, engine="netcdf4")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: ds.to_netcdf(tmp, engine="netcdf4"))
 
 
 def write_frame_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write a CSV atomically (UTF-8, no index)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_path(path)
-    try:
-        df.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> tuple[Path, Path]:
