@@ -1,0 +1,87 @@
+"""The whole pipeline through the real CLI on the tiny study: files, schema, conservation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+SCHEMA_VARIABLES = {
+    ("year",): ("scenario",),
+    ("flow",): ("scenario", "corridor", "mode"),
+    ("mode_share",): ("scenario", "mode"),
+    ("hub_capacity",): ("scenario", "hub"),
+    ("total_cost",): ("scenario",),
+    ("co2",): ("scenario",),
+    ("on_time_share",): ("scenario",),
+    ("unserved",): ("scenario", "corridor"),
+}
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("netdesign")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=900)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory, tiny_config):
+    out = tmp_path_factory.mktemp("run") / "out"
+    proc = _cli("run", str(tiny_config), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+def test_run_writes_every_output(tiny_run):
+    out, proc = tiny_run
+    for name in ("results.nc", "summary.csv", "forecasts.csv", "backtest.csv"):
+        assert (out / name).is_file(), name
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert "on-time share" in proc.stdout
+
+
+def test_results_follow_the_schema(tiny_run):
+    out, _ = tiny_run
+    with xr.open_dataset(out / "results.nc") as ds:
+        for (name,), dims in SCHEMA_VARIABLES.items():
+            assert ds[name].dims == dims, name
+            assert "units" in ds[name].attrs, name
+        assert ds.sizes["scenario"] == 2
+        assert sorted(ds["year"].values.tolist()) == [2025, 2030]
+        for key in ("config_yaml", "config_hash", "data_version", "package_versions",
+                    "solver_reports"):
+            assert ds.attrs.get(key), key
+
+
+def test_flows_conserve_demand_and_shares_sum_to_one(tiny_run):
+    out, _ = tiny_run
+    with xr.open_dataset(out / "results.nc") as ds:
+        served = ds["flow"].sum("mode") + ds["unserved"]
+        np.testing.assert_allclose(served.values, ds["demand"].values, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(ds["mode_share"].sum("mode").values, 1.0, rtol=1e-9)
+        assert (ds["flow"].values >= -1e-9).all()
+        # Later year, more demand: the tiny study's history grows.
+        d = ds["demand"].sum("corridor")
+        assert float(d.sel(scenario=ds["scenario"][ds["year"] == 2030][0])) > \
+            float(d.sel(scenario=ds["scenario"][ds["year"] == 2025][0]))
+        summary = pd.read_csv(out / "summary.csv")
+        assert list(summary["scenario"]) == [str(s) for s in ds["scenario"].values]
+        np.testing.assert_allclose(summary["total_cost_cny_per_day"], ds["total_cost"].values)
+
+
+def test_invalid_config_exits_2_and_writes_nothing(tmp_path, tiny_config):
+    study = tmp_path / "study"
+    shutil.copytree(tiny_config.parent, study)
+    cfg = study / "tiny.yaml"
+    cfg.write_text(cfg.read_text().replace("time_limit_s: 30", "time_limit_s: -5\n  typo_key: 1"))
+    out = tmp_path / "out"
+    proc = _cli("run", str(cfg), "--out", str(out))
+    assert proc.returncode == 2
+    assert "solver.time_limit_s" in proc.stderr and "solver.typo_key" in proc.stderr
+    assert not out.exists()
