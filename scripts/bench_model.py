@@ -165,7 +165,7 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
     return StandardForm(c=np.concatenate(cost), offset=0.0, A=A, row_lower=np.concatenate(lo),
                         row_upper=np.concatenate(up), col_lower=np.concatenate(col_lb),
                         col_upper=np.concatenate(col_ub), integrality=np.concatenate(integ),
-                        columns=[], row_names=[])
+                        columns=[], rows=[])
 
 
 def run_synthetic(size: str, solver: SolverConfig, seed: int, memory: bool = False) -> dict:
@@ -309,7 +309,7 @@ def ek_direct(nodes_file: Path, fcost_file: Path, cap_file: Path, gap: float,
     sf = StandardForm(c=cost, offset=0.0, A=A, row_lower=np.concatenate(lo),
                       row_upper=np.concatenate(up), col_lower=np.zeros(ncol),
                       col_upper=np.concatenate([np.ones(nz), np.full(n * na, INF)]),
-                      integrality=integ, columns=[], row_names=[])
+                      integrality=integ, columns=[], rows=[])
     t1 = time.perf_counter()
     h = to_highs(sf, SolverConfig(mip_rel_gap=gap, time_limit_s=time_limit))
     t2 = time.perf_counter()

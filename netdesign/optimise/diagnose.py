@@ -96,12 +96,13 @@ def _iis(sf: StandardForm, solver: SolverConfig) -> list[str]:
     """Row names of an IIS of the LP relaxation (empty when HiGHS finds none)."""
     try:
         relaxed = dataclasses.replace(sf, integrality=np.zeros_like(sf.integrality))
+        names = sf.row_names
         h = to_highs(relaxed, solver)
         h.setOptionValue("iis_strategy", 6)
         status, iis = h.getIis()
         if status == highspy.HighsStatus.kError:
             return []
-        return [sf.row_names[i] for i in list(iis.row_index_)[:50]]
+        return [names[i] for i in list(iis.row_index_)[:50]]
     except Exception:  # noqa: BLE001
         return []
 

@@ -40,11 +40,16 @@ class StandardForm:
     col_upper: np.ndarray
     integrality: np.ndarray  # 1 = integer
     columns: list           # Pyomo VarData per column
-    row_names: list[str]    # Pyomo constraint name per row
+    rows: list              # Pyomo ConstraintData per row (names computed on demand)
 
     @property
     def n_integers(self) -> int:
         return int(self.integrality.sum())
+
+    @functools.cached_property
+    def row_names(self) -> list[str]:
+        """Constraint name per row, e.g. ``hub_capacity[H1]`` (computed when first asked)."""
+        return [r if isinstance(r, str) else r.name for r in self.rows]
 
 
 @dataclass
@@ -74,15 +79,24 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     row_lower = np.where(sense >= 0, np.where(sense == 0, rhs, -INF), rhs)
     row_upper = np.where(sense <= 0, np.where(sense == 0, rhs, INF), rhs)
     cols = info.columns
-    lb = np.array([-INF if v.lb is None else v.lb for v in cols], dtype=float)
-    ub = np.array([INF if v.ub is None else v.ub for v in cols], dtype=float)
-    integ = np.array([1 if v.is_integer() else 0 for v in cols], dtype=np.int64)
+    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)
+    lb = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
+    ub = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
+    # one domain per Var component (true of every model built here): test it once each
+    int_ids = {id(v) for var in model.component_objects(pyo.Var, descend_into=True)
+               if _first(var) is not None and _first(var).is_integer() for v in var.values()}
+    integ = np.fromiter((id(v) in int_ids for v in cols), dtype=np.int64, count=len(cols))
     c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(len(cols))
     offset = float(np.asarray(info.c_offset).ravel()[0]) if np.size(info.c_offset) else 0.0
-    names = [r[0].name for r in info.rows]
     return StandardForm(c=c, offset=offset, A=A, row_lower=row_lower, row_upper=row_upper,
                         col_lower=lb, col_upper=ub, integrality=integ, columns=cols,
-                        row_names=names)
+                        rows=[r[0] for r in info.rows])
+
+
+def _first(var: pyo.Var):
+    for v in var.values():
+        return v
+    return None
 
 
 def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None) -> highspy.Highs:
