@@ -20,6 +20,9 @@ from netdesign.optimise.report import SolveReport
 from netdesign.optimise.solution import Design
 from netdesign.scenario.scenario import Scenario
 
+ELASTIC_MAX_HUBFLOW_HUBS = 15
+"""Largest hub-flow instance whose infeasibility is also diagnosed by an elastic path re-solve."""
+
 
 def design_network(network: Network, scenario: Scenario, solver: SolverConfig, *,
                    lp_path: Path | None = None) -> Design:
@@ -67,7 +70,8 @@ def solve_design(network: Network, scenario: Scenario, solver: SolverConfig, *,
     if out.values is None:
         if out.status == "infeasible":
             from netdesign.optimise.diagnose import diagnose
-            report.diagnosis = diagnose(network, scenario, solver, data, sf)
+            small = built.formulation == "path" or data.n_hubs <= ELASTIC_MAX_HUBFLOW_HUBS
+            report.diagnosis = diagnose(network, scenario, solver, data, sf, elastic=small)
             report.message = report.diagnosis.message
         elif out.status == "no_solution":
             report.message = "stopped without a feasible solution (raise time_limit_s)"

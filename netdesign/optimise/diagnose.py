@@ -29,11 +29,15 @@ ELASTIC_MAX_CORRIDORS = 5_000
 
 
 def diagnose(network: Network, scenario: Scenario, solver: SolverConfig, data: ModelData,
-             sf: StandardForm | None) -> Diagnosis:
-    """Diagnose an infeasible solve (never raises; parts that fail are skipped)."""
+             sf: StandardForm | None, elastic: bool = True) -> Diagnosis:
+    """Diagnose an infeasible solve (never raises; parts that fail are skipped).
+
+    elastic=False skips the elastic re-solve (it uses the path formulation, which is too
+    large for hub-location instances that needed the hub-flow aggregation).
+    """
     diag = Diagnosis()
     quick = solver.model_copy(update={"time_limit_s": min(solver.time_limit_s, 60.0)})
-    if not scenario.allow_unserved and data.n_corridors <= ELASTIC_MAX_CORRIDORS:
+    if elastic and not scenario.allow_unserved and data.n_corridors <= ELASTIC_MAX_CORRIDORS:
         diag.unserved = _elastic_unserved(network, scenario, quick)
     if sf is not None:
         diag.violations = _relaxation(sf, quick)
