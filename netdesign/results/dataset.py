@@ -163,7 +163,7 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "mip_gap": ("scenario", [float(_report_value(report, "gap", "mip_gap"))]),
             "objective": ("scenario", [float(_report_value(report, "objective"))]),
             "best_bound": ("scenario", [float(_report_value(report, "best_bound", "bound"))]),
-            "solve_seconds": ("scenario", [float(_report_value(report, "total_seconds",
+            "solve_seconds": ("scenario", [float(_report_value(report, "total_s",
                                                                "seconds"))]),
         },
         coords={
