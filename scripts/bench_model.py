@@ -162,6 +162,7 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
                  np.full(len(k), -INF), np.zeros(len(k)))
     A = sp.csr_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
                       shape=(nrow, n))
+    A.eliminate_zeros()  # as Pyomo does: then both matrices are identical
     return StandardForm(c=np.concatenate(cost), offset=0.0, A=A, row_lower=np.concatenate(lo),
                         row_upper=np.concatenate(up), col_lower=np.concatenate(col_lb),
                         col_upper=np.concatenate(col_ub), integrality=np.concatenate(integ),
