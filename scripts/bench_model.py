@@ -66,6 +66,8 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
     ucol_of = np.full(d.n_corridors, -1)
     if d.allow_unserved:
         ucol_of[served] = block(len(served), 0.0, INF, d.unserved_penalty, 0)
+    fcol_of = np.full(d.n_links, -1)
+    fcol_of[lay.flow_links] = block(len(lay.flow_links), 0.0, INF, 0.0, 0)
     mlcol_of = np.full(d.n_links, -1)
     mlcol_of[lay.link_mod] = block(len(lay.link_mod), 0.0,
                                    np.where(np.isfinite(lay.link_mod_ub), lay.link_mod_ub, INF),
@@ -102,17 +104,24 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
         vv.append(np.ones(len(served)))
     rows(np.concatenate(rr), np.concatenate(cc), np.concatenate(vv), d.demand[served],
          d.demand[served])
-    # link capacity
+    # link flow definitions
     leg_path = p.path_of_leg()
-    lpos = np.full(d.n_links, -1)
-    lpos[lay.link_rows] = np.arange(len(lay.link_rows))
-    r = lpos[p.leg_link]
+    fl = lay.flow_links
+    fpos_all = np.full(d.n_links, -1)
+    fpos_all[fl] = np.arange(len(fl))
+    r = fpos_all[p.leg_link]
     ok = r >= 0
-    has_m = mlcol_of[lay.link_rows] >= 0
-    rows(np.concatenate([r[ok], np.flatnonzero(has_m)]),
-         np.concatenate([xcol[leg_path[ok]], mlcol_of[lay.link_rows][has_m]]),
-         np.concatenate([np.ones(int(ok.sum())), -d.link_module[lay.link_rows][has_m]]),
-         np.full(len(lay.link_rows), -INF), d.link_cap[lay.link_rows])
+    rows(np.concatenate([r[ok], np.arange(len(fl))]),
+         np.concatenate([xcol[leg_path[ok]], fcol_of[fl]]),
+         np.concatenate([np.ones(int(ok.sum())), -np.ones(len(fl))]),
+         np.zeros(len(fl)), np.zeros(len(fl)))
+    # link capacity
+    lr = lay.link_rows
+    k = np.arange(len(lr))
+    has_m = mlcol_of[lr] >= 0
+    rows(np.concatenate([k, k[has_m]]), np.concatenate([fcol_of[lr], mlcol_of[lr][has_m]]),
+         np.concatenate([np.ones(len(lr)), -d.link_module[lr][has_m]]),
+         np.full(len(lr), -INF), d.link_cap[lr])
     # minimum frequency
     if len(lay.freq_links):
         f = lay.freq_links
@@ -120,26 +129,22 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
         rows(np.concatenate([k, k]), np.concatenate([mlcol_of[f], wcol_of[f]]),
              np.concatenate([np.ones(len(f)), -lay.freq_need]), np.zeros(len(f)),
              np.full(len(f), INF))
-        fpos = np.full(d.n_links, -1)
-        fpos[f] = k
-        r = fpos[p.leg_link]
-        ok = r >= 0
-        rows(np.concatenate([r[ok], k]), np.concatenate([xcol[leg_path[ok]], wcol_of[f]]),
-             np.concatenate([np.ones(int(ok.sum())), -lay.link_demand[f]]),
+        rows(np.concatenate([k, k]), np.concatenate([fcol_of[f], wcol_of[f]]),
+             np.concatenate([np.ones(len(f)), -lay.link_demand[f]]),
              np.full(len(f), -INF), np.zeros(len(f)))
     # hub capacity
     hr = lay.hub_rows
     hpos = np.full(d.n_hubs, -1)
     hpos[hr] = np.arange(len(hr))
-    r = hpos[lay.hub_hub_of]
-    ok = r >= 0
     has_m = mhcol_of[hr] >= 0
     has_y = ycol_of[hr] >= 0
     rhs = np.where(has_y, 0.0, lay.hub_eff_cap[hr])
-    rows(np.concatenate([r[ok], np.flatnonzero(has_m), np.flatnonzero(has_y)]),
-         np.concatenate([xcol[lay.hub_path_of[ok]], mhcol_of[hr][has_m], ycol_of[hr][has_y]]),
-         np.concatenate([np.ones(int(ok.sum())), -d.hub_module[hr][has_m],
-                         -lay.hub_eff_cap[hr][has_y]]),
+    rows(np.concatenate([hpos[lay.row_path_hub], hpos[lay.row_link_hub],
+                         np.flatnonzero(has_m), np.flatnonzero(has_y)]),
+         np.concatenate([xcol[lay.row_path], fcol_of[lay.row_link], mhcol_of[hr][has_m],
+                         ycol_of[hr][has_y]]),
+         np.concatenate([np.ones(len(lay.row_path) + len(lay.row_link)),
+                         -d.hub_module[hr][has_m], -lay.hub_eff_cap[hr][has_y]]),
          np.full(len(hr), -INF), rhs)
     # paths through optional hubs need them open
     if len(lay.opt_hubs):

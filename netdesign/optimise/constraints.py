@@ -31,6 +31,7 @@ class Ctx:
     paths: PathSet
     layout: Layout
     x: list = field(default_factory=list)            # path flows, by path index
+    f: dict[int, object] = field(default_factory=dict)     # link -> flow
     u: dict[int, object] = field(default_factory=dict)     # corridor -> unserved
     ml: dict[int, object] = field(default_factory=dict)    # link -> modules
     w: dict[int, object] = field(default_factory=dict)     # link -> used (frequency links)
@@ -112,16 +113,28 @@ def define_demand(m: pyo.ConcreteModel, ctx: Ctx) -> None:
     add_rows(m, "demand", rows, define_demand.__doc__)
 
 
-def define_link_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Link capacity: sum_{p uses l} x_p - Q_l m_l <= K_l (parcels/day), finite K_l only."""
-    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+def define_link_flow(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Link flow: sum_{p uses l} x_p - f_l = 0 (parcels/day), for links with a capacity,
+    frequency or hub-capacity row (the rows below use f_l, one term instead of one per path)."""
+    d, paths = ctx.data, ctx.paths
+    if not ctx.f:
+        return
     want = np.zeros(d.n_links, bool)
-    want[lay.link_rows] = True
+    want[list(ctx.f)] = True
     leg_path = paths.path_of_leg()
     sel = want[paths.leg_link]
     rows = {}
     for lk, ps, co in grouped(paths.leg_link[sel], leg_path[sel], np.ones(int(sel.sum()))):
-        coefs, variables = list(co), _xs(ctx, ps)
+        rows[d.link_ids[lk]] = lin(list(co) + [-1.0], _xs(ctx, ps) + [ctx.f[lk]]) == 0.0
+    add_rows(m, "link_flow_def", rows, define_link_flow.__doc__)
+
+
+def define_link_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
+    """Link capacity: f_l - Q_l m_l <= K_l (parcels/day), finite K_l only."""
+    d = ctx.data
+    rows = {}
+    for lk in ctx.layout.link_rows.tolist():
+        coefs, variables = [1.0], [ctx.f[lk]]
         if lk in ctx.ml:
             coefs.append(-float(d.link_module[lk]))
             variables.append(ctx.ml[lk])
@@ -134,46 +147,42 @@ def define_min_frequency(m: pyo.ConcreteModel, ctx: Ctx) -> None:
 
     Departures/week = 7 (K_l/Q_l + m_l) (existing departures/day = capacity/module size).
     With the use binary w_l:  m_l >= N_l w_l,  N_l = ceil(F_l/7 - K_l/Q_l)  (modules), and
-    sum_{p uses l} x_p <= U_l w_l  (U_l = demand of corridors that can use l, parcels/day).
+    f_l <= U_l w_l  (U_l = demand of corridors that can use l, parcels/day).
     """
-    d, paths, lay = ctx.data, ctx.paths, ctx.layout
+    d, lay = ctx.data, ctx.layout
     if not len(lay.freq_links):
         return
-    need = dict(zip(lay.freq_links.tolist(), lay.freq_need.tolist(), strict=False))
-    want = np.zeros(d.n_links, bool)
-    want[lay.freq_links] = True
-    leg_path = paths.path_of_leg()
-    sel = want[paths.leg_link]
+    need = dict(zip(lay.freq_links.tolist(), lay.freq_need.tolist(), strict=True))
     mods, uses = {}, {}
-    for lk, ps, co in grouped(paths.leg_link[sel], leg_path[sel], np.ones(int(sel.sum()))):
+    for lk in lay.freq_links.tolist():
         w = ctx.w[lk]
         mods[d.link_ids[lk]] = lin([1.0, -need[lk]], [ctx.ml[lk], w]) >= 0.0
-        uses[d.link_ids[lk]] = lin(list(co) + [-float(lay.link_demand[lk])],
-                                   _xs(ctx, ps) + [w]) <= 0.0
+        uses[d.link_ids[lk]] = lin([1.0, -float(lay.link_demand[lk])], [ctx.f[lk], w]) <= 0.0
     add_rows(m, "min_frequency", mods, define_min_frequency.__doc__)
-    add_rows(m, "link_use", uses, "Flow only on a used link: sum x_p <= U_l w_l.")
-
-
-def hub_incidence(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
-    """(path, hub) entries counted by hub capacity (all hubs passed, or first hub only)."""
-    return ctx.layout.hub_path_of, ctx.layout.hub_hub_of
+    add_rows(m, "link_use", uses, "Flow only on a used link: f_l <= U_l w_l.")
 
 
 def define_hub_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Hub capacity: sum_{p counted at k} x_p - Q_k n_k - K_k y_k <= 0  (parcels/day).
+    """Hub capacity: V_k - Q_k n_k - K_k y_k <= 0  (parcels/day).
 
     K_k = min(existing capacity, scenario cap); y_k = 1 for hubs that always exist (then the
-    K_k term moves to the right-hand side). "Counted at k": every path passing k
-    (basis throughput) or every path whose first hub is k (basis collected).
+    K_k term moves to the right-hand side). V_k, the volume the capacity counts:
+    basis throughput: every parcel the hub handles = sum of f_l over collection and line-haul
+    links into k + sum of x_p over paths starting (handled) at k's own node;
+    basis collected: sum of x_p over paths whose first hub is k.
     """
     d, lay = ctx.data, ctx.layout
-    pth, hub = hub_incidence(ctx)
-    want = np.zeros(d.n_hubs, bool)
-    want[lay.hub_rows] = True
-    sel = want[hub]
+    by_hub: dict[int, tuple[list, list]] = {int(k): ([], []) for k in lay.hub_rows}
+    for k, ps, co in grouped(lay.row_path_hub, lay.row_path, np.ones(len(lay.row_path))):
+        by_hub[k][0].extend(co.tolist())
+        by_hub[k][1].extend(_xs(ctx, ps))
+    for lk, k in zip(lay.row_link.tolist(), lay.row_link_hub.tolist(), strict=True):
+        by_hub[k][0].append(1.0)
+        by_hub[k][1].append(ctx.f[lk])
     rows = {}
-    for k, ps, co in grouped(hub[sel], pth[sel], np.ones(int(sel.sum()))):
-        coefs, variables = list(co), _xs(ctx, ps)
+    for k, (coefs, variables) in by_hub.items():
+        if not variables:
+            continue
         if k in ctx.mh:
             coefs.append(-float(d.hub_module[k]))
             variables.append(ctx.mh[k])
@@ -294,6 +303,7 @@ def define_mode_share(m: pyo.ConcreteModel, ctx: Ctx) -> None:
 
 
 FAMILIES: tuple[Callable[[pyo.ConcreteModel, Ctx], None], ...] = (
-    define_demand, define_link_capacity, define_min_frequency, define_hub_capacity,
-    define_hub_open, define_single_allocation, define_co2_cap, define_mode_share,
+    define_demand, define_link_flow, define_link_capacity, define_min_frequency,
+    define_hub_capacity, define_hub_open, define_single_allocation, define_co2_cap,
+    define_mode_share,
 )

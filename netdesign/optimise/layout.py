@@ -47,6 +47,11 @@ class Layout:
     hub_demand: np.ndarray
     hub_path_of: np.ndarray  # entries of the hub-basis incidence (path per entry)
     hub_hub_of: np.ndarray   # hub per entry
+    flow_links: np.ndarray   # links with a flow variable (capacity, frequency or hub rows)
+    row_path: np.ndarray     # hub-row path entries: path ...
+    row_path_hub: np.ndarray  # ... and its hub
+    row_link: np.ndarray     # hub-row link entries: link ...
+    row_link_hub: np.ndarray  # ... and its hub
 
 
 def _upper_demand(entries_path: np.ndarray, entries_obj: np.ndarray, corridor: np.ndarray,
@@ -134,9 +139,36 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
         pairs = pairs[pairs[:, 1] >= 0]
         alloc_pairs = [tuple(map(int, r)) for r in np.unique(pairs, axis=0)]
 
+    # hub rows through link flows (throughput basis): the parcels a hub handles are those
+    # entering it by a collection or line-haul leg, plus those starting at it (its own node
+    # is the origin and is handled) -- far fewer terms than one per path and hub passed
+    if data.hub_capacity_basis == "collected":
+        row_path, row_path_hub = hub_path_of, hub_hub_of
+        row_link = row_link_hub = np.zeros(0, np.int64)
+    else:
+        has = np.diff(paths.hub_ptr) > 0
+        first = np.full(paths.n, -1, np.int64)
+        first[has] = paths.hub_idx[paths.hub_ptr[:-1][has]]
+        origin_hub = data.node_hub[data.corr_origin[paths.corridor]]
+        starts = (first >= 0) & (first == origin_hub)
+        row_path = np.flatnonzero(starts)
+        row_path_hub = first[starts]
+        inbound = used_links[(data.link_role[used_links] != 2)
+                             & (data.node_hub[data.link_to[used_links]] >= 0)]
+        row_link = inbound
+        row_link_hub = data.node_hub[data.link_to[inbound]]
+    want = np.zeros(data.n_hubs, bool)
+    want[hub_rows] = True
+    keep_p, keep_l = want[row_path_hub], want[row_link_hub]
+    row_path, row_path_hub = row_path[keep_p], row_path_hub[keep_p]
+    row_link, row_link_hub = row_link[keep_l], row_link_hub[keep_l]
+    flow_links = np.unique(np.concatenate([link_rows, freq_links_a, row_link])).astype(np.int64)
+
     return Layout(served=served, link_rows=link_rows, link_mod=link_mod,
                   link_mod_ub=link_mod_ub, freq_links=freq_links_a, freq_need=freq_need,
                   hub_rows=hub_rows, hub_eff_cap=eff_cap, hub_mod=hub_mod, hub_mod_ub=hub_mod_ub,
                   opt_hubs=opt_hubs, alloc_pairs=alloc_pairs, link_demand=link_demand,
                   hub_demand=np.maximum(hub_demand, basis_demand),
-                  hub_path_of=hub_path_of, hub_hub_of=hub_hub_of)
+                  hub_path_of=hub_path_of, hub_hub_of=hub_hub_of, flow_links=flow_links,
+                  row_path=row_path, row_path_hub=row_path_hub, row_link=row_link,
+                  row_link_hub=row_link_hub)

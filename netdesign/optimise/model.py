@@ -21,6 +21,7 @@ def build_path_model(data: ModelData, paths: PathSet,
     """Variables over sparse index sets, then every constraint family and the objective.
 
     Variables: x[p] path flow (parcels/day, >= 0); u[c] unserved (parcels/day, if allowed);
+    link_flow[l] (parcels/day, links with capacity, frequency or hub rows);
     link_modules[l], hub_modules[k] (integer, >= 0, bounded by the demand that could use
     them); link_used[l] (binary, frequency links); hub_open[k] (binary, optional hubs);
     alloc[i,k] (binary, single allocation).
@@ -39,6 +40,10 @@ def _build(data: ModelData, paths: PathSet, layout: Layout) -> tuple[pyo.Concret
         m.unserved = pyo.Var([data.corr_ids[c] for c in served], domain=pyo.NonNegativeReals,
                              doc="unserved parcels/day")
         ctx.u = {c: m.unserved[data.corr_ids[c]] for c in served}
+    if len(layout.flow_links):
+        ids = [data.link_ids[lk] for lk in layout.flow_links]
+        m.link_flow = pyo.Var(ids, domain=pyo.NonNegativeReals, doc="link flow, parcels/day")
+        ctx.f = {int(lk): m.link_flow[i] for lk, i in zip(layout.flow_links, ids, strict=True)}
     if len(layout.link_mod):
         ids = [data.link_ids[lk] for lk in layout.link_mod]
         ub = dict(zip(ids, layout.link_mod_ub, strict=False))
