@@ -68,9 +68,15 @@ class SolveOutcome:
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense)."""
     # columns in declaration order (not first use), so the matrix is the one a direct
-    # array build would give and solves are reproducible
-    order = [v for var in model.component_objects(pyo.Var, descend_into=True)
-             for v in var.values()]
+    # array build would give and solves are reproducible; one domain per Var component
+    # (true of every model built here), so integrality is tested once per component
+    order: list = []
+    flags: list[np.ndarray] = []
+    for var in model.component_objects(pyo.Var, descend_into=True):
+        vals = list(var.values())
+        order.extend(vals)
+        flags.append(np.full(len(vals), bool(vals) and vals[0].is_integer()))
+    is_int = np.concatenate(flags) if flags else np.zeros(0, bool)
     with gc_paused():
         info = LinearStandardFormCompiler().write(model, mixed_form=True, column_order=order)
     A = sp.csr_matrix(info.A)
@@ -82,21 +88,21 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
     bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)
     lb = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
     ub = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
-    # one domain per Var component (true of every model built here): test it once each
-    int_ids = {id(v) for var in model.component_objects(pyo.Var, descend_into=True)
-               if _first(var) is not None and _first(var).is_integer() for v in var.values()}
-    integ = np.fromiter((id(v) in int_ids for v in cols), dtype=np.int64, count=len(cols))
+    # the compiler keeps the given order and drops unused columns: match them up
+    pos = np.empty(len(cols), dtype=np.int64)
+    j = 0
+    for i, v in enumerate(cols):
+        while order[j] is not v:
+            j += 1
+        pos[i] = j
+        j += 1
+    integ = is_int[pos].astype(np.int64)
     c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(len(cols))
     offset = float(np.asarray(info.c_offset).ravel()[0]) if np.size(info.c_offset) else 0.0
     return StandardForm(c=c, offset=offset, A=A, row_lower=row_lower, row_upper=row_upper,
                         col_lower=lb, col_upper=ub, integrality=integ, columns=cols,
                         rows=[r[0] for r in info.rows])
 
-
-def _first(var: pyo.Var):
-    for v in var.values():
-        return v
-    return None
 
 
 def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None) -> highspy.Highs:
