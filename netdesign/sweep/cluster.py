@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,9 +58,14 @@ def cluster_highs_threads(client) -> int:
     return max(1, min(per_host.get(h, 1) // max(1, s) for h, s in slots.items()))
 
 
+# Generous network timeouts: on a busy machine, starting worker processes that import Pyomo
+# and HiGHS can take far longer than Dask's defaults (30 s) expect.
+TIMEOUTS = {"distributed.comm.timeouts.connect": "180s", "distributed.comm.timeouts.tcp": "180s"}
+
+
 @contextmanager
 def dask_client(*, workers: int, scheduler: str | None, retries: int,
-                timeout_s: float = 30.0) -> Iterator[object]:
+                timeout_s: float = 180.0) -> Iterator[object]:
     """A `distributed.Client`: to `scheduler` if given, else to a new local cluster.
 
     The local cluster has `workers` process workers (one task slot each, restarted by their
@@ -69,21 +75,27 @@ def dask_client(*, workers: int, scheduler: str | None, retries: int,
     """
     from distributed import Client, LocalCluster
 
-    if scheduler:
-        client = Client(scheduler, timeout=timeout_s)
+    with dask.config.set(TIMEOUTS):
+        if scheduler:
+            client = Client(scheduler, timeout=timeout_s)
+            try:
+                yield client
+            finally:
+                client.close()
+            return
+        with dask.config.set({"distributed.scheduler.allowed-failures": retries}), \
+                warnings.catch_warnings():
+            # the scheduler's small HTTP server (health, metrics) falls back to a random port
+            # when 8787 is taken, with a warning that means nothing to a netdesign user
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR,
+                                   death_timeout=timeout_s)
+            client = Client(cluster, timeout=timeout_s)
         try:
             yield client
         finally:
-            client.close()
-        return
-    with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
-    try:
-        yield client
-    finally:
-        try:
-            client.close()
-        finally:
-            cluster.close()
+            try:
+                client.close()
+            finally:
+                cluster.close()

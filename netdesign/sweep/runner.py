@@ -207,13 +207,15 @@ def _failure_dataset(study, scenario: Scenario, exc: BaseException) -> xr.Datase
 def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
               only: Sequence[str] | None = None, workers: int | None = None,
               scheduler: str | None = None, progress: bool = True,
-              forecasts: Any = None) -> SweepOutcome:
+              forecasts: Any = None, worker_writes: bool | None = None) -> SweepOutcome:
     """Run (or resume) the study's sweep into `out_dir`; see the module docstring.
 
     workers: local process workers (default: one per core, at most one per scenario to solve);
         0 solves in this process, one scenario after another, without Dask.
     scheduler: address of an existing Dask scheduler (``tcp://host:8786``); overrides workers.
     forecasts: precomputed `ForecastResult` (else computed once, or read from the cache).
+    worker_writes: whether workers write their scenario files themselves (None: when they see
+        `out_dir`, checked with a probe file); False sends every result back to this process.
     Returns a `SweepOutcome`; its `exit_code` is 4 when some scenario failed.
     Raises `InputError` for an invalid config, data or selection (nothing is written),
     `LockedError` when another sweep is writing to `out_dir`.
@@ -235,7 +237,7 @@ def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
         raise LockedError(f"another sweep is writing to {out_dir} (lock {lock_path})") from None
     try:
         return _run_locked(study, selected, out_dir, workers=workers, scheduler=scheduler,
-                           progress=progress, forecasts=forecasts)
+                           progress=progress, forecasts=forecasts, worker_writes=worker_writes)
     finally:
         lock.release()
 
@@ -265,7 +267,8 @@ def _start_client(stack: ExitStack, cfg: StudyConfig, workers: int | None,
 
 
 def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers: int | None,
-                scheduler: str | None, progress: bool, forecasts: Any) -> SweepOutcome:
+                scheduler: str | None, progress: bool, forecasts: Any,
+                worker_writes: bool | None = None) -> SweepOutcome:
     from netdesign.pipeline import build_scenario
     from netdesign.results import combine_results, summary_table, write_results
     from netdesign.results.io import write_frame_atomic
@@ -317,7 +320,9 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
         if client is None:
             results = _run_in_process(jobs, study.network, solver)
         else:
-            worker_dir = str(out_dir.resolve()) if shared_with_workers(client, out_dir) else None
+            if worker_writes is None:
+                worker_writes = shared_with_workers(client, out_dir)
+            worker_dir = str(out_dir.resolve()) if worker_writes else None
             results = _run_on_dask(client, jobs, study.network, solver,
                                    cfg.sweep.retries if cfg.sweep else 2, keys, worker_dir)
         for name, result, timings in results:
@@ -355,9 +360,10 @@ def _record(out_dir: Path, name: str, result: xr.Dataset | store.StoredScenario,
     if isinstance(result, store.StoredScenario):
         rec = result
     else:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         rec = store.write_scenario(out_dir, name, result, keys[name], timings)
         timings["write_s"] = time.perf_counter() - t
+        timings["write_cpu_s"] = time.process_time() - c
     outcome.computed.append(name)
     outcome.timings[name] = timings
     run_log.write("failed" if rec.failed else "computed", scenario=name, key=keys[name],

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dask
 import xarray as xr
 
 from netdesign.results.io import write_dataset_atomic
@@ -69,7 +70,10 @@ def write_scenario(out_dir: Path, name: str, ds: xr.Dataset, key: str,
     ds = ds.assign_attrs(sweep_key=key, sweep_status=status, sweep_message=message,
                          sweep_failed=int(failed),
                          sweep_timings=json.dumps(timings or {}, default=str))
-    write_dataset_atomic(ds, scenario_path(out_dir, name))
+    # in-memory data: no dask scheduler is needed (xarray would otherwise probe for one and
+    # may pick up a Dask worker's client)
+    with dask.config.set(scheduler="synchronous"):
+        write_dataset_atomic(ds, scenario_path(out_dir, name))
     return StoredScenario(name, key, status, message, failed)
 
 

@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import dask
 import xarray as xr
 
 from netdesign.config.schema import SolverConfig
@@ -38,7 +39,9 @@ def warm_up() -> int:
     ds = xr.Dataset({"v": (("scenario", "x"), [[1.0, 2.0]])},
                     coords={"scenario": ["s"], "x": ["a", "b"]})
     ds.sel(x="a")
-    with tempfile.TemporaryDirectory() as tmp:  # and the netCDF writer's first use
+    # and the netCDF writer's first use (synchronous dask scheduler: this runs on the worker's
+    # event loop, where xarray's scheduler probe would trip over an asynchronous client)
+    with tempfile.TemporaryDirectory() as tmp, dask.config.set(scheduler="synchronous"):
         ds.to_netcdf(Path(tmp) / "warm.nc", engine="netcdf4")
     return os.getpid()
 
@@ -64,20 +67,21 @@ def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
     and survives a driver that dies.
 
     Timings (s, and unix seconds): ``submitted_unix`` (driver), ``started_unix`` (worker),
-    ``solve_s`` (model build + hand-off + HiGHS), ``to_dataset_s``, ``finished_unix``,
+    ``solve_s`` (model build + hand-off + HiGHS; ``solve_cpu_s`` its CPU time in this process),
+    ``to_dataset_s``, ``finished_unix``, (with `out_dir`) ``write_s`` and ``write_cpu_s``,
     ``peak_rss_mb`` of the worker process so far, ``host``, ``pid``.
     """
     from netdesign.pipeline import solve_scenario
     from netdesign.results import design_to_dataset, failed_scenario_dataset
 
     started = time.time()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         design = solve_scenario(network, scenario, solver)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         ds = design_to_dataset(network, scenario, design)
     except Exception as exc:  # noqa: BLE001 - isolate the failure to this scenario
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
         ds = failed_scenario_dataset(network, scenario, "error",
@@ -87,6 +91,7 @@ def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
         "submitted_unix": submitted_unix,
         "started_unix": started,
         "solve_s": t1 - t0,
+        "solve_cpu_s": c1 - c0,
         "to_dataset_s": t2 - t1,
         "finished_unix": time.time(),
         "peak_rss_mb": _peak_rss_mb(),
@@ -96,7 +101,8 @@ def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
     }
     if out_dir is None:
         return ds, timings
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     record = write_scenario(Path(out_dir), scenario.name, ds, key, timings)
     timings["write_s"] = time.perf_counter() - t3
+    timings["write_cpu_s"] = time.process_time() - c3
     return record, timings
