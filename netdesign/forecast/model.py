@@ -3,7 +3,7 @@
 The default ("auto") follows the M4 competition's benchmark recipe and its finding that
 combinations win: a 90 % seasonality test, then a classical multiplicative decomposition;
 on the seasonally adjusted series, Theta and a small family of non-seasonal ETS models
-(ANN, AAN, AAdN, MNN, MAdN; weighted by AICc Akaike weights) are combined 50/50; the
+(ANN, AAdN, MNN, MAdN; weighted by AICc Akaike weights) are combined 50/50; the
 forecast is re-seasonalised. See docs/forecasting.md.
 """
 
@@ -24,6 +24,9 @@ from netdesign.forecast.selection import akaike_weights, is_sane
 from netdesign.forecast.specs import make_spec, spec_problem
 
 AUTO_THETA_WEIGHT = 0.5  # share of Theta in the "auto" combination; the ETS family has the rest
+# ETS forms in "auto": no undamped linear trend (AAN) - over 1-2 year horizons it
+# over-extrapolates (Gardner & McKenzie 1985); checked on the M3 earlier holdout, see docs.
+AUTO_ETS_FORMS = ("ANN", "AAdN", "MNN", "MAdN")
 
 
 @dataclass
@@ -63,11 +66,11 @@ class _Counter:
 
 
 def _members_for(method: str, positive: bool) -> list[str]:
-    forms = [f"ets_{f}" for f, (err, _, _) in cand.ETS_FORMS.items() if err == "add" or positive]
+    allowed = [f for f, (err, _, _) in cand.ETS_FORMS.items() if err == "add" or positive]
     if method == "auto":
-        return ["theta", *forms]
+        return ["theta", *(f"ets_{f}" for f in allowed if f in AUTO_ETS_FORMS)]
     if method == "ets":
-        return forms
+        return [f"ets_{f}" for f in allowed]
     return ["theta"]
 
 

@@ -17,6 +17,8 @@ MIN_MODEL_OBS = 6            # below this: mean of what is there
 INTERMITTENT_ZERO_SHARE = 0.3  # at least this share of zero months: Croston (SBA)
 SHIFT_Z = 6.0                # a level shift is a step this many robust s.d. of the noise
 SHIFT_MIN_AFTER = 4          # ... seen in at least this many months after the step
+SHIFT_MIN_REL = 0.25         # ... and changing the level by at least this fraction
+SHIFT_RECENT_SEASONS = 2     # ... within this many seasons of the end of the history
 
 
 @dataclass
@@ -96,7 +98,10 @@ def adjust_level_shift(y: np.ndarray, m: int) -> tuple[np.ndarray, int | None]:
     `SHIFT_Z` robust standard deviations, MAD-based, from their median) and that persists:
     the median of the next
     `SHIFT_MIN_AFTER`+ months differs from the median of the months before by at least half
-    the step, in the same direction (a one-month spike is not a shift). The months before the
+    the step, in the same direction (a one-month spike is not a shift), and by at least
+    `SHIFT_MIN_REL` of the old level (a material change, e.g. a lane won or lost). Only shifts
+    in the last `SHIFT_RECENT_SEASONS` seasons are adjusted (older ones the adaptive models
+    have absorbed; adjusting them did not help on the M3 data). The months before the
     step are scaled by the ratio of the levels (or shifted by their difference when the series
     has zeros), so that models see one regime while keeping the seasonal pattern.
     """
@@ -117,12 +122,14 @@ def adjust_level_shift(y: np.ndarray, m: int) -> tuple[np.ndarray, int | None]:
         if z[j] < SHIFT_Z:
             return y, None
         k = j + 1  # first month of the new level
-        if k < 3 or n - k < SHIFT_MIN_AFTER:
+        if k < 3 or n - k < SHIFT_MIN_AFTER or n - k > SHIFT_RECENT_SEASONS * max(m, 6):
             continue
         step = d[j] - centre
         before = float(np.median(x[max(0, k - w):k]))
         after = float(np.median(x[k:k + w]))
-        if np.sign(after - before) == np.sign(step) and abs(after - before) >= 0.5 * abs(step):
+        material = abs(after - before) >= SHIFT_MIN_REL * max(abs(before), 1e-9)
+        if (np.sign(after - before) == np.sign(step) and abs(after - before) >= 0.5 * abs(step)
+                and material):
             break
     else:
         return y, None
