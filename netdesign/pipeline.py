@@ -86,14 +86,19 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
 def forecast_study(study: Study, *, progress: bool = True, client=None):
     """Forecast every corridor to December of the last design year (reconciled if configured)."""
     from netdesign.forecast import forecast_panel, reconcile_forecasts
+    from netdesign.forecast.reconcile import aggregate_history
 
     years = design_years(study.cfg)
-    result = forecast_panel(history_long(study.network),
-                            forecast_horizon(study.network, years),
+    history = history_long(study.network)
+    hierarchy = corridor_hierarchy(study.network)
+    if study.cfg.forecast.reconcile:
+        # Forecast the region and network totals too, so that reconciliation weighs every
+        # level's own forecast (MinT-diagonal) instead of only adding corridors up.
+        history = pd.concat([history, aggregate_history(history, hierarchy)], ignore_index=True)
+    result = forecast_panel(history, forecast_horizon(study.network, years),
                             forecast_settings(study.cfg, progress), client=client)
     if study.cfg.forecast.reconcile:
-        reconciled = reconcile_forecasts(result.forecasts, corridor_hierarchy(study.network))
-        result = replace(result, forecasts=reconciled)
+        result = replace(result, forecasts=reconcile_forecasts(result.forecasts, hierarchy))
     return result
 
 

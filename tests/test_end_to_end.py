@@ -85,3 +85,23 @@ def test_invalid_config_exits_2_and_writes_nothing(tmp_path, tiny_config):
     assert proc.returncode == 2
     assert "solver.time_limit_s" in proc.stderr and "solver.typo_key" in proc.stderr
     assert not out.exists()
+
+
+def test_forecasts_are_coherent_across_levels(tiny_run, tiny_config):
+    """Corridor forecasts add up to their origin region and to the network total."""
+    out, _ = tiny_run
+    fc = pd.read_csv(out / "forecasts.csv", parse_dates=["date"])
+    corridors = pd.read_csv(tiny_config.parent / "corridors.csv")
+    nodes = pd.read_csv(tiny_config.parent / "nodes.csv")
+    region = corridors.merge(nodes, left_on="origin", right_on="node_id")[["corridor_id",
+                                                                           "region"]]
+    bottom = fc.merge(region, left_on="series_id", right_on="corridor_id")
+    assert bottom["series_id"].nunique() == len(corridors)
+    assert (bottom["mean"] >= 0).all()
+    total = fc[fc["series_id"] == "total"].set_index("date")["mean"]
+    np.testing.assert_allclose(bottom.groupby("date")["mean"].sum().reindex(total.index),
+                               total, rtol=1e-6)
+    for name, g in bottom.groupby("region"):
+        reg = fc[fc["series_id"] == f"region:{name}"].set_index("date")["mean"]
+        np.testing.assert_allclose(g.groupby("date")["mean"].sum().reindex(reg.index), reg,
+                                   rtol=1e-6)
