@@ -236,9 +236,8 @@ def summarise(runs: list[dict]) -> dict:
 
 
 # ---------------------------------------------------------------- lean E&K in highspy
-def ek_direct(nodes_file: Path, fcost_file: Path, cap_file: Path, gap: float,
-              time_limit: float) -> dict:
-    """Ernst & Krishnamoorthy CSAHLP directly in highspy arrays (benchmark floor)."""
+def ek_arrays(nodes_file: Path, fcost_file: Path, cap_file: Path):
+    """Ernst & Krishnamoorthy CSAHLP directly as arrays (benchmark floor): (sf, t0, n)."""
     from ap_benchmark import read_nodes_file, read_vector
 
     t0 = time.perf_counter()
@@ -316,6 +315,15 @@ def ek_direct(nodes_file: Path, fcost_file: Path, cap_file: Path, gap: float,
                       row_upper=np.concatenate(up), col_lower=np.zeros(ncol),
                       col_upper=np.concatenate([np.ones(nz), np.full(n * na, INF)]),
                       integrality=integ, columns=[], rows=[])
+    return sf, t0, n
+
+
+def ek_direct(nodes_file: Path, fcost_file: Path, cap_file: Path, gap: float,
+              time_limit: float) -> dict:
+    """Build (`ek_arrays`) and solve the lean E&K model; JSON-ready result."""
+    sf, t0, n = ek_arrays(nodes_file, fcost_file, cap_file)
+    row = sf.A.shape[0]
+    ncol = sf.A.shape[1]
     t1 = time.perf_counter()
     h = to_highs(sf, SolverConfig(mip_rel_gap=gap, time_limit_s=time_limit))
     t2 = time.perf_counter()

@@ -8,7 +8,8 @@ aggregated by origin: f[i,k,l] = parcels/day originating at node i on hub arc k 
          + sum_k F_k y_k + sum_k C_k n_k
     s.t. sum_k z_ik = 1                                          (every node, one hub)
          O_i z_ik + sum_l f_ilk - sum_l f_ikl = sum_j W_ij z_jk   (origin i, hub k; balance)
-         z_ik <= y_k,  z_kk = y_k                                 (open hubs; self-allocation)
+         z_ik <= y_k,  z_kk = y_k                                 (open hubs; self-allocation:
+                                                                  z_kk is y_k at demand nodes)
          sum_i O_i z_ik <= K_k y_k + Q_k n_k                      (collected-volume capacity)
          sum_k K_k y_k >= sum_i O_i                               (valid inequality, cap only)
 
@@ -145,8 +146,13 @@ def _build_hubflow(data: ModelData):
     fl = [m.flow[n] for n in range(len(origins) * n_arcs)]
     used_hubs = sorted({k for _, k in pairs})
     opt = [k for k in used_hubs if data.hub_optional[k]]
-    m.hub_open = pyo.Var([data.hub_ids[k] for k in opt], domain=pyo.Binary)
-    y = {k: m.hub_open[data.hub_ids[k]] for k in opt}
+    # an optional hub at a demand node opens exactly when its node is allocated to it
+    # (z_kk = y_k), so z_kk *is* its open variable, as in the E&K paper; a separate binary
+    # only for optional hubs that are not demand nodes
+    own = {k: z[(int(data.hub_node[k]), k)] for k in opt if (int(data.hub_node[k]), k) in z}
+    separate = [k for k in opt if k not in own]
+    m.hub_open = pyo.Var([data.hub_ids[k] for k in separate], domain=pyo.Binary)
+    y = {**own, **{k: m.hub_open[data.hub_ids[k]] for k in separate}}
     eff = np.minimum(data.hub_cap, data.hub_cap_cap)
     mod_hubs = [k for k in used_hubs if data.hub_module[k] > 0 and np.isfinite(data.hub_cap[k])]
     mod_ub = {}
@@ -170,12 +176,9 @@ def _build_hubflow(data: ModelData):
     add_rows(m, "allocate_open", {(data.node_ids[i], data.hub_ids[k]): lin(
         [1.0, -1.0], [z[(i, k)], y[k]]) <= 0.0 for i, k in pairs if k in y and
         data.hub_node[k] != i}, "z_ik <= y_k")
-    selfa = {}
-    for i, k in pairs:
-        if data.hub_node[k] == i:
-            selfa[data.node_ids[i]] = (lin([1.0, -1.0], [z[(i, k)], y[k]]) == 0.0) if k in y \
-                else (lin([1.0], [z[(i, k)]]) == 1.0)
-    add_rows(m, "allocate_self", selfa, "z_kk = y_k")
+    selfa = {data.node_ids[i]: lin([1.0], [z[(i, k)]]) == 1.0 for i, k in pairs
+             if data.hub_node[k] == i and k not in y}  # hubs that always exist serve themselves
+    add_rows(m, "allocate_self", selfa, "z_kk = 1 for hubs that always exist")
 
     # balance: O_i z_ik + sum_l f_ilk - sum_l f_ikl - sum_j W_ij z_jk = 0
     W: dict[int, dict[int, float]] = {}
