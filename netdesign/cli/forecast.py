@@ -36,6 +36,7 @@ def forecast_cmd(
     from netdesign.forecast import ForecastSettings, backtest_panel, forecast_panel
     from netdesign.forecast.engine import METHODS, MISSING
     from netdesign.forecast.io import read_history_csv, write_csv_atomic
+    from netdesign.forecast.parallel import local_client
 
     problems = []
     if method not in METHODS:
@@ -49,12 +50,13 @@ def forecast_cmd(
     frame = read_history_csv(history)
     settings = ForecastSettings(season_length=season_length, method=method, missing=missing,
                                 workers=workers, progress=not quiet)
-    result = forecast_panel(frame, horizon, settings)
+    bt = None
+    with local_client(workers) as client:  # one cluster for the forecast and the backtest
+        result = forecast_panel(frame, horizon, settings, client=client)
+        if backtest_out is not None:
+            bt = backtest_panel(frame, horizon, settings, origins=origins, client=client)
     fc = result.forecasts.copy()
     fc["date"] = fc["date"].dt.strftime("%Y-%m-%d")
-    bt = None
-    if backtest_out is not None:
-        bt = backtest_panel(frame, horizon, settings, origins=origins)
     write_csv_atomic(fc, out)
     if bt is not None:
         write_csv_atomic(bt.per_series, backtest_out)

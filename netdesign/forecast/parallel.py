@@ -9,8 +9,8 @@ process (no cluster). An existing ``distributed.Client`` can be passed instead.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from rich.progress import (
@@ -40,6 +40,35 @@ def chunk_size(n_items: int, workers: int, target: int = 64) -> int:
     """Aim for `target` per chunk, but at least ~4 chunks per worker for load balance."""
     per = max(1, -(-n_items // max(1, 4 * workers)))
     return max(1, min(target, per))
+
+
+def _start_client(n_workers: int) -> Any:
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=":0", env=SINGLE_THREAD_ENV, silence_logs=40)
+    return Client(cluster)
+
+
+def _stop_client(client: Any) -> None:
+    cluster = client.cluster
+    client.close()
+    cluster.close()
+
+
+@contextmanager
+def local_client(workers: int | None) -> Iterator[Any]:
+    """A Dask client on a local cluster of single-threaded process workers, shared by
+    several calls (e.g. a forecast and its backtest); None when `workers` is 1."""
+    n = workers or default_workers()
+    if n <= 1:
+        yield None
+        return
+    client = _start_client(n)
+    try:
+        yield client
+    finally:
+        _stop_client(client)
 
 
 def _progress(enabled: bool, total: int, description: str):
@@ -77,12 +106,7 @@ def map_chunks(func: Callable[[Any], Any], chunks: list[Any], *, workers: int | 
 
         owned = None
         if client is None:
-            from distributed import Client, LocalCluster
-
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", env=SINGLE_THREAD_ENV,
-                                   silence_logs=40)
-            client = owned = Client(cluster)
+            client = owned = _start_client(n_workers)
         try:
             futures = client.map(_call_single_threaded, [func] * len(chunks), chunks,
                                  pure=False)
@@ -94,7 +118,5 @@ def map_chunks(func: Callable[[Any], Any], chunks: list[Any], *, workers: int | 
                     bar.advance(task, weights[i])
         finally:
             if owned is not None:
-                cluster = owned.cluster
-                owned.close()
-                cluster.close()
+                _stop_client(owned)
     return results
