@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from netdesign.sweep.store import read_log
 
@@ -214,11 +215,13 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
     """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1 (random ports)."""
     tmp_path = tmp_path_factory.mktemp("dask")
     sched_file = tmp_path / "scheduler.json"
+    # a task whose worker died twice is given up (the test of lost workers relies on it)
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1",
                                "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(sched_file)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)]
+                              start_new_session=True, env=env)]
     try:
         address = _wait_for(sched_file)["address"]
         for i in range(2):
@@ -284,3 +287,79 @@ def test_results_travel_back_when_workers_cannot_write(sweep_config: Path, refer
         got, want = (load_scenario(d, name).drop_vars("solve_seconds") for d in (out, ref))
         got.attrs, want.attrs = {}, {}  # the solver report holds timings
         assert_same_results(got, want)
+
+
+def test_a_second_sweep_into_the_same_folder_is_refused(sweep_config: Path, tmp_path: Path):
+    from filelock import FileLock
+
+    from netdesign.errors import LockedError
+    from netdesign.sweep import run_sweep
+
+    (tmp_path / ".sweep").mkdir()
+    with FileLock(str(tmp_path / ".sweep" / "lock")):
+        with pytest.raises(LockedError, match="another sweep"):
+            run_sweep(sweep_config, tmp_path, workers=0, progress=False)
+    assert not (tmp_path / "scenarios").exists()
+
+
+class KillWorkerOnTask(WorkerPlugin):
+    """Dask worker plugin: the worker process exits (as if OOM-killed) when it starts solving
+    the scenario `name`; only the first `times` times (counted in files under `marks`)."""
+
+    def __init__(self, name: str, marks: str, times: int):
+        self.name, self.marks, self.times = name, marks, times
+
+    def transition(self, key, start, finish, **kwargs) -> None:
+        if finish == "executing" and str(key).startswith(f"solve-{self.name}-"):
+            marks = Path(self.marks)
+            if len(list(marks.glob("kill-*"))) < self.times:
+                (marks / f"kill-{os.getpid()}").touch()
+                os._exit(1)
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("kills", [1, 5])
+def test_a_lost_worker_is_replaced_and_its_scenario_retried(
+        sweep_config: Path, reference, dask_cluster: str, tmp_path: Path, kills: int):
+    """Killed once: the scenario is rerun elsewhere and solved. Killed every time: after
+    `allowed-failures` (1 here) retries it is reported as `killed`, the rest completes."""
+    import pickle
+
+    import cloudpickle
+    from distributed import Client
+
+    from netdesign.sweep import run_sweep
+    from netdesign.sweep.store import load_scenario
+
+    ref, _ = reference
+    with open(next((ref / ".sweep").glob("forecasts-*.pkl")), "rb") as fh:
+        forecasts = pickle.load(fh)
+    victim = "2025_g-base_c-base_co2-200_p-none"
+    names = [victim, "2030_g-base_c-base_co2-0_p-none"]
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with Client(dask_cluster, timeout=60) as client:
+        client.register_plugin(KillWorkerOnTask(victim, str(marks), kills), name="killer")
+        try:
+            outcome = run_sweep(sweep_config, tmp_path / "out", only=names,
+                                scheduler=dask_cluster, progress=False, forecasts=forecasts)
+        finally:
+            client.unregister_worker_plugin("killer")
+            client.wait_for_workers(2, timeout=180)
+    killed = len(list(marks.glob("kill-*")))
+    status = dict(zip(outcome.summary["scenario"], outcome.summary["status"], strict=True))
+    assert status["2030_g-base_c-base_co2-0_p-none"] == "optimal"
+    if kills == 1:
+        assert killed == 1
+        assert outcome.exit_code == 0 and status[victim] == "optimal"
+        got = load_scenario(tmp_path / "out", victim).drop_vars("solve_seconds")
+        want = load_scenario(ref, victim).drop_vars("solve_seconds")
+        got.attrs, want.attrs = {}, {}
+        assert_same_results(got, want)
+    else:
+        assert killed == 2  # the first try and one retry
+        assert outcome.exit_code == 4 and outcome.failed == [victim]
+        assert status[victim] == "killed"
+        msg = outcome.summary.set_index("scenario").loc[victim, "message"]
+        assert "died" in msg

@@ -10,6 +10,7 @@ scenarios are combined into ``DIR/results.nc`` and ``DIR/summary.csv`` (the sche
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -151,32 +152,57 @@ def _run_in_process(jobs, network, solver) -> Iterator[tuple[str, Any, dict]]:
 
 def _run_on_dask(client, jobs, network, solver, retries: int, keys: dict[str, str],
                  worker_out_dir: str | None) -> Iterator[tuple[str, Any, dict]]:
-    from distributed import as_completed
+    """Solve `jobs` on the cluster, yielding (name, dataset | record | exception, timings).
 
-    from netdesign.sweep.tasks import solve_task
+    At most one scenario per task slot is in flight (topped up as scenarios finish, largest
+    demand first): a worker that dies takes only the scenario it was solving with it, the
+    slots are balanced dynamically, and pending scenarios stay on the driver.
+    """
+    from distributed import as_completed, wait
 
-    net_future = client.scatter(network, broadcast=True, hash=False)
-    names = {}
-    futures = []
-    for name, scenario, priority in jobs:
-        fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
-                            worker_out_dir, keys[name],
-                            key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                            retries=retries, priority=priority)
-        names[fut.key] = name
-        futures.append(fut)
+    from netdesign.sweep.tasks import identity, solve_task
+
+    # The network goes to the cluster once, without its history (solving does not need it),
+    # as a task that returns it (not `scatter`): if a worker holding it dies, the scheduler
+    # can recompute it instead of cancelling every scenario that needs it. It is then copied
+    # to every worker, so that scenarios are placed by load, not by where the data lives.
+    slim = dataclasses.replace(network, history=network.history.iloc[:0])
+    net_future = client.submit(identity, slim, key=f"network-{uuid.uuid4().hex[:8]}",
+                               pure=False)
+    wait([net_future])
+    client.replicate([net_future])
+    pending = sorted(jobs, key=lambda job: -job[2])
+    names: dict[str, str] = {}
+    in_flight = as_completed()
+
+    def top_up() -> None:
+        slots = max(1, sum(client.nthreads().values()))
+        while pending and in_flight.count() < slots:
+            name, scenario, _ = pending.pop(0)
+            fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
+                                worker_out_dir, keys[name],
+                                key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
+                                retries=retries)
+            names[fut.key] = name
+            in_flight.add(fut)
+
+    top_up()
     try:
-        for fut in as_completed(futures):
+        for fut in in_flight:
             name = names[fut.key]
             if fut.status == "finished":
                 result, timings = fut.result()
-                yield name, result, timings
             else:
-                yield name, fut.exception(), {}
+                exc = fut.exception() if fut.status == "error" else None
+                result = exc or RuntimeError(f"task {fut.status} (its worker or its input data "
+                                             "was lost)")
+                timings = {}
             fut.release()
+            top_up()
+            yield name, result, timings
     finally:
-        for fut in futures:
-            fut.cancel()
+        in_flight.clear()
+        net_future.release()
 
 
 def shared_with_workers(client, out_dir: Path) -> bool:

@@ -46,6 +46,11 @@ def warm_up() -> int:
     return os.getpid()
 
 
+def identity(obj: Any) -> Any:
+    """Return `obj` (ships shared data to the cluster as a recomputable task)."""
+    return obj
+
+
 def _peak_rss_mb() -> float:
     try:
         import resource
