@@ -158,8 +158,11 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
     backtest = None
     if forecasts is None:
         console.print("forecasting corridor volumes ...")
-        forecasts = forecast_study(study, progress=progress)
-        backtest = backtest_study(study, progress=progress)
+        from netdesign.forecast.parallel import local_client
+
+        with local_client(study.cfg.forecast.workers) as client:  # one cluster for both
+            forecasts = forecast_study(study, progress=progress, client=client)
+            backtest = backtest_study(study, progress=progress, client=client)
     parts = []
     for i, sc in enumerate(study.cfg.scenarios, start=1):
         scenario = build_scenario(study, sc, forecasts)
