@@ -246,7 +246,11 @@ def ek_arrays(nodes_file: Path, fcost_file: Path, cap_file: Path):
     F = read_vector(fcost_file, n)
     cap = read_vector(cap_file, n)
     dist = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) / 1000.0
-    O, D = W.sum(1), W.sum(0)  # noqa: E741 - the usual names of the E&K paper
+    # O_i, D_i summed in the product's order (corridors row-major, bincount), so that both
+    # matrices agree to the last bit and HiGHS takes the same search path
+    oi, dj = np.nonzero(W > 0)
+    O = np.bincount(oi, weights=W[oi, dj], minlength=n)  # noqa: E741 - the E&K paper's names
+    D = np.bincount(dj, weights=W[oi, dj], minlength=n)
     # columns: z[i,k] (n*n, z[k,k] = hub open), f[i,k,l] k != l (n*n*(n-1))
     nz = n * n
     kk, ll = np.nonzero(~np.eye(n, dtype=bool))
@@ -310,6 +314,7 @@ def ek_arrays(nodes_file: Path, fcost_file: Path, cap_file: Path):
     ncol = nz + n * na
     A = sp.csr_matrix((np.concatenate(V), (np.concatenate(R), np.concatenate(C))),
                       shape=(row, ncol))
+    A.eliminate_zeros()
     integ = np.concatenate([np.ones(nz, np.int64), np.zeros(n * na, np.int64)])
     sf = StandardForm(c=cost, offset=0.0, A=A, row_lower=np.concatenate(lo),
                       row_upper=np.concatenate(up), col_lower=np.zeros(ncol),
