@@ -10,14 +10,13 @@ scenarios are combined into ``DIR/results.nc`` and ``DIR/summary.csv`` (the sche
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import hashlib
 import json
 import pickle
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from netdesign.errors import InputError, LockedError, Problem
 from netdesign.scenario.grid import expand_sweep, scenario_key, study_fingerprint
 from netdesign.scenario.scenario import Scenario
 from netdesign.sweep import store
+from netdesign.sweep.execute import run_in_process, run_on_dask, shared_with_workers, start_client
 from netdesign.sweep.progress import SweepProgress
 
 EXIT_SCENARIOS_FAILED = 4
@@ -142,82 +142,6 @@ def _solver_for(cfg: StudyConfig, cap: int) -> SolverConfig:
     return cfg.solver.model_copy(update={"threads": max(1, threads)})
 
 
-def _run_in_process(jobs, network, solver) -> Iterator[tuple[str, Any, dict]]:
-    from netdesign.sweep.tasks import solve_task
-
-    for name, scenario, _ in jobs:
-        ds, timings = solve_task(network, scenario, solver, time.time())
-        yield name, ds, timings
-
-
-def _run_on_dask(client, jobs, network, solver, retries: int, keys: dict[str, str],
-                 worker_out_dir: str | None) -> Iterator[tuple[str, Any, dict]]:
-    """Solve `jobs` on the cluster, yielding (name, dataset | record | exception, timings).
-
-    At most one scenario per task slot is in flight (topped up as scenarios finish, largest
-    demand first): a worker that dies takes only the scenario it was solving with it, the
-    slots are balanced dynamically, and pending scenarios stay on the driver.
-    """
-    from distributed import as_completed, wait
-
-    from netdesign.sweep.tasks import identity, solve_task
-
-    # The network goes to the cluster once, without its history (solving does not need it),
-    # as a task that returns it (not `scatter`): if a worker holding it dies, the scheduler
-    # can recompute it instead of cancelling every scenario that needs it. It is then copied
-    # to every worker, so that scenarios are placed by load, not by where the data lives.
-    slim = dataclasses.replace(network, history=network.history.iloc[:0])
-    net_future = client.submit(identity, slim, key=f"network-{uuid.uuid4().hex[:8]}",
-                               pure=False)
-    wait([net_future])
-    client.replicate([net_future])
-    pending = sorted(jobs, key=lambda job: -job[2])
-    names: dict[str, str] = {}
-    in_flight = as_completed()
-
-    def top_up() -> None:
-        slots = max(1, sum(client.nthreads().values()))
-        while pending and in_flight.count() < slots:
-            name, scenario, _ = pending.pop(0)
-            fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
-                                worker_out_dir, keys[name],
-                                key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                                retries=retries)
-            names[fut.key] = name
-            in_flight.add(fut)
-
-    top_up()
-    try:
-        for fut in in_flight:
-            name = names[fut.key]
-            if fut.status == "finished":
-                result, timings = fut.result()
-            else:
-                exc = fut.exception() if fut.status == "error" else None
-                result = exc or RuntimeError(f"task {fut.status} (its worker or its input data "
-                                             "was lost)")
-                timings = {}
-            fut.release()
-            top_up()
-            yield name, result, timings
-    finally:
-        in_flight.clear()
-        net_future.release()
-
-
-def shared_with_workers(client, out_dir: Path) -> bool:
-    """True when every worker sees `out_dir` (same file system): a probe file test."""
-    probe = out_dir.resolve() / store.STATE_DIR / f"probe-{uuid.uuid4().hex[:8]}"
-    probe.write_text("probe", encoding="utf-8")
-    try:
-        seen = client.run(lambda p=str(probe): __import__("os").path.isfile(p))
-        return bool(seen) and all(seen.values())
-    except Exception:  # noqa: BLE001 - cannot tell: let the driver write
-        return False
-    finally:
-        probe.unlink(missing_ok=True)
-
-
 def _failure_dataset(study, scenario: Scenario, exc: BaseException) -> xr.Dataset:
     from distributed import KilledWorker
 
@@ -268,30 +192,6 @@ def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
         lock.release()
 
 
-def _start_client(stack: ExitStack, cfg: StudyConfig, workers: int | None,
-                  scheduler: str | None, n_todo: int):
-    """(client or None, workers, task slots, HiGHS threads per solve)."""
-    from netdesign.sweep.cluster import (
-        cluster_highs_threads,
-        dask_client,
-        default_workers,
-        local_highs_threads,
-    )
-    from netdesign.sweep.tasks import warm_up
-
-    if (scheduler is None and workers == 0) or n_todo == 0:  # nothing needs a cluster
-        return None, 0, 1, local_highs_threads(1)
-    retries = cfg.sweep.retries if cfg.sweep else 2
-    client = stack.enter_context(dask_client(
-        workers=workers or default_workers(n_todo), scheduler=scheduler, retries=retries))
-    nthreads = client.nthreads()
-    threads = (cluster_highs_threads(client) if scheduler
-               else local_highs_threads(len(nthreads)))
-    if n_todo:
-        client.run(warm_up)
-    return client, len(nthreads), max(1, sum(nthreads.values())), threads
-
-
 def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers: int | None,
                 scheduler: str | None, progress: bool, forecasts: Any,
                 worker_writes: bool | None = None) -> SweepOutcome:
@@ -319,7 +219,7 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
             ExitStack() as stack:
         t0 = time.perf_counter()
         bar.stage("starting workers")
-        client, outcome.workers, slots, outcome.highs_threads = _start_client(
+        client, outcome.workers, slots, outcome.highs_threads = start_client(
             stack, cfg, workers, scheduler, len(todo))
         bar.set_slots(slots)
         phases["cluster_start_s"] = time.perf_counter() - t0
@@ -344,12 +244,12 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
             jobs.append((sc.name, scenarios[sc.name], float(scenarios[sc.name].demand.sum())))
         bar.stage("solving")
         if client is None:
-            results = _run_in_process(jobs, study.network, solver)
+            results = run_in_process(jobs, study.network, solver)
         else:
             if worker_writes is None:
                 worker_writes = shared_with_workers(client, out_dir)
             worker_dir = str(out_dir.resolve()) if worker_writes else None
-            results = _run_on_dask(client, jobs, study.network, solver,
+            results = run_on_dask(client, jobs, study.network, solver,
                                    cfg.sweep.retries if cfg.sweep else 2, keys, worker_dir)
         for name, result, timings in results:
             timings["received_unix"] = time.time()
