@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,7 +142,7 @@ def test_rerun_reuses_everything_but_keeps_the_exit_code(sweep_config: Path, ref
                                                          tmp_path: Path):
     ref, _ = reference
     out = tmp_path / "copy"
-    subprocess.run(["cp", "-a", str(ref), str(out)], check=True)
+    shutil.copytree(ref, out)
     before = {p.name: p.stat().st_mtime_ns for p in (out / "scenarios").glob("*.nc")}
     proc = _sweep(sweep_config, out, "--workers", "1")
     assert proc.returncode == 4, proc.stderr
