@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,10 +106,33 @@ def compile_model(model: pyo.ConcreteModel) -> StandardForm:
 
 
 
+_banner_done = False
+
+
+def new_highs() -> highspy.Highs:
+    """A fresh, silent `Highs`. HiGHS prints a banner to C-level stdout when the first one of
+    a process is created; it is sent to stderr so that stdout stays machine-readable (one JSON
+    line from scripts, results on pipes)."""
+    global _banner_done
+    if not _banner_done:
+        _banner_done = True
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None) -> highspy.Highs:
     """A fresh `Highs` holding the model, with the solver options set (no output)."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", float(solver.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(solver.mip_rel_gap))
     h.setOptionValue("threads", int(solver.threads))
@@ -209,6 +233,5 @@ def write_lp(model: pyo.ConcreteModel, lp_path: Path) -> None:
 
 @functools.lru_cache(maxsize=1)
 def highs_version() -> str:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
