@@ -9,6 +9,7 @@ process (no cluster). An existing ``distributed.Client`` can be passed instead.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -45,8 +46,12 @@ def chunk_size(n_items: int, workers: int, target: int = 64) -> int:
 def _start_client(n_workers: int) -> Any:
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", env=SINGLE_THREAD_ENV, silence_logs=40)
+    with warnings.catch_warnings():
+        # the scheduler's HTTP server falls back to a random port when 8787 is taken, with a
+        # warning that means nothing to a netdesign user
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, env=SINGLE_THREAD_ENV, silence_logs=40)
     return Client(cluster)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from netdesign.config.loader import load_config
 from netdesign.config.schema import StudyConfig
 from netdesign.errors import InputError, Problem, raise_if_errors
+from netdesign.forecast.parallel import local_client
 from netdesign.refresh import publish
 from netdesign.refresh.checks import check_volumes
 from netdesign.refresh.history import engine_history, history_hash, overlay, prior_history
@@ -262,20 +263,6 @@ def _record_ingest(st: Store, state: dict[str, Any], stored: pd.DataFrame | None
         st.write_state(state)
 
 
-@contextmanager
-def _dask_client(workers: int | None):
-    """One local Dask cluster shared by the backtest and the forecast (None when serial)."""
-    if workers == 1:
-        yield None
-        return
-    from distributed import Client, LocalCluster
-
-    n = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        yield client
-
-
 def _fit_and_publish(cfg, config_path, st, state, network, merged, files, counts, run_id, now,
                      resolve, full_reselect, horizon, settings, fp, warnings, timings,
                      base_summary, t_start) -> RefreshOutcome:
@@ -287,7 +274,7 @@ def _fit_and_publish(cfg, config_path, st, state, network, merged, files, counts
                     cfg.refresh.full_reselect_days, full_reselect)
     log.info("models: %s; horizon %d months", plan.reason, horizon)
     hist = engine_history(merged)
-    with _dask_client(settings.workers) as client:
+    with local_client(settings.workers) as client:  # one cluster: forecast + backtest
         outcome = fit_corridors(
             hist, plan, stored, settings, horizon=horizon,
             backtest_horizon=cfg.forecast.backtest_horizon,
