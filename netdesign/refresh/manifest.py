@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import time
 from dataclasses import asdict
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from netdesign.refresh.history import history_hash
-
-PACKAGES = ("netdesign", "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "dask",
-            "distributed", "pydantic", "pyomo", "highspy", "xarray")
-
-
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that shape the forecasts (and Python's)."""
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+from netdesign.results.provenance import package_versions
 
 
 def file_sha256(path: Path) -> str:

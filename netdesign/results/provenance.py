@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -16,13 +17,13 @@ if TYPE_CHECKING:
     from netdesign.config.schema import StudyConfig
     from netdesign.pipeline import Study
 
-PACKAGES = ("netdesign", "pyomo", "highspy", "statsmodels", "pandas", "numpy", "xarray",
-            "dask", "distributed", "pydantic")
+PACKAGES = ("netdesign", "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "dask",
+            "distributed", "pydantic", "pyomo", "highspy", "xarray", "netCDF4")
 
 
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that shape the results."""
-    out = {}
+    """Python's and the installed versions of the packages that shape forecasts and results."""
+    out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
             out[name] = metadata.version(name)
