@@ -2,7 +2,8 @@
 
 The default ("auto") follows the M4 competition's benchmark recipe and its finding that
 combinations win: a 90 % seasonality test, then a classical multiplicative decomposition;
-on the seasonally adjusted series, Theta and a small family of non-seasonal ETS models
+(indices shrunk towards none, James-Stein); on the seasonally adjusted series, Theta and a
+small family of non-seasonal ETS models
 (ANN, AAdN, MNN, MAdN; weighted by AICc Akaike weights) are combined 50/50; the
 forecast is re-seasonalised. See docs/forecasting.md.
 """
