@@ -1,11 +1,10 @@
 """Forecasting one corridor: clean, choose (or refit a stored spec), combine, intervals.
 
 The default ("auto") follows the M4 competition's benchmark recipe and its finding that
-combinations win: a 90 % seasonality test, then a classical multiplicative decomposition;
-(indices shrunk towards none, James-Stein); on the seasonally adjusted series, Theta and a
-small family of non-seasonal ETS models
-(ANN, AAdN, MNN, MAdN; weighted by AICc Akaike weights) are combined 50/50; the
-forecast is re-seasonalised. See docs/forecasting.md.
+combinations win: a 90 % seasonality test, then a classical multiplicative decomposition
+with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
+and a small family of non-seasonal ETS models (ANN, AAdN, MNN, MAdN; weighted by AICc
+Akaike weights) are combined 50/50; the forecast is re-seasonalised. See docs/forecasting.md.
 """
 
 from __future__ import annotations
