@@ -134,6 +134,11 @@ def solve_scenario(network: Network, scenario: Scenario, solver: SolverConfig,
     return design_network(network, scenario, solver, lp_path=lp_path)
 
 
+def _fmt_gap(report) -> str:
+    gap = getattr(report, "mip_gap", None)
+    return "-" if gap is None else f"{gap:.2%}"
+
+
 def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
@@ -171,7 +176,11 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         lp = out_dir / f"{scenario.name}.lp" if save_lp else None
         if lp is not None:
             lp.parent.mkdir(parents=True, exist_ok=True)
-        design = solve_scenario(net, scenario, study.cfg.solver, lp_path=lp)
+        with console.status(f"solving {scenario.name} (Pyomo model, HiGHS; time limit "
+                            f"{study.cfg.solver.time_limit_s:g} s) ..."):
+            design = solve_scenario(net, scenario, study.cfg.solver, lp_path=lp)
+        console.print(f"  {design.report.status}, gap {_fmt_gap(design.report)}, "
+                      f"{design.report.total_s:.1f} s", highlight=False)
         parts.append(design_to_dataset(net, scenario, design))
     ds = combine_results(parts, study, forecasts)
     write_results(ds, out_dir)

@@ -111,19 +111,21 @@ _banner_done = False
 
 def new_highs() -> highspy.Highs:
     """A fresh, silent `Highs`. HiGHS prints a banner to C-level stdout when the first one of
-    a process is created; it is sent to stderr so that stdout stays machine-readable (one JSON
-    line from scripts, results on pipes)."""
+    a process is created; it is discarded (the versions are in every solve report) so that
+    stdout stays machine-readable (one JSON line from scripts, results on pipes)."""
     global _banner_done
     if not _banner_done:
         _banner_done = True
         sys.stdout.flush()
         saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(2, 1)
+            os.dup2(devnull, 1)
             h = highspy.Highs()
         finally:
             os.dup2(saved, 1)
             os.close(saved)
+            os.close(devnull)
     else:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
