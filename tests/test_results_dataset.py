@@ -90,3 +90,16 @@ def test_summary_and_failed_scenario(network, tmp_path: Path):
     back = read_results(path)
     assert list(back["scenario"].values) == ["s1", "s2"]
     assert [p.name for p in tmp_path.iterdir()] == ["r.nc"]  # no temp file left behind
+
+
+def test_design_without_solution_has_no_figures(network):
+    """An infeasible solve must not look like a perfect one (on time 100 %, nothing unserved)."""
+    design = _design()
+    design.report = {"status": "infeasible", "message": "CO2 cap 0 t/day cannot be met"}
+    ds = design_to_dataset(network, _scenario(), design)
+    for name in ("on_time_share", "unserved_total", "total_cost", "co2"):
+        assert np.isnan(float(ds[name][0])), name
+    assert np.isnan(ds["flow"].values).all()
+    assert str(ds["status"].values[0]) == "infeasible"
+    assert "CO2 cap" in str(ds["message"].values[0])
+    np.testing.assert_allclose(ds["demand"].values[0], [10.0, 5.0, 1.0])  # demand still shown

@@ -96,14 +96,19 @@ def _scenario_coords(scenario: Scenario) -> dict[str, Any]:
 
 
 def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> xr.Dataset:
-    """One scenario's results (a `scenario` dimension of length 1), per-scenario variables only."""
+    """One scenario's results (a `scenario` dimension of length 1), per-scenario variables only.
+
+    A design without a solution (infeasible, error, stopped without incumbent) gives NaN
+    figures, with its status, message and solver report kept."""
+    if not _has_solution(design.report):
+        design = _empty_design(network, design.report)
     corridors = network.corridors.index
     hubs = network.hubs.index
     links = network.links.index
     demand = scenario.demand.reindex(corridors).fillna(0.0)
-    flow = design.corridor_flow.reindex(index=corridors, columns=list(MODES)).fillna(0.0)
-    unserved = design.unserved.reindex(corridors).fillna(0.0)
-    late = design.late.reindex(corridors).fillna(0.0)
+    flow = design.corridor_flow.reindex(index=corridors, columns=list(MODES), fill_value=0.0)
+    unserved = design.unserved.reindex(corridors, fill_value=0.0)
+    late = design.late.reindex(corridors, fill_value=0.0)
     pkm = np.array([float(design.parcel_km.get(m, 0.0)) for m in MODES])
     share = pkm / pkm.sum() if pkm.sum() > 0 else np.full(len(MODES), np.nan)
     hub_t = design.hubs.reindex(hubs)
@@ -134,7 +139,8 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "late": (("scenario", "corridor"), late.to_numpy(float)[None, :]),
             "parcel_km": (("scenario", "mode"), pkm[None, :]),
             "mode_share": (("scenario", "mode"), share[None, :]),
-            "mode_parcels": (("scenario", "mode"), flow.sum(axis=0).to_numpy(float)[None, :]),
+            "mode_parcels": (("scenario", "mode"),
+                             flow.sum(axis=0, min_count=1).to_numpy(float)[None, :]),
             "hub_capacity": (("scenario", "hub"), cap[None, :]),
             "hub_capacity_added": (("scenario", "hub"), added[None, :]),
             "hub_throughput": (("scenario", "hub"), thr[None, :]),
@@ -157,7 +163,7 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "on_time_share": ("scenario", [float(served_on_time.sum()) / total_demand
                                            if total_demand > 0 else np.nan]),
             "on_time_share_by_class": (("scenario", "service_class"), np.array([by_class])),
-            "unserved_total": ("scenario", [float(unserved.sum())]),
+            "unserved_total": ("scenario", [float(unserved.sum(min_count=1))]),
             "status": ("scenario", [status]),
             "message": ("scenario", [str(_report_value(report, "message", default=""))]),
             "mip_gap": ("scenario", [float(_report_value(report, "gap", "mip_gap"))]),
@@ -177,17 +183,28 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             **_scenario_coords(scenario),
         },
     )
+    if not _has_solution(report):
+        ds["on_time_share"][:] = np.nan
+        ds["on_time_share_by_class"][:] = np.nan
     ds.attrs["solver_report"] = json.dumps(report_to_dict(report), default=str)
     return _annotate(ds)
 
 
-def failed_scenario_dataset(
-    network: Network, scenario: Scenario, status: str, message: str
-) -> xr.Dataset:
-    """A scenario that failed to solve: all figures NaN, `status` and `message` set."""
+def _has_solution(report: Any) -> bool:
+    if report is None:
+        return False
+    has = report.get("has_solution") if isinstance(report, dict) else \
+        getattr(report, "has_solution", None)
+    if has is not None:
+        return bool(has)
+    return str(_report_value(report, "status", default="")) in ("optimal", "feasible")
+
+
+def _empty_design(network: Network, report: Any) -> Design:
+    """A design with every figure NaN (no solution), carrying the report."""
     nan = float("nan")
     corr, hubs, links = network.corridors.index, network.hubs.index, network.links.index
-    empty = Design(
+    return Design(
         corridor_flow=pd.DataFrame(nan, index=corr, columns=list(MODES)),
         unserved=pd.Series(nan, index=corr), late=pd.Series(nan, index=corr),
         links=pd.DataFrame(nan, index=links, columns=["flow_parcels_per_day", "modules_added",
@@ -197,11 +214,16 @@ def failed_scenario_dataset(
                                                      "modules_added", "capacity_parcels_per_day",
                                                      "is_open"]),
         parcel_km={m: nan for m in MODES}, costs={c: nan for c in (*COST_COMPONENTS, "total")},
-        co2_t_per_day=nan, report={"status": status, "message": message},
+        co2_t_per_day=nan, report=report,
     )
-    ds = design_to_dataset(network, scenario, empty)
-    ds["on_time_share"][:] = nan
-    return ds
+
+
+def failed_scenario_dataset(
+    network: Network, scenario: Scenario, status: str, message: str
+) -> xr.Dataset:
+    """A scenario that failed to solve: all figures NaN, `status` and `message` set."""
+    return design_to_dataset(network, scenario,
+                             _empty_design(network, {"status": status, "message": message}))
 
 
 def _static_dataset(study: Study, forecasts: Any | None) -> xr.Dataset:
