@@ -57,3 +57,8 @@ def write_json_atomic(path: str | Path, obj: Any) -> Path:
     """Write `obj` as indented UTF-8 JSON, atomically."""
     text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     return write_text_atomic(path, text)
+
+
+def write_csv_atomic(frame: Any, path: str | Path) -> Path:
+    """Write a pandas DataFrame as CSV (UTF-8, no index) atomically."""
+    return write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))

@@ -33,9 +33,10 @@ def forecast_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Forecast every series in HISTORY; write series_id,date,mean,lo_80,hi_80,lo_95,hi_95,model."""
+    from netdesign.atomic import write_csv_atomic
     from netdesign.forecast import ForecastSettings, backtest_panel, forecast_panel
     from netdesign.forecast.engine import METHODS, MISSING
-    from netdesign.forecast.io import read_history_csv, write_csv_atomic
+    from netdesign.forecast.io import read_history_csv
     from netdesign.forecast.parallel import local_client
 
     problems = []

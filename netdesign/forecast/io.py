@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -57,17 +55,3 @@ def read_history_csv(path: str | Path) -> pd.DataFrame:
         raise InputError(problems, f"invalid history file {src}")
     return pd.DataFrame({"series_id": sid, "date": month.dt.to_timestamp(how="start"),
                          "value": values.astype(float)})
-
-
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write `frame` to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from netdesign.atomic import write_atomic
+from netdesign.atomic import write_atomic, write_csv_atomic
 from netdesign.errors import InputError, Problem
 from netdesign.results.dataset import summary_table
 
@@ -22,7 +22,7 @@ def write_dataset_atomic(ds: xr.Dataset, path: Path) -> None:
 
 def write_frame_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write a CSV atomically (UTF-8, no index)."""
-    write_atomic(path, lambda tmp: df.to_csv(tmp, index=False))
+    write_csv_atomic(df, path)
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> tuple[Path, Path]:
