@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from forecast_helpers import long
 
 from netdesign.forecast import ForecastSettings, backtest_panel, forecast_panel
 from netdesign.forecast.backtest import _origin_plan
@@ -13,12 +14,6 @@ from netdesign.forecast.metrics import mase, smape
 PATTERN = np.array([7, 8, 10, 11, 12, 13, 12.5, 11, 10, 9, 8.5, 8.0]) * 10
 
 
-def long(series: dict[str, np.ndarray]) -> pd.DataFrame:
-    rows = []
-    for sid, y in series.items():
-        months = pd.period_range("2019-01", periods=len(y), freq="M").to_timestamp()
-        rows.append(pd.DataFrame({"series_id": sid, "date": months, "value": y}))
-    return pd.concat(rows, ignore_index=True)
 
 
 def test_metrics_hand_worked():

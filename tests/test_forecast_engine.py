@@ -5,20 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from forecast_helpers import PATTERN, SERIAL, long
 
 from netdesign.forecast import ForecastSettings, forecast_panel
 from netdesign.forecast.model import forecast_one
-
-SERIAL = ForecastSettings(workers=1, progress=False)
-PATTERN = np.array([0.7, 0.8, 1.0, 1.1, 1.2, 1.3, 1.25, 1.1, 1.0, 0.9, 0.85, 0.8])
-
-
-def long(series: dict[str, np.ndarray], start: str = "2019-01") -> pd.DataFrame:
-    rows = []
-    for sid, y in series.items():
-        months = pd.period_range(start, periods=len(y), freq="M").to_timestamp()
-        rows.append(pd.DataFrame({"series_id": sid, "date": months, "value": y}))
-    return pd.concat(rows, ignore_index=True)
 
 
 def test_pure_seasonal_series_is_recovered():
