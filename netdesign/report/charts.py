@@ -142,6 +142,9 @@ def fig_hub_capacity(ds: xr.Dataset, lang: str) -> go.Figure:
                              hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<extra></extra>"),
                       row=2, col=1)
     fig.update_layout(barmode="group")
+    # same hubs in both panels: name them once, under the lower one (long names, rotated,
+    # would otherwise run into the lower panel's title)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
     fig.update_yaxes(title_text=up.label, row=1, col=1)
     fig.update_yaxes(title_text="%", row=2, col=1)
     return _layout(fig, t("hub_capacity", lang), lang, height=680, subplot_titles=True)
