@@ -65,6 +65,16 @@ def lin(coefs, variables) -> LinearExpression:
     return LinearExpression(args)
 
 
+def unit_lin(unit_vars: list, coefs=(), variables=()) -> LinearExpression:
+    """sum of `unit_vars` (coefficient 1, the bulk of every row here) + sum_i coefs[i] *
+    variables[i]: the same expression as `lin` over the concatenated lists, without a
+    per-term coefficient test for the unit part."""
+    args = list(unit_vars)
+    for c, v in zip(coefs, variables, strict=True):
+        args.append(v if c == 1 else MonomialTermExpression((float(c), v)))
+    return LinearExpression(args)
+
+
 def grouped(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray):
     """Yield (row, cols, coefs) for each distinct row of a coordinate list."""
     if not len(rows):
@@ -78,20 +88,30 @@ def grouped(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray):
         yield int(r[s]), c[s:e], v[s:e]
 
 
+def grouped_index(rows: np.ndarray, cols: np.ndarray):
+    """Yield (row, cols as a list of ints) for each distinct row of a coordinate list."""
+    if not len(rows):
+        return
+    order = np.argsort(rows, kind="stable")
+    r, c = rows[order], cols[order].tolist()
+    cuts = np.flatnonzero(r[1:] != r[:-1]) + 1
+    starts = [0, *cuts.tolist()]
+    ends = [*cuts.tolist(), len(r)]
+    for s, e, row in zip(starts, ends, r[starts].tolist(), strict=True):
+        yield row, c[s:e]
+
+
 def add_rows(m: pyo.ConcreteModel, name: str, rows: dict[Hashable, object], doc: str) -> None:
     """Attach an indexed constraint `name` whose rows are prebuilt relational expressions."""
     if not rows:
         return
 
-    def rule(_m: pyo.ConcreteModel, *key: object) -> object:
-        return rows[key[0] if len(key) == 1 else key]
-
-    setattr(m, name, pyo.Constraint(list(rows), rule=rule, doc=doc))
+    setattr(m, name, pyo.Constraint(list(rows), rule=rows, doc=doc))
 
 
-def _xs(ctx: Ctx, idx: np.ndarray) -> list:
+def _xs(ctx: Ctx, idx) -> list:
     x = ctx.x
-    return [x[i] for i in idx]
+    return [x[i] for i in (idx.tolist() if isinstance(idx, np.ndarray) else idx)]
 
 
 def define_demand(m: pyo.ConcreteModel, ctx: Ctx) -> None:
@@ -101,15 +121,12 @@ def define_demand(m: pyo.ConcreteModel, ctx: Ctx) -> None:
     """
     d, paths = ctx.data, ctx.paths
     rows = {}
-    by_corr = {c: (ps, co) for c, ps, co in grouped(paths.corridor, np.arange(paths.n),
-                                                    np.ones(paths.n))}
-    for c in ctx.layout.served:
-        ps, co = by_corr.get(int(c), (np.zeros(0, int), np.zeros(0)))
-        coefs, variables = list(co), _xs(ctx, ps)
-        if int(c) in ctx.u:
-            coefs.append(1.0)
-            variables.append(ctx.u[int(c)])
-        rows[d.corr_ids[c]] = lin(coefs, variables) == float(d.demand[c])
+    by_corr = dict(grouped_index(paths.corridor, np.arange(paths.n)))
+    for c in ctx.layout.served.tolist():
+        variables = _xs(ctx, by_corr.get(c, ()))
+        if c in ctx.u:
+            variables.append(ctx.u[c])
+        rows[d.corr_ids[c]] = unit_lin(variables) == float(d.demand[c])
     add_rows(m, "demand", rows, define_demand.__doc__)
 
 
@@ -124,8 +141,8 @@ def define_link_flow(m: pyo.ConcreteModel, ctx: Ctx) -> None:
     leg_path = paths.path_of_leg()
     sel = want[paths.leg_link]
     rows = {}
-    for lk, ps, co in grouped(paths.leg_link[sel], leg_path[sel], np.ones(int(sel.sum()))):
-        rows[d.link_ids[lk]] = lin(list(co) + [-1.0], _xs(ctx, ps) + [ctx.f[lk]]) == 0.0
+    for lk, ps in grouped_index(paths.leg_link[sel], leg_path[sel]):
+        rows[d.link_ids[lk]] = unit_lin(_xs(ctx, ps), (-1.0,), (ctx.f[lk],)) == 0.0
     add_rows(m, "link_flow_def", rows, define_link_flow.__doc__)
 
 
@@ -208,10 +225,10 @@ def define_hub_open(m: pyo.ConcreteModel, ctx: Ctx) -> None:
     ent_path, ent_hub = hp[sel], paths.hub_idx[sel]
     key = paths.corridor[ent_path] * d.n_hubs + ent_hub
     rows = {}
-    for kk, ps, co in grouped(key, ent_path, np.ones(len(key))):
+    for kk, ps in grouped_index(key, ent_path):
         c, k = divmod(kk, d.n_hubs)
-        rows[(d.corr_ids[c], d.hub_ids[k])] = lin(
-            list(co) + [-float(d.demand[c])], _xs(ctx, ps) + [ctx.y[k]]) <= 0.0
+        rows[(d.corr_ids[c], d.hub_ids[k])] = unit_lin(
+            _xs(ctx, ps), (-float(d.demand[c]),), (ctx.y[k],)) <= 0.0
     add_rows(m, "paths_need_open_hub", rows, "Paths through an optional hub only if open: "
              "sum x_p <= D_c y_k.")
     mods = {}
@@ -248,11 +265,11 @@ def define_single_allocation(m: pyo.ConcreteModel, ctx: Ctx) -> None:
         idx = np.flatnonzero(ok)
         key = paths.corridor[idx] * d.n_hubs + hub_of[idx]
         rows = {}
-        for kk, ps, co in grouped(key, idx, np.ones(len(idx))):
+        for kk, ps in grouped_index(key, idx):
             c, k = divmod(kk, d.n_hubs)
             zvar = ctx.z[(int(node_of[c]), k)]
-            rows[(d.corr_ids[c], d.hub_ids[k])] = lin(
-                list(co) + [-float(d.demand[c])], _xs(ctx, ps) + [zvar]) <= 0.0
+            rows[(d.corr_ids[c], d.hub_ids[k])] = unit_lin(
+                _xs(ctx, ps), (-float(d.demand[c]),), (zvar,)) <= 0.0
         add_rows(m, f"allocated_{label}", rows,
                  f"Flow of a corridor via hub k only if its {label} is allocated to k.")
 

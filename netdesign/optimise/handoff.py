@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import highspy
@@ -34,7 +35,7 @@ class StandardForm:
 
     c: np.ndarray
     offset: float
-    A: sp.csr_matrix
+    A: sp.csc_array | sp.csr_matrix  # compiled models: CSC (HiGHS' own orientation)
     row_lower: np.ndarray
     row_upper: np.ndarray
     col_lower: np.ndarray
@@ -67,43 +68,101 @@ class SolveOutcome:
 
 
 def compile_model(model: pyo.ConcreteModel) -> StandardForm:
-    """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense)."""
+    """Compile a linear Pyomo model to arrays (mixed form: rows keep their sense).
+
+    The matrix is returned column-wise (CSC, as the compiler builds it and as HiGHS stores
+    it), so neither side transposes it.
+    """
     # columns in declaration order (not first use), so the matrix is the one a direct
-    # array build would give and solves are reproducible; one domain per Var component
-    # (true of every model built here), so integrality is tested once per component
+    # array build would give and solves are reproducible. The order is given as Var
+    # *components* (the compiler expands each in index order, with no per-variable
+    # bookkeeping); one domain per Var component (true of every model built here), so
+    # integrality is tested once per component
+    comps: list = []
     order: list = []
     flags: list[np.ndarray] = []
+    bound_blocks: list[np.ndarray] = []
     for var in model.component_objects(pyo.Var, descend_into=True):
         vals = list(var.values())
+        comps.append(var)
         order.extend(vals)
         flags.append(np.full(len(vals), bool(vals) and vals[0].is_integer()))
+        bound_blocks.append(_column_bounds(vals))
     is_int = np.concatenate(flags) if flags else np.zeros(0, bool)
+    all_bounds = np.concatenate(bound_blocks) if bound_blocks else np.zeros((0, 2))
     with gc_paused():
-        info = LinearStandardFormCompiler().write(model, mixed_form=True, column_order=order)
-    A = sp.csr_matrix(info.A)
+        info = LinearStandardFormCompiler().write(model, mixed_form=True, column_order=comps)
+    A = info.A if sp.isspmatrix_csc(info.A) or isinstance(info.A, sp.csc_array) \
+        else sp.csc_array(info.A)
     rhs = np.asarray(info.rhs, dtype=float)
     sense = np.fromiter((r[1] for r in info.rows), dtype=np.int64, count=len(info.rows))
     row_lower = np.where(sense >= 0, np.where(sense == 0, rhs, -INF), rhs)
     row_upper = np.where(sense <= 0, np.where(sense == 0, rhs, INF), rhs)
     cols = info.columns
-    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)
+    # the compiler keeps the given order and drops unused columns: match them up
+    if len(cols) == len(order) and all(a is b for a, b in zip(cols, order, strict=True)):
+        pos = np.arange(len(cols))
+    else:
+        pos = np.empty(len(cols), dtype=np.int64)
+        j = 0
+        for i, v in enumerate(cols):
+            while order[j] is not v:
+                j += 1
+            pos[i] = j
+            j += 1
+    bounds = all_bounds[pos]
     lb = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
     ub = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
-    # the compiler keeps the given order and drops unused columns: match them up
-    pos = np.empty(len(cols), dtype=np.int64)
-    j = 0
-    for i, v in enumerate(cols):
-        while order[j] is not v:
-            j += 1
-        pos[i] = j
-        j += 1
     integ = is_int[pos].astype(np.int64)
-    c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(len(cols))
+    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(len(cols))
     offset = float(np.asarray(info.c_offset).ravel()[0]) if np.size(info.c_offset) else 0.0
     return StandardForm(c=c, offset=offset, A=A, row_lower=row_lower, row_upper=row_upper,
                         col_lower=lb, col_upper=ub, integrality=integ, columns=cols,
                         rows=[r[0] for r in info.rows])
 
+
+_NATIVE_BOUND = (int, float, type(None))
+
+
+def _column_bounds(cols: list) -> np.ndarray:
+    """(lower, upper) per variable, NaN where unbounded (what Pyomo's `VarData.bounds` gives).
+
+    `bounds` costs about 1 us per call. A variable's bounds are the tighter of its domain's
+    bounds and its own numeric bounds (`_lb`, `_ub`), so for the usual case -- one domain and
+    plain numbers -- they are combined array-wise; otherwise `bounds` is evaluated once per
+    distinct (domain, lb, ub) and per variable for bounds given as expressions (Params).
+    """
+    if not cols:
+        return np.zeros((0, 2))
+    lo = list(map(attrgetter("_lb"), cols))
+    up = list(map(attrgetter("_ub"), cols))
+    domains = set(map(id, map(attrgetter("_domain"), cols)))
+    native = _NATIVE_BOUND
+    kinds_lo, kinds_up = set(map(type, lo)), set(map(type, up))
+    if len(domains) == 1 and (kinds_lo | kinds_up) <= set(native):
+        dlb, dub = cols[0].domain.bounds()
+        out_a = np.full((len(cols), 2), np.nan)
+        if kinds_lo != {type(None)}:
+            out_a[:, 0] = np.array(lo, dtype=float)
+        if kinds_up != {type(None)}:
+            out_a[:, 1] = np.array(up, dtype=float)
+        # the tighter of the variable's and the domain's bound (fmax/fmin skip NaN)
+        out_a[:, 0] = np.fmax(out_a[:, 0], np.nan if dlb is None else float(dlb))
+        out_a[:, 1] = np.fmin(out_a[:, 1], np.nan if dub is None else float(dub))
+        return out_a
+    cache: dict = {}
+    out = []
+    for v in cols:
+        lo, up = v._lb, v._ub
+        if lo.__class__ in native and up.__class__ in native:
+            key = (id(v._domain), lo, up)
+            b = cache.get(key)
+            if b is None:
+                b = cache[key] = v.bounds
+            out.append(b)
+        else:
+            out.append(v.bounds)
+    return np.array(out, dtype=float).reshape(len(cols), 2)
 
 
 _banner_done = False
@@ -140,26 +199,20 @@ def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None
     h.setOptionValue("threads", int(solver.threads))
     h.setOptionValue("random_seed", int(solver.seed))
     h.setOptionValue("presolve", presolve or solver.presolve)
-    lp = highspy.HighsLp()
-    n_rows, n_cols = sf.A.shape
-    lp.num_col_ = n_cols
-    lp.num_row_ = n_rows
-    lp.col_cost_ = sf.c
-    lp.offset_ = sf.offset
-    lp.col_lower_ = sf.col_lower
-    lp.col_upper_ = sf.col_upper
-    lp.row_lower_ = sf.row_lower
-    lp.row_upper_ = sf.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = sf.A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sf.A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sf.A.data.astype(float)
-    lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = n_rows
-    if sf.n_integers:
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in sf.integrality]
-    if h.passModel(lp) == highspy.HighsStatus.kError:
+    A = sf.A
+    n_rows, n_cols = A.shape
+    # column-wise (CSC) is HiGHS' own storage: passed as is, with no transpose
+    fmt = highspy.MatrixFormat.kColwise if A.format == "csc" else highspy.MatrixFormat.kRowwise
+    if A.format not in ("csc", "csr"):
+        A, fmt = sp.csc_array(A), highspy.MatrixFormat.kColwise
+    integrality = np.ascontiguousarray(sf.integrality, dtype=np.int32)  # 1 = integer
+    f64 = functools.partial(np.ascontiguousarray, dtype=np.float64)
+    i32 = functools.partial(np.ascontiguousarray, dtype=np.int32)
+    status = h.passModel(n_cols, n_rows, int(A.nnz), int(fmt), int(highspy.ObjSense.kMinimize),
+                         float(sf.offset), f64(sf.c), f64(sf.col_lower), f64(sf.col_upper),
+                         f64(sf.row_lower), f64(sf.row_upper), i32(A.indptr), i32(A.indices),
+                         f64(A.data), integrality)
+    if status == highspy.HighsStatus.kError:
         raise SolveError("HiGHS rejected the model (passModel error); check the data for "
                          "NaN or infinite coefficients")
     return h

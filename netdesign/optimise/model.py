@@ -34,7 +34,7 @@ def _build(data: ModelData, paths: PathSet, layout: Layout) -> tuple[pyo.Concret
     m = pyo.ConcreteModel(name="netdesign")
     ctx = Ctx(data=data, paths=paths, layout=layout)
     m.x = pyo.Var(range(paths.n), domain=pyo.NonNegativeReals, doc="path flow, parcels/day")
-    ctx.x = [m.x[i] for i in range(paths.n)]
+    ctx.x = list(m.x.values())  # index order 0..n-1
     if data.allow_unserved and len(layout.served):
         served = [int(c) for c in layout.served]
         m.unserved = pyo.Var([data.corr_ids[c] for c in served], domain=pyo.NonNegativeReals,

@@ -16,7 +16,7 @@ def define_objective(m: pyo.ConcreteModel, ctx: Ctx) -> None:
     (annualised CNY/yr x capacity multiplier / days_per_year; F_k without multiplier).
     """
     d, paths = ctx.data, ctx.paths
-    coefs = list(paths.cost)
+    coefs = paths.cost.tolist()
     variables = list(ctx.x)
     for _c, v in ctx.u.items():
         coefs.append(d.unserved_penalty)
