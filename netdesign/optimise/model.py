@@ -30,6 +30,22 @@ def build_path_model(data: ModelData, paths: PathSet,
         return _build(data, paths, layout)
 
 
+def _var_block(m: pyo.ConcreteModel, name: str, positions, ids: list, domain, *,
+               upper=None, doc: str = "") -> dict:
+    """Declare variable component `name` over the data ids at `positions` (with optional upper
+    bounds, one per position); return position -> variable. Nothing is declared when empty."""
+    if not len(positions):
+        return {}
+    keys = [ids[int(p)] for p in positions]
+    if upper is None:
+        var = pyo.Var(keys, domain=domain, doc=doc)
+    else:
+        ub = dict(zip(keys, upper, strict=True))
+        var = pyo.Var(keys, domain=domain, doc=doc, bounds=lambda _m, i: _int_bounds(ub[i]))
+    m.add_component(name, var)
+    return {int(p): var[k] for p, k in zip(positions, keys, strict=True)}
+
+
 def _build(data: ModelData, paths: PathSet, layout: Layout) -> tuple[pyo.ConcreteModel, Ctx]:
     m = pyo.ConcreteModel(name="netdesign")
     ctx = Ctx(data=data, paths=paths, layout=layout)
@@ -40,30 +56,17 @@ def _build(data: ModelData, paths: PathSet, layout: Layout) -> tuple[pyo.Concret
         m.unserved = pyo.Var([data.corr_ids[c] for c in served], domain=pyo.NonNegativeReals,
                              doc="unserved parcels/day")
         ctx.u = {c: m.unserved[data.corr_ids[c]] for c in served}
-    if len(layout.flow_links):
-        ids = [data.link_ids[lk] for lk in layout.flow_links]
-        m.link_flow = pyo.Var(ids, domain=pyo.NonNegativeReals, doc="link flow, parcels/day")
-        ctx.f = {int(lk): m.link_flow[i] for lk, i in zip(layout.flow_links, ids, strict=True)}
-    if len(layout.link_mod):
-        ids = [data.link_ids[lk] for lk in layout.link_mod]
-        ub = dict(zip(ids, layout.link_mod_ub, strict=False))
-        m.link_modules = pyo.Var(ids, domain=pyo.NonNegativeIntegers,
-                                 bounds=lambda _m, i: _int_bounds(ub[i]))
-        ctx.ml = {int(lk): m.link_modules[i] for lk, i in zip(layout.link_mod, ids, strict=False)}
-    if len(layout.freq_links):
-        ids = [data.link_ids[lk] for lk in layout.freq_links]
-        m.link_used = pyo.Var(ids, domain=pyo.Binary)
-        ctx.w = {int(lk): m.link_used[i] for lk, i in zip(layout.freq_links, ids, strict=False)}
-    if len(layout.hub_mod):
-        ids = [data.hub_ids[k] for k in layout.hub_mod]
-        ub = dict(zip(ids, layout.hub_mod_ub, strict=False))
-        m.hub_modules = pyo.Var(ids, domain=pyo.NonNegativeIntegers,
-                                bounds=lambda _m, i: _int_bounds(ub[i]))
-        ctx.mh = {int(k): m.hub_modules[i] for k, i in zip(layout.hub_mod, ids, strict=False)}
-    if len(layout.opt_hubs):
-        ids = [data.hub_ids[k] for k in layout.opt_hubs]
-        m.hub_open = pyo.Var(ids, domain=pyo.Binary)
-        ctx.y = {int(k): m.hub_open[i] for k, i in zip(layout.opt_hubs, ids, strict=False)}
+    link_ids, hub_ids = data.link_ids, data.hub_ids
+    ctx.f = _var_block(m, "link_flow", layout.flow_links, link_ids, pyo.NonNegativeReals,
+                       doc="link flow, parcels/day")
+    ctx.ml = _var_block(m, "link_modules", layout.link_mod, link_ids, pyo.NonNegativeIntegers,
+                        upper=layout.link_mod_ub, doc="link modules added, departures/day")
+    ctx.w = _var_block(m, "link_used", layout.freq_links, link_ids, pyo.Binary,
+                       doc="link used (minimum frequency applies)")
+    ctx.mh = _var_block(m, "hub_modules", layout.hub_mod, hub_ids, pyo.NonNegativeIntegers,
+                        upper=layout.hub_mod_ub, doc="hub sorting modules added")
+    ctx.y = _var_block(m, "hub_open", layout.opt_hubs, hub_ids, pyo.Binary,
+                       doc="optional hub opened")
     if layout.alloc_pairs:
         keys = [(data.node_ids[i], data.hub_ids[k]) for i, k in layout.alloc_pairs]
         m.alloc = pyo.Var(keys, domain=pyo.Binary)
