@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.forecasting.theta import ThetaModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 # Non-seasonal ETS forms fitted on the seasonally adjusted series: (error, trend, damped).
@@ -71,28 +70,27 @@ def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
     return Fit(f"ets_{form}", mean, var, float(res.aicc), params, relative=error == "mul")
 
 
-def _ses_sigma2(y: np.ndarray, alpha: float) -> float:
-    """Mean squared one-step error of simple exponential smoothing with smoothing `alpha`."""
-    level = float(y[0])
-    sse = 0.0
-    for v in y[1:]:
-        e = float(v) - level
-        sse += e * e
-        level += alpha * e
-    return sse / max(len(y) - 1, 1)
+def fit_theta(y: np.ndarray, h: int, ses: Fit | None = None) -> Fit:
+    """Classical Theta (Assimakopoulos & Nikolopoulos 2000) as simple exponential smoothing
+    with drift (Hyndman & Billah 2003): the SES forecast plus half the slope ``b0`` of the
+    least-squares line through the history, ``b0/2 · (j − 1 + 1/α − (1 − α)^n / α)`` at step
+    j (the forecast formula of statsmodels' ``ThetaModel``).
 
-
-def fit_theta(y: np.ndarray, h: int) -> Fit:
-    """Classical Theta (SES + half the linear-trend slope; Assimakopoulos & Nikolopoulos 2000).
-
-    Variance: that of the SES part, ``σ² (1 + α² (k − 1))``, with σ² the mean squared
-    one-step SES error (computed here; statsmodels' own estimate refits a state-space model).
+    The SES part is `ses`, an ETS(A,N,N) fit of the same series (fitted here when not
+    given), i.e. α and the initial level by maximum likelihood; the engine fits ETS(A,N,N)
+    anyway, so Theta costs only the line. Variance: that of the ETS(A,N,N) forecast.
     """
-    res = ThetaModel(y, deseasonalize=False).fit()
-    mean = np.asarray(res.forecast(h, theta=2), float)
-    alpha = float(res.params["alpha"])
-    var = _ets_variance(_ses_sigma2(y, alpha), alpha, 0.0, 1.0, h)
-    return Fit("theta", mean, var, params={"alpha": alpha, "b0": float(res.params["b0"])})
+    if ses is None:
+        ses = fit_ets(y, h, "ANN")
+    n = len(y)
+    alpha = float(ses.params["alpha"])
+    b0 = float(np.polyfit(np.arange(n, dtype=float), np.asarray(y, float), 1)[0])
+    steps = np.arange(h, dtype=float)
+    if alpha > 0:
+        steps += 1.0 / alpha - (1.0 - alpha) ** n / alpha
+    mean = float(ses.mean[0]) + 0.5 * b0 * steps
+    return Fit("theta", mean, np.asarray(ses.var, float).copy(),
+               params={"alpha": alpha, "b0": b0})
 
 
 def fit_arima(y: np.ndarray, h: int, order: tuple[int, int, int] | None = None) -> Fit:

@@ -4,7 +4,9 @@ The default ("auto") follows the M4 competition's benchmark recipe and its findi
 combinations win: a 90 % seasonality test, then a classical multiplicative decomposition
 with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
 and a small family of non-seasonal ETS models (ANN, AAdN, MNN, MAdN; weighted by AICc
-Akaike weights) are combined 50/50; the forecast is re-seasonalised. See docs/forecasting.md.
+Akaike weights) are combined 50/50, at the monthly level and on the series summed over blocks
+of 2, 3, 4 and 6 months (`temporal`), and the levels are averaged; the forecast is
+re-seasonalised. See docs/forecasting.md.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
 from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_indices
 from netdesign.forecast.selection import akaike_weights, is_sane
 from netdesign.forecast.specs import make_spec, spec_problem
+from netdesign.forecast.temporal import (aggregate, combine_levels, default_levels,
+                                         horizon_blocks, to_months, usable_levels)
 
 AUTO_THETA_WEIGHT = 0.5  # share of Theta in the "auto" combination; the ETS family has the rest
 # ETS forms in "auto": no undamped linear trend (AAN) - over 1-2 year horizons it
-# over-extrapolates (Gardner & McKenzie 1985); checked on the M3 earlier holdout, see docs.
-AUTO_ETS_FORMS = ("ANN", "AAdN", "MNN", "MAdN")
+# over-extrapolates (Gardner & McKenzie 1985); additive error only - the multiplicative-error
+# twins (MNN, MAdN) have the same point forecasts and added nothing measurable on either M3
+# split at the cost of two more fits per aggregation level. See docs/forecasting.md.
+AUTO_ETS_FORMS = ("ANN", "AAdN")
 # Seasonal indices shrunk towards none by the James-Stein factor (seasonality.py); chosen on
 # the M3 earlier holdout, not on the competition's test months (docs/forecasting.md).
 SHRINK_SEASONAL = True
@@ -82,9 +88,14 @@ def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter,
     """Fit members on the adjusted series and combine them; returns the fit and kept names."""
     theta: cand.Fit | None = None
     ets: list[cand.Fit] = []
+    ses: cand.Fit | None = None  # ETS(A,N,N): a member, and the SES part of Theta
+    if "theta" in members or "ets_ANN" in members:
+        ses = counter.run("ets_ANN", cand.fit_ets, ya, h, "ANN")
     for name in members:
         if name == "theta":
-            fit = counter.run(name, cand.fit_theta, ya, h)
+            fit = counter.run(name, cand.fit_theta, ya, h, ses) if ses is not None else None
+        elif name == "ets_ANN":
+            fit = ses
         else:
             fit = counter.run(name, cand.fit_ets, ya, h, name[4:])
         if fit is None:
@@ -114,6 +125,31 @@ def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter,
     if len(parts) == 1:
         return parts[0], kept
     return combine(parts, np.array(weights), "comb(" + ",".join(kept) + ")"), kept
+
+
+def _fit_levels(ya: np.ndarray, h: int, members: list[str], levels: list[int],
+                counter: _Counter) -> tuple[cand.Fit | None, list[str], list[int]]:
+    """Fit `members` at every temporal aggregation level (`temporal`) and average the
+    levels' monthly forecasts. Returns the fit, the members kept at any level (in the order
+    of `members`) and the levels used; a level whose members all fail is left out."""
+    monthly, kept = _fit_members(ya, h, members, counter, ya)
+    if monthly is None or len(levels) <= 1:
+        return monthly, kept, [1]
+    means, used, kept_any = [monthly.mean], [1], set(kept)
+    for k in levels:
+        if k == 1:
+            continue
+        yk = aggregate(ya, k)
+        fit_k, kept_k = _fit_members(yk, horizon_blocks(h, k), members, counter, yk)
+        if fit_k is None:
+            continue
+        means.append(to_months(fit_k, k, h))
+        used.append(k)
+        kept_any.update(kept_k)
+    if len(used) == 1:
+        return monthly, kept, used
+    name = "levels(" + ",".join(map(str, used)) + "):" + monthly.name
+    return combine_levels(monthly, means, name), [x for x in members if x in kept_any], used
 
 
 def _decomposition(y: np.ndarray, m: int, spec: dict | None) -> str:
@@ -155,8 +191,12 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
         new_spec = make_spec("arima", m, dec, [], fit.params["order"] if fit else None)
     else:
         members = spec["members"] if spec else _members_for(kind, positive_a)
-        fit, kept = _fit_members(ya, h, members, counter, ya)
-        new_spec = make_spec(kind, m, dec, kept)
+        if spec is not None:
+            levels = spec.get("levels", [1])
+        else:
+            levels = list(default_levels(m)) if kind == "auto" else [1]
+        fit, kept, used = _fit_levels(ya, h, members, usable_levels(levels, n), counter)
+        new_spec = make_spec(kind, m, dec, kept, levels=used if used != [1] else None)
     if fit is None:
         return None, False, new_spec
     if dec == "multiplicative":

@@ -9,7 +9,9 @@ night. Shape (all JSON-serialisable)::
      "season_length": 12,
      "decomposition": "multiplicative" | "additive" | "none",
      "members": ["theta", "ets_AAdN", "ets_MNN"],      # fitted on the adjusted series
-     "arima_order": [1, 1, 1]}                          # method "arima" only
+     "arima_order": [1, 1, 1],                          # method "arima" only
+     "levels": [1, 2, 3, 4, 6]}                         # temporal aggregation levels
+                                                        # (months per block); absent = [1]
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ DECOMPOSITIONS = ("multiplicative", "additive", "none")
 
 
 def make_spec(method: str, season_length: int, decomposition: str = "none",
-              members: list[str] | None = None, arima_order: list[int] | None = None
-              ) -> dict[str, Any]:
+              members: list[str] | None = None, arima_order: list[int] | None = None,
+              levels: list[int] | None = None) -> dict[str, Any]:
     """Build a spec dict (see module docstring)."""
     spec: dict[str, Any] = {"version": SPEC_VERSION, "method": method,
                             "season_length": int(season_length),
                             "decomposition": decomposition, "members": list(members or [])}
     if arima_order is not None:
         spec["arima_order"] = [int(x) for x in arima_order]
+    if levels is not None:
+        spec["levels"] = [int(k) for k in levels]
     return spec
 
 
@@ -66,6 +70,11 @@ def spec_problem(spec: Any, season_length: int, n_obs: int, positive: bool) -> s
             return f"member {name} needs positive volumes"
     if spec["method"] in ("auto", "ets", "theta") and not members:
         return "no members"
+    levels = spec.get("levels", [1])
+    if not (isinstance(levels, list) and levels and levels[0] == 1
+            and all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in levels)
+            and levels == sorted(set(levels))):
+        return f"bad levels {levels!r} (increasing months per block, starting with 1)"
     if spec["method"] == "arima":
         order = spec.get("arima_order")
         if not (isinstance(order, list) and len(order) == 3
