@@ -92,3 +92,23 @@ def test_explicit_methods_stay_single_level():
     for method in ("ets", "theta"):
         out = forecast_one("a", y, 12, method=method)
         assert "levels" not in out.spec and not out.model.startswith("levels(")
+
+
+def test_theta_is_ses_with_half_the_trend_slope():
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    from netdesign.forecast.candidates import fit_theta
+
+    # hand-checked: on an exact line SES tracks the last value (alpha -> 1), so Theta
+    # continues from it with half the slope (Hyndman & Billah 2003)
+    t = np.arange(48, dtype=float)
+    line = fit_theta(20.0 + 4.0 * t, 6)
+    np.testing.assert_allclose(line.mean, 20.0 + 4.0 * 47 + 2.0 * np.arange(1, 7), rtol=2e-3)
+    # a random walk with drift (alpha near 1): statsmodels' own ThetaModel, which starts
+    # SES at the first value instead of estimating it, gives the same forecast
+    rng = np.random.default_rng(11)
+    walk = 1000 + np.cumsum(rng.normal(3.0, 20.0, 96))
+    ours = fit_theta(walk, 12)
+    ref = np.asarray(ThetaModel(walk, deseasonalize=False).fit().forecast(12, theta=2))
+    np.testing.assert_allclose(ours.mean, ref, rtol=0.01)
+    assert np.all(np.diff(ours.var) >= 0)

@@ -3,7 +3,7 @@
 The default ("auto") follows the M4 competition's benchmark recipe and its finding that
 combinations win: a 90 % seasonality test, then a classical multiplicative decomposition
 with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
-and a small family of non-seasonal ETS models (ANN, AAdN, MNN, MAdN; weighted by AICc
+and non-seasonal ETS models (ANN, AAdN; weighted by AICc
 Akaike weights) are combined 50/50, at the monthly level and on the series summed over blocks
 of 2, 3, 4 and 6 months (`temporal`), and the levels are averaged; the forecast is
 re-seasonalised. See docs/forecasting.md.

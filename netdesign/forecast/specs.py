@@ -8,7 +8,7 @@ night. Shape (all JSON-serialisable)::
                                | "croston" | "mean",
      "season_length": 12,
      "decomposition": "multiplicative" | "additive" | "none",
-     "members": ["theta", "ets_AAdN", "ets_MNN"],      # fitted on the adjusted series
+     "members": ["theta", "ets_ANN", "ets_AAdN"],      # fitted on the adjusted series
      "arima_order": [1, 1, 1],                          # method "arima" only
      "levels": [1, 2, 3, 4, 6]}                         # temporal aggregation levels
                                                         # (months per block); absent = [1]
