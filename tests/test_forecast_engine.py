@@ -96,3 +96,19 @@ def test_settings_are_validated():
 
     with pytest.raises(InputError, match="method"):
         forecast_panel(long({"a": np.ones(30)}), 3, ForecastSettings(method="prophet"))
+
+
+def test_uncertain_seasonal_indices_widen_the_intervals(monkeypatch):
+    from netdesign.forecast import model
+
+    rng = np.random.default_rng(13)
+    n = 48
+    y = 1000 * PATTERN[np.arange(n) % 12] * (1 + rng.normal(0, 0.06, n))
+    with_var = forecast_one("s", y, 12)
+    assert with_var.spec["decomposition"] == "multiplicative"
+    monkeypatch.setattr(model, "SEASONAL_INDEX_VARIANCE", False)
+    without = forecast_one("s", y, 12)
+    np.testing.assert_allclose(with_var.table["mean"], without.table["mean"])
+    wide = with_var.table["hi_95"] - with_var.table["lo_95"]
+    narrow = without.table["hi_95"] - without.table["lo_95"]
+    assert np.all(wide >= narrow) and np.any(wide > 1.01 * narrow)

@@ -7,6 +7,8 @@ import pytest
 
 from netdesign.forecast.seasonality import seasonal_indices, shrink_factor
 
+PATTERN = np.array([0.9, 0.85, 1.0, 1.05, 1.0, 0.95, 0.9, 0.95, 1.0, 1.1, 1.35, 0.95])
+
 
 def test_shrink_factor_hand_worked():
     # m = 4, deviations ±0.1 -> Σ d² = 0.04. Each position has two ratios 0.2 apart:
@@ -45,3 +47,39 @@ def test_additive_indices_shrink_towards_zero():
     raw = seasonal_indices(y, 12, False)
     assert np.abs(shrunk).max() <= np.abs(raw).max()
     assert shrunk.sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_indices_and_their_variance_match_statsmodels_decomposition():
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    from netdesign.forecast.seasonality import seasonal_estimate
+
+    # statsmodels' classical decomposition uses the same centred 2 x m moving average: its
+    # seasonal component must equal our (unshrunk) indices, and the spread of its detrended
+    # values per position, divided by the number of years, our index variances
+    rng = np.random.default_rng(12)
+    m, years = 12, 7
+    t = np.arange(m * years)
+    y = (500 + 3.0 * t) * np.tile(PATTERN, years) * (1 + rng.normal(0, 0.04, t.size))
+    for multiplicative in (True, False):
+        dec = seasonal_decompose(y, model="multiplicative" if multiplicative else "additive",
+                                 period=m)
+        detr = y / dec.trend if multiplicative else y - dec.trend
+        idx, var = seasonal_estimate(y, m, multiplicative)
+        np.testing.assert_allclose(idx, dec.seasonal[:m], rtol=1e-9, atol=1e-9)
+        ref = []
+        for k in range(m):
+            v = detr[k::m][np.isfinite(detr[k::m])]
+            ref.append(np.var(v, ddof=1) / v.size)
+        scale = np.nanmean([np.nanmean(detr[k::m]) for k in range(m)]) if multiplicative else 1
+        np.testing.assert_allclose(var, np.array(ref) / scale ** 2, rtol=1e-9)
+        _, shrunk_var = seasonal_estimate(y, m, multiplicative, shrink=True)
+        assert np.all(shrunk_var <= var * 1.01)
+
+
+def test_noiseless_pattern_has_no_index_variance():
+    from netdesign.forecast.seasonality import seasonal_estimate
+
+    pattern = np.array([0.8, 1.0, 1.2, 1.0])
+    _, var = seasonal_estimate(100 * np.tile(pattern, 6), 4, True)
+    np.testing.assert_allclose(var, 0.0, atol=1e-20)

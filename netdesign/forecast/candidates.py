@@ -63,7 +63,11 @@ def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
     alpha = float(res.smoothing_level)
     beta = float(res.smoothing_trend) if trend else 0.0
     phi = float(res.damping_trend) if damped else 1.0
-    var = _ets_variance(float(res.mse), alpha, beta, phi, h)
+    # residual variance with the degrees of freedom of the estimated parameters (smoothing,
+    # damping and initial states): the in-sample MSE alone understates out-of-sample error
+    n_par = len(res.params)
+    sigma2 = float(res.mse) * len(y) / max(len(y) - n_par, 1)
+    var = _ets_variance(sigma2, alpha, beta, phi, h)
     if error == "mul":
         var = var * mean ** 2
     params = {"alpha": alpha, "beta": beta, "phi": phi}

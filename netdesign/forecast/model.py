@@ -21,7 +21,7 @@ from netdesign.forecast import candidates as cand
 from netdesign.forecast.combine import combine
 from netdesign.forecast.intervals import interval_table
 from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
-from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_indices
+from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_estimate
 from netdesign.forecast.selection import akaike_weights, is_sane
 from netdesign.forecast.specs import make_spec, spec_problem
 from netdesign.forecast.temporal import (aggregate, combine_levels, default_levels,
@@ -36,6 +36,8 @@ AUTO_ETS_FORMS = ("ANN", "AAdN")
 # Seasonal indices shrunk towards none by the James-Stein factor (seasonality.py); chosen on
 # the M3 earlier holdout, not on the competition's test months (docs/forecasting.md).
 SHRINK_SEASONAL = True
+# Add the sampling variance of the seasonal indices to the forecast variance (intervals only).
+SEASONAL_INDEX_VARIANCE = True
 
 
 @dataclass
@@ -180,8 +182,9 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
     if dec == "none":
         s_in, s_out, ya = np.ones(n), np.ones(h), y
     else:
-        idx = seasonal_indices(y, m, dec == "multiplicative", shrink=SHRINK_SEASONAL)
+        idx, idx_var = seasonal_estimate(y, m, dec == "multiplicative", shrink=SHRINK_SEASONAL)
         s_in, s_out = expand(idx, 0, n), expand(idx, n, h)
+        s_var = expand(idx_var, n, h) if SEASONAL_INDEX_VARIANCE else np.zeros(h)
         ya = y / s_in if dec == "multiplicative" else y - s_in
     positive_a = positive and bool(np.min(ya) > 0)  # no multiplicative models after zeros
     if kind == "arima":
@@ -199,11 +202,12 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
         new_spec = make_spec(kind, m, dec, kept, levels=used if used != [1] else None)
     if fit is None:
         return None, False, new_spec
-    if dec == "multiplicative":
-        fit = cand.Fit(fit.name, fit.mean * s_out, fit.var * s_out ** 2, fit.aicc, fit.params,
-                       fit.relative)
+    if dec == "multiplicative":  # product of independent estimates: delta-method variance
+        var = fit.var * s_out ** 2 + fit.mean ** 2 * s_var
+        fit = cand.Fit(fit.name, fit.mean * s_out, var, fit.aicc, fit.params, fit.relative)
     elif dec == "additive":
-        fit = cand.Fit(fit.name, fit.mean + s_out, fit.var, fit.aicc, fit.params, fit.relative)
+        fit = cand.Fit(fit.name, fit.mean + s_out, fit.var + s_var, fit.aicc, fit.params,
+                       fit.relative)
     if dec != "none":
         fit.name = f"{fit.name}*season" if dec == "multiplicative" else f"{fit.name}+season"
     return fit, positive and dec != "additive", new_spec

@@ -45,6 +45,17 @@ def seasonal_indices(y: np.ndarray, season_length: int, multiplicative: bool,
     additive indices average 0. Needs ``len(y) >= 2 * m``. ``shrink``: James–Stein
     shrinkage towards no seasonality (see the module docstring).
     """
+    return seasonal_estimate(y, season_length, multiplicative, shrink)[0]
+
+
+def seasonal_estimate(y: np.ndarray, season_length: int, multiplicative: bool,
+                      shrink: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """`seasonal_indices` and the sampling variance of each index (same positions).
+
+    A position's index is the mean of its yearly ratios (or differences) to the centred
+    moving average, so its variance is their spread / number of years (0 where fewer than
+    two years); shrinking the deviations by the factor k scales it by k².
+    """
     m = season_length
     y = np.asarray(y, float)
     n = len(y)
@@ -60,18 +71,30 @@ def seasonal_indices(y: np.ndarray, season_length: int, multiplicative: bool,
         detr[off:off + len(trend)] = seg / trend if multiplicative else seg - trend
     idx = np.array([np.nanmean(detr[k::m]) if np.isfinite(detr[k::m]).any() else np.nan
                     for k in range(m)])
+    var = np.zeros(m)
+    for k in range(m):
+        v = detr[k::m]
+        v = v[np.isfinite(v)]
+        if v.size >= 2:
+            var[k] = float(np.var(v, ddof=1)) / v.size
     fill = 1.0 if multiplicative else 0.0
     idx = np.where(np.isfinite(idx), idx, fill)
     if multiplicative:
         idx = np.where(idx > 0, idx, 1.0)
-        idx = idx / idx.mean()
+        scale = idx.mean()
+        idx = idx / scale
+        var = var / scale ** 2
     else:
         idx = idx - idx.mean()
     if shrink:
-        idx = fill + shrink_factor(detr, idx - fill, m) * (idx - fill)
+        k = shrink_factor(detr, idx - fill, m)
+        idx = fill + k * (idx - fill)
+        var = var * k ** 2
         if multiplicative:
-            idx = idx / idx.mean()
-    return idx
+            scale = idx.mean()
+            idx = idx / scale
+            var = var / scale ** 2
+    return idx, var
 
 
 def shrink_factor(detrended: np.ndarray, deviations: np.ndarray, season_length: int) -> float:
