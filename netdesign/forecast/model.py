@@ -3,10 +3,10 @@
 The default ("auto") follows the M4 competition's benchmark recipe and its finding that
 combinations win: a 90 % seasonality test, then a classical multiplicative decomposition
 with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
-and non-seasonal ETS models (ANN, AAdN; weighted by AICc
-Akaike weights) are combined 50/50, at the monthly level and on the series summed over blocks
-of 2, 3, 4 and 6 months (`temporal`), and the levels are averaged; the forecast is
-re-seasonalised. See docs/forecasting.md.
+and non-seasonal ETS models (ANN, AAdN; weighted by AICc Akaike weights) are combined 50/50,
+at the monthly level and on the series summed over blocks of 2, 3, 4 and 6 months
+(`temporal`), and the levels are averaged; the forecast is re-seasonalised. See
+docs/forecasting.md.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def _members_for(method: str, positive: bool) -> list[str]:
     return ["theta"]
 
 
-def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter,
-                 history: np.ndarray) -> tuple[cand.Fit | None, list[str]]:
+def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter
+                 ) -> tuple[cand.Fit | None, list[str]]:
     """Fit members on the adjusted series and combine them; returns the fit and kept names."""
     theta: cand.Fit | None = None
     ets: list[cand.Fit] = []
@@ -102,7 +102,7 @@ def _fit_members(ya: np.ndarray, h: int, members: list[str], counter: _Counter,
             fit = counter.run(name, cand.fit_ets, ya, h, name[4:])
         if fit is None:
             continue
-        if not is_sane(fit, history):
+        if not is_sane(fit, ya):
             counter.failures.append(f"{name}: forecast outside the sanity band")
             continue
         if name == "theta":
@@ -134,7 +134,7 @@ def _fit_levels(ya: np.ndarray, h: int, members: list[str], levels: list[int],
     """Fit `members` at every temporal aggregation level (`temporal`) and average the
     levels' monthly forecasts. Returns the fit, the members kept at any level (in the order
     of `members`) and the levels used; a level whose members all fail is left out."""
-    monthly, kept = _fit_members(ya, h, members, counter, ya)
+    monthly, kept = _fit_members(ya, h, members, counter)
     if monthly is None or len(levels) <= 1:
         return monthly, kept, [1]
     means, used, kept_any = [monthly.mean], [1], set(kept)
@@ -142,7 +142,7 @@ def _fit_levels(ya: np.ndarray, h: int, members: list[str], levels: list[int],
         if k == 1:
             continue
         yk = aggregate(ya, k)
-        fit_k, kept_k = _fit_members(yk, horizon_blocks(h, k), members, counter, yk)
+        fit_k, kept_k = _fit_members(yk, horizon_blocks(h, k), members, counter)
         if fit_k is None:
             continue
         means.append(to_months(fit_k, k, h))

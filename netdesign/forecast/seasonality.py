@@ -71,12 +71,8 @@ def seasonal_estimate(y: np.ndarray, season_length: int, multiplicative: bool,
         detr[off:off + len(trend)] = seg / trend if multiplicative else seg - trend
     idx = np.array([np.nanmean(detr[k::m]) if np.isfinite(detr[k::m]).any() else np.nan
                     for k in range(m)])
-    var = np.zeros(m)
-    for k in range(m):
-        v = detr[k::m]
-        v = v[np.isfinite(v)]
-        if v.size >= 2:
-            var[k] = float(np.var(v, ddof=1)) / v.size
+    pos_var = position_variances(detr, m)
+    var = np.nan_to_num(pos_var, nan=0.0)
     fill = 1.0 if multiplicative else 0.0
     idx = np.where(np.isfinite(idx), idx, fill)
     if multiplicative:
@@ -87,7 +83,7 @@ def seasonal_estimate(y: np.ndarray, season_length: int, multiplicative: bool,
     else:
         idx = idx - idx.mean()
     if shrink:
-        k = shrink_factor(detr, idx - fill, m)
+        k = _james_stein(idx - fill, pos_var, m)
         idx = fill + k * (idx - fill)
         var = var * k ** 2
         if multiplicative:
@@ -97,6 +93,19 @@ def seasonal_estimate(y: np.ndarray, season_length: int, multiplicative: bool,
     return idx, var
 
 
+def position_variances(detrended: np.ndarray, season_length: int) -> np.ndarray:
+    """Sampling variance of each position's mean of its ``m``-spaced `detrended` values
+    (spread, ddof 1, / count); NaN where a position has fewer than two values."""
+    m = season_length
+    out = np.full(m, np.nan)
+    for k in range(m):
+        v = detrended[k::m]
+        v = v[np.isfinite(v)]
+        if v.size >= 2:
+            out[k] = float(np.var(v, ddof=1)) / v.size
+    return out
+
+
 def shrink_factor(detrended: np.ndarray, deviations: np.ndarray, season_length: int) -> float:
     """Positive-part James–Stein factor in [0, 1] for seasonal-index `deviations` from 1 (or 0).
 
@@ -104,19 +113,18 @@ def shrink_factor(detrended: np.ndarray, deviations: np.ndarray, season_length: 
     is none; each position's index is the mean of its ``m``-spaced values, whose sampling
     variance is estimated from their spread. Needs ``m >= 4`` (else no shrinkage).
     """
-    m = season_length
+    return _james_stein(deviations, position_variances(detrended, season_length),
+                        season_length)
+
+
+def _james_stein(deviations: np.ndarray, pos_var: np.ndarray, m: int) -> float:
     ss = float(np.sum(deviations ** 2))
     if m < 4 or ss <= 0:
         return 1.0 if ss > 0 else 0.0
-    se2 = []
-    for k in range(m):
-        v = detrended[k::m]
-        v = v[np.isfinite(v)]
-        if v.size >= 2:
-            se2.append(float(np.var(v, ddof=1)) / v.size)
-    if not se2:
+    known = pos_var[np.isfinite(pos_var)]
+    if known.size == 0:
         return 1.0
-    return float(max(0.0, 1.0 - (m - 3) * float(np.mean(se2)) / ss))
+    return float(max(0.0, 1.0 - (m - 3) * float(np.mean(known)) / ss))
 
 
 def expand(indices: np.ndarray, start: int, length: int) -> np.ndarray:
