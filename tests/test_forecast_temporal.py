@@ -9,9 +9,15 @@ from forecast_helpers import SERIAL, long
 from netdesign.forecast import forecast_panel
 from netdesign.forecast.candidates import Fit
 from netdesign.forecast.model import forecast_one
-from netdesign.forecast.temporal import (MIN_AGGREGATE_OBS, aggregate, combine_levels,
-                                         default_levels, horizon_blocks, to_months,
-                                         usable_levels)
+from netdesign.forecast.temporal import (
+    MIN_AGGREGATE_OBS,
+    aggregate,
+    combine_levels,
+    default_levels,
+    horizon_blocks,
+    to_months,
+    usable_levels,
+)
 
 
 @pytest.mark.parametrize(("m", "levels"), [(12, (1, 2, 3, 4, 6)), (4, (1, 2)), (7, (1,)),

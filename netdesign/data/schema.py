@@ -81,17 +81,22 @@ LINKS = (
     Column("module_parcels_per_day", "float", min=0,
            doc="Capacity of one added module (a daily truck departure, train, flight or "
                "vessel), parcels/day; 0 = cannot be expanded."),
-    Column("module_cost_cny_per_year", "float", min=0, doc="Annualised cost of one module, CNY/yr."),
+    Column("module_cost_cny_per_year", "float", min=0,
+           doc="Annualised cost of one module, CNY/yr."),
     Column("min_weekly_frequency", "float", required=False, min=0,
            doc="Minimum departures per week (rural routes); empty = none."),
 )
 
 HUBS = (
     Column("hub_id", "str", doc="Node id of the hub (must be in nodes)."),
-    Column("capacity_parcels_per_day", "float", min=0, doc="Existing sorting capacity, parcels/day."),
-    Column("module_parcels_per_day", "float", min=0, doc="Sorting capacity of one expansion module."),
-    Column("module_cost_cny_per_year", "float", min=0, doc="Annualised cost of one module, CNY/yr."),
-    Column("handling_cost_cny_per_parcel", "float", min=0, doc="Sorting/handling cost, CNY/parcel."),
+    Column("capacity_parcels_per_day", "float", min=0,
+           doc="Existing sorting capacity, parcels/day."),
+    Column("module_parcels_per_day", "float", min=0,
+           doc="Sorting capacity of one expansion module."),
+    Column("module_cost_cny_per_year", "float", min=0,
+           doc="Annualised cost of one module, CNY/yr."),
+    Column("handling_cost_cny_per_parcel", "float", min=0,
+           doc="Sorting/handling cost, CNY/parcel."),
     Column("handling_h", "float", min=0, doc="Handling time per parcel passing the hub, h."),
     Column("transfer_modes", "str",
            doc="Modes the hub can load/unload and transfer between, '|'-separated (road|rail)."),

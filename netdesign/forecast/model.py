@@ -24,8 +24,14 @@ from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
 from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_estimate
 from netdesign.forecast.selection import akaike_weights, is_sane
 from netdesign.forecast.specs import make_spec, spec_problem
-from netdesign.forecast.temporal import (aggregate, combine_levels, default_levels,
-                                         horizon_blocks, to_months, usable_levels)
+from netdesign.forecast.temporal import (
+    aggregate,
+    combine_levels,
+    default_levels,
+    horizon_blocks,
+    to_months,
+    usable_levels,
+)
 
 AUTO_THETA_WEIGHT = 0.5  # share of Theta in the "auto" combination; the ETS family has the rest
 # ETS forms in "auto": no undamped linear trend (AAN) - over 1-2 year horizons it
