@@ -79,8 +79,8 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
     from netdesign.forecast import ForecastSettings
 
     f = cfg.forecast
-    return ForecastSettings(season_length=f.season_length, method=f.method, missing=f.missing,
-                            workers=f.workers, progress=progress)
+    return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
+                            missing=f.missing, workers=f.workers, progress=progress)
 
 
 def forecast_study(study: Study, *, progress: bool = True, client=None):

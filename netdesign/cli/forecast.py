@@ -1,4 +1,4 @@
-"""`netdesign forecast`: forecast any set of monthly series from a long CSV."""
+"""`netdesign forecast`: forecast any set of series (daily to yearly) from a long CSV."""
 
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ from netdesign.errors import InputError, Problem
 @app.command("forecast")
 @handle_errors
 def forecast_cmd(
-    history: Path = typer.Argument(..., help="Long CSV: series_id,date,value (ISO dates)."),
-    horizon: int = typer.Option(..., "--horizon", "-h", min=1, help="Months to forecast."),
+    history: Path = typer.Argument(..., help="Long CSV: series_id,date,value (ISO dates, "
+                                             "one row per period)."),
+    horizon: int = typer.Option(..., "--horizon", "-h", min=1,
+                                help="Periods to forecast (months for monthly data)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output CSV of forecasts."),
-    season_length: int = typer.Option(12, "--season-length", "-m", min=1,
-                                      help="Season length in periods."),
+    season_length: int | None = typer.Option(
+        None, "--season-length", "-m", min=1,
+        help="Season length in periods (default: by frequency: 12 monthly, 4 quarterly, "
+             "52 weekly, 7 daily, 1 yearly)."),
+    frequency: str | None = typer.Option(
+        None, "--frequency", "-f",
+        help="D | W | M | Q | Y (default: inferred from the spacing of the dates)."),
     workers: int | None = typer.Option(None, "--workers", "-w", min=1,
                                        help="Dask process workers (default: one per core)."),
     method: str = typer.Option("auto", "--method",
@@ -38,6 +45,7 @@ def forecast_cmd(
     from netdesign.forecast.engine import METHODS, MISSING
     from netdesign.forecast.io import read_history_csv
     from netdesign.forecast.parallel import local_client
+    from netdesign.forecast.periods import FREQUENCIES
 
     problems = []
     if method not in METHODS:
@@ -46,11 +54,15 @@ def forecast_cmd(
     if missing not in MISSING:
         problems.append(Problem("command line", "--missing", "missing", missing,
                                 f"one of {', '.join(MISSING)}"))
+    if frequency is not None and frequency.upper() not in FREQUENCIES:
+        problems.append(Problem("command line", "--frequency", "frequency", frequency,
+                                f"one of {', '.join(FREQUENCIES)}"))
     if problems:
         raise InputError(problems, "invalid options")
-    frame = read_history_csv(history)
-    settings = ForecastSettings(season_length=season_length, method=method, missing=missing,
-                                workers=workers, progress=not quiet)
+    freq = frequency.upper() if frequency else None
+    frame = read_history_csv(history, freq)
+    settings = ForecastSettings(season_length=season_length, frequency=freq, method=method,
+                                missing=missing, workers=workers, progress=not quiet)
     bt = None
     with local_client(workers) as client:  # one cluster for the forecast and the backtest
         result = forecast_panel(frame, horizon, settings, client=client)
@@ -66,7 +78,8 @@ def forecast_cmd(
         tmp.write_text(json.dumps(result.specs, indent=1, sort_keys=True))
         tmp.replace(specs_out)
     diag = result.diagnostics
-    console.print(f"forecast {diag.shape[0]} series x {horizon} months in "
+    console.print(f"forecast {diag.shape[0]} series ({result.grid.name}, season "
+                  f"{result.season_length}) x {horizon} {result.grid.unit}s in "
                   f"{result.seconds:.1f} s -> {out}; fallbacks: {int(diag['fallback'].sum())}, "
                   f"imputed: {int(diag['imputed'].sum())}, "
                   f"fit warnings: {int(diag['n_warnings'].sum())}", highlight=False)

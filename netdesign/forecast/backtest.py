@@ -1,20 +1,20 @@
 """Rolling-origin backtest: MASE, sMAPE and interval coverage per corridor and overall.
 
-For each series the last `origins` forecast origins are used, `horizon` months apart: origin
-k (k = 1..origins) keeps the history up to ``n − k·h`` and is scored on the next ``h`` months.
-For short series ``h`` is shortened so that at least `MIN_TRAIN` months remain before the
+For each series the last `origins` forecast origins are used, `horizon` periods apart: origin
+k (k = 1..origins) keeps the history up to ``n − k·h`` and is scored on the next ``h`` periods.
+For short series ``h`` is shortened so that at least `MIN_TRAIN` periods remain before the
 earliest origin; series too short even for ``h = 1`` are reported with NaN scores. Every
 origin of every series is forecast in one `forecast_panel` call (one Dask fan-out).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from netdesign.forecast.engine import ForecastSettings, forecast_panel, split_series
+from netdesign.forecast.engine import ForecastSettings, forecast_panel, history_grid, split_series
 from netdesign.forecast.metrics import coverage, mase, smape
 
 MIN_TRAIN = 6
@@ -31,7 +31,7 @@ class BacktestResult:
 
 
 def _origin_plan(values: np.ndarray, horizon: int, origins: int) -> tuple[int, list[int]]:
-    """(effective horizon, list of cut points) for one series' month grid."""
+    """(effective horizon, list of cut points) for one series' period grid."""
     obs = np.flatnonzero(np.isfinite(values))
     if obs.size == 0 or origins < 1:
         return 0, []
@@ -47,16 +47,18 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
                    settings: ForecastSettings = ForecastSettings(), *, origins: int = 3,
                    specs: dict[str, dict] | None = None, client=None) -> BacktestResult:
     """Rolling-origin evaluation of `forecast_panel` with the same settings (see module doc)."""
-    m = settings.season_length
-    series = split_series(history)
+    grid = history_grid(history, settings.frequency)
+    m = int(settings.season_length or grid.season_length)
+    settings = replace(settings, frequency=grid.freq, season_length=m)
+    series = split_series(history, grid)
     rows = []
     plans: dict[str, tuple[int, list[int], np.ndarray, pd.Period]] = {}
     for sid, start, values, _ in series:
         h, cuts = _origin_plan(values, horizon, origins)
         plans[sid] = (h, cuts, values, start)
         for k, cut in enumerate(cuts, start=1):
-            months = pd.period_range(start, periods=cut, freq="M").to_timestamp(how="start")
-            rows.append(pd.DataFrame({"series_id": f"{sid}{_SEP}{k}", "date": months,
+            dates = grid.dates(pd.period_range(start, periods=cut, freq=grid.freq))
+            rows.append(pd.DataFrame({"series_id": f"{sid}{_SEP}{k}", "date": dates,
                                       "value": values[:cut]}))
     per_series = []
     fc: dict[str, pd.DataFrame] = {}
@@ -75,7 +77,7 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
             g = fc.get(f"{sid}{_SEP}{k}")
             if g is None:
                 continue
-            first = pd.Period(g["date"].iloc[0], freq="M").ordinal - start.ordinal
+            first = grid.periods(g["date"].iloc[:1])[0].ordinal - start.ordinal
             actual = values[first:first + h]
             sel = g.iloc[:len(actual)]
             ok = np.isfinite(actual)

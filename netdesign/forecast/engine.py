@@ -1,7 +1,9 @@
 """The forecasting engine's public entry point: `forecast_panel` over many corridors.
 
-Input is a long table of monthly volumes (parcels/month) per series; output is a long table
-of forecasts with 80/95 % intervals, a JSON spec per series (for refit-only refreshes) and
+Input is a long table of volumes per series and period (parcels/month for corridors; any
+daily, weekly, monthly, quarterly or yearly series through `netdesign forecast`, the frequency
+inferred from the dates by `periods`); output is a long table of forecasts with 80/95 %
+intervals, a JSON spec per series (for refit-only refreshes) and
 per-series diagnostics. Per-series work lives in `model.forecast_one`; the fan-out over Dask
 process workers in `parallel`.
 """
@@ -18,6 +20,7 @@ import pandas as pd
 from netdesign.errors import InputError, Problem
 from netdesign.forecast.model import Outcome, forecast_one
 from netdesign.forecast.parallel import chunk_size, chunked, default_workers, map_chunks
+from netdesign.forecast.periods import EXPECTED, FREQUENCIES, FrequencyError, Grid, infer_grid
 
 METHODS = ("auto", "ets", "theta", "arima", "seasonal_naive")
 MISSING = ("impute", "reject", "report")
@@ -27,9 +30,13 @@ DIAG_COLUMNS = ["series_id", "n_obs", "n_missing", "imputed", "n_warnings", "fal
 
 @dataclass(frozen=True)
 class ForecastSettings:
-    """How to forecast. `season_length` in months; `levels` in % (central intervals)."""
+    """How to forecast. `season_length` in periods (None: the frequency's, 12 for monthly
+    data, 4 quarterly, 52 weekly, 7 daily, 1 yearly); `frequency` a code of
+    `periods.FREQUENCIES` ("M", "Q", ...; None: inferred from the dates); `levels` in %
+    (central intervals)."""
 
-    season_length: int = 12
+    season_length: int | None = None
+    frequency: str | None = None
     method: str = "auto"  # "auto" | "ets" | "theta" | "arima" | "seasonal_naive"
     missing: str = "impute"  # "impute" | "reject" | "report" (missing months inside a series)
     levels: tuple[int, ...] = (80, 95)
@@ -39,12 +46,15 @@ class ForecastSettings:
 
 @dataclass
 class ForecastResult:
-    """Forecasts (parcels/month), stored specs, diagnostics and wall seconds."""
+    """Forecasts (parcels per period), stored specs, diagnostics, wall seconds, and the
+    period grid and season length (periods) that were used."""
 
     forecasts: pd.DataFrame
     specs: dict[str, dict] = field(default_factory=dict)
     diagnostics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DIAG_COLUMNS))
     seconds: float = 0.0
+    grid: Grid = field(default_factory=Grid)
+    season_length: int = 12
 
 
 def _check_settings(settings: ForecastSettings, horizon: int) -> None:
@@ -55,46 +65,72 @@ def _check_settings(settings: ForecastSettings, horizon: int) -> None:
     if settings.missing not in MISSING:
         problems.append(Problem(src, "missing", "missing", settings.missing,
                                 f"one of {MISSING}"))
-    if not (isinstance(settings.season_length, int) and settings.season_length >= 1):
-        problems.append(Problem(src, "season_length", "season_length",
-                                settings.season_length, "an integer >= 1 (months)"))
+    m = settings.season_length
+    if m is not None and not (isinstance(m, int | np.integer) and m >= 1):
+        problems.append(Problem(src, "season_length", "season_length", m,
+                                "an integer >= 1 (periods), or None for the frequency's"))
+    freq = settings.frequency
+    if freq is not None and (not isinstance(freq, str) or freq.split("-")[0] not in FREQUENCIES):
+        problems.append(Problem(src, "frequency", "frequency", freq,
+                                f"one of {', '.join(FREQUENCIES)}, or None to infer it"))
     if not settings.levels or any(not 0 < lv < 100 for lv in settings.levels):
         problems.append(Problem(src, "levels", "levels", settings.levels,
                                 "interval levels in % between 0 and 100"))
     if not (isinstance(horizon, int | np.integer) and horizon >= 1):
         problems.append(Problem("forecast_panel", "horizon", "horizon", horizon,
-                                "an integer >= 1 (months)"))
+                                "an integer >= 1 (periods)"))
     if problems:
         raise InputError(problems, "invalid forecast settings")
 
 
-def to_months(dates: pd.Series) -> pd.PeriodIndex:
-    """Monthly periods from timestamps, periods or ISO date strings."""
-    if isinstance(dates.dtype, pd.PeriodDtype):
-        return pd.PeriodIndex(dates.dt.asfreq("M"))
-    return pd.PeriodIndex(pd.to_datetime(dates), freq="M")
-
-
-def split_series(history: pd.DataFrame) -> list[tuple[str, pd.Period, np.ndarray, str]]:
-    """One (series_id, first month, values on a contiguous month grid, note) per series."""
+def _dates(history: pd.DataFrame) -> pd.Series:
+    """The history's dates as timestamps; raises `InputError` naming unreadable rows."""
     missing_cols = [c for c in ("series_id", "date", "value") if c not in history.columns]
     if missing_cols:
         raise InputError([Problem("history", "columns", c, None, "a column named " + c)
                           for c in missing_cols], "invalid forecast history")
+    dates = history["date"]
+    if isinstance(dates.dtype, pd.PeriodDtype):
+        return dates.dt.to_timestamp(how="start")
+    if pd.api.types.is_datetime64_any_dtype(dates):
+        return dates
+    parsed = pd.to_datetime(dates.astype(str).str.strip(), errors="coerce", format="ISO8601")
+    bad = np.flatnonzero(parsed.isna().to_numpy())
+    if bad.size:
+        raise InputError([Problem("history", f"row {i + 1}", "date", dates.iloc[i],
+                                  "an ISO date such as 2024-01-01") for i in bad[:20]],
+                         "invalid forecast history")
+    return parsed
+
+
+def history_grid(history: pd.DataFrame, frequency: str | None = None) -> Grid:
+    """The period grid of a history table (`frequency` given, or inferred from its dates).
+    Raises `InputError` for missing columns, unreadable dates or an unsupported spacing."""
+    dates = _dates(history)
+    try:
+        return infer_grid(dates, history["series_id"].astype(str), frequency)
+    except FrequencyError as exc:
+        raise InputError([Problem("history", "all rows", "date", str(exc), EXPECTED)],
+                         "cannot tell the period of the history's dates") from None
+
+
+def split_series(history: pd.DataFrame, grid: Grid
+                 ) -> list[tuple[str, pd.Period, np.ndarray, str]]:
+    """One (series_id, first period, values on a contiguous period grid, note) per series."""
     frame = pd.DataFrame({"series_id": history["series_id"].astype(str),
-                          "month": to_months(history["date"]),
+                          "period": grid.periods(_dates(history)),
                           "value": pd.to_numeric(history["value"], errors="coerce")})
     out = []
     for sid, g in frame.groupby("series_id", sort=False):
         note = ""
-        if g["month"].duplicated().any():
-            note = f"{int(g['month'].duplicated().sum())} duplicate month(s) summed"
-            g = g.groupby("month", as_index=False)["value"].sum(min_count=1)
-        ords = np.array([p.ordinal for p in g["month"]])
+        if g["period"].duplicated().any():
+            note = f"{int(g['period'].duplicated().sum())} duplicate {grid.unit}(s) summed"
+            g = g.groupby("period", as_index=False)["value"].sum(min_count=1)
+        ords = np.array([p.ordinal for p in g["period"]])
         start = int(ords.min())
         values = np.full(int(ords.max()) - start + 1, np.nan)
         values[ords - start] = g["value"].to_numpy(float)
-        out.append((str(sid), pd.Period(ordinal=start, freq="M"), values, note))
+        out.append((str(sid), pd.Period(ordinal=start, freq=grid.freq), values, note))
     return out
 
 
@@ -103,11 +139,11 @@ def _run_chunk(payload: tuple[list, int, dict]) -> list[Outcome]:
     return [forecast_one(sid, values, horizon, spec=spec, **opts) for sid, values, spec in items]
 
 
-def _rows(outcome: Outcome, start: pd.Period, levels: tuple[int, ...]) -> pd.DataFrame:
+def _rows(outcome: Outcome, start: pd.Period, grid: Grid, levels: tuple[int, ...]
+          ) -> pd.DataFrame:
     h = len(outcome.table["mean"])
-    months = pd.period_range(start + outcome.first_step, periods=h, freq="M")
-    data: dict[str, Any] = {"series_id": outcome.series_id,
-                            "date": months.to_timestamp(how="start")}
+    periods = pd.period_range(start + outcome.first_step, periods=h, freq=grid.freq)
+    data: dict[str, Any] = {"series_id": outcome.series_id, "date": grid.dates(periods)}
     data["mean"] = outcome.table["mean"]
     for lv in sorted(levels):
         data[f"lo_{lv}"] = outcome.table[f"lo_{lv}"]
@@ -119,15 +155,17 @@ def _rows(outcome: Outcome, start: pd.Period, levels: tuple[int, ...]) -> pd.Dat
 def forecast_panel(history: pd.DataFrame, horizon: int,
                    settings: ForecastSettings = ForecastSettings(), *,
                    specs: dict[str, dict] | None = None, client: Any = None) -> ForecastResult:
-    """Forecast every series in `history` (columns series_id, date, value; parcels/month)
-    `horizon` months past its last observation. See the module docstring and
-    docs/forecasting.md. Raises `InputError` only for unusable settings or columns (and, with
-    ``missing="reject"``, never: rejected series fall back to seasonal naive)."""
+    """Forecast every series in `history` (columns series_id, date, value; parcels per
+    period) `horizon` periods past its last observation. See the module docstring and
+    docs/forecasting.md. Raises `InputError` only for unusable settings, columns or dates
+    (and, with ``missing="reject"``, never: rejected series fall back to seasonal naive)."""
     t0 = time.perf_counter()
     _check_settings(settings, horizon)
-    series = split_series(history)
+    grid = history_grid(history, settings.frequency)
+    m = int(settings.season_length or grid.season_length)
+    series = split_series(history, grid)
     specs = specs or {}
-    opts = {"season_length": settings.season_length, "method": settings.method,
+    opts = {"season_length": m, "method": settings.method,
             "missing": settings.missing, "levels": tuple(settings.levels)}
     items = [(sid, values, specs.get(sid)) for sid, _, values, _ in series]
     workers = settings.workers or default_workers()
@@ -139,7 +177,7 @@ def forecast_panel(history: pd.DataFrame, horizon: int,
     outcomes = [o for chunk in results for o in chunk]
     starts = {sid: start for sid, start, _, _ in series}
     notes = {sid: note for sid, _, _, note in series}
-    frames = [_rows(o, starts[o.series_id], settings.levels) for o in outcomes]
+    frames = [_rows(o, starts[o.series_id], grid, settings.levels) for o in outcomes]
     cols = ["series_id", "date", "mean"] + [f"{b}_{lv}" for lv in sorted(settings.levels)
                                             for b in ("lo", "hi")] + ["model"]
     forecasts = (pd.concat(frames, ignore_index=True) if frames
@@ -150,7 +188,7 @@ def forecast_panel(history: pd.DataFrame, horizon: int,
         "message": "; ".join(([notes[o.series_id]] if notes[o.series_id] else [])
                              + o.messages)} for o in outcomes], columns=DIAG_COLUMNS)
     return ForecastResult(forecasts, {o.series_id: o.spec for o in outcomes}, diag,
-                          time.perf_counter() - t0)
+                          time.perf_counter() - t0, grid, m)
 
 
 def settings_dict(settings: ForecastSettings) -> dict[str, Any]:

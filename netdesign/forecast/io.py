@@ -8,14 +8,17 @@ import numpy as np
 import pandas as pd
 
 from netdesign.errors import InputError, Problem
+from netdesign.forecast.periods import EXPECTED, FrequencyError, infer_grid
 
 REQUIRED = ("series_id", "date", "value")
 
 
-def read_history_csv(path: str | Path) -> pd.DataFrame:
-    """Read and validate a history file: one row per series and month, ISO dates
-    (YYYY-MM-DD or YYYY-MM), values >= 0 (parcels/month; empty = missing month).
+def read_history_csv(path: str | Path, frequency: str | None = None) -> pd.DataFrame:
+    """Read and validate a history file: one row per series and period, ISO dates
+    (YYYY-MM-DD or YYYY-MM), values >= 0 (parcels per period; empty = missing period).
 
+    The period (day, week, month, quarter, year) is `frequency` or inferred from the
+    spacing of the dates (`periods.infer_grid`). Returns the rows with parsed dates.
     Raises `InputError` listing every problem (file, 1-based data row, field, value).
     """
     src = str(path)
@@ -43,15 +46,23 @@ def read_history_csv(path: str | Path) -> pd.DataFrame:
     bad_val = ((text != "") & (values.isna() | ~np.isfinite(values.fillna(0)))) | (values < 0)
     for i in np.flatnonzero(bad_val.to_numpy()):
         problems.append(Problem(src, f"row {i + 1}", "value", raw["value"].iloc[i],
-                                "a volume >= 0 (parcels/month), or empty for a missing month"))
-    month = dates.dt.to_period("M")
-    dup = pd.DataFrame({"s": sid, "m": month}).duplicated() & dates.notna()
-    for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(Problem(src, f"row {i + 1}", "date", raw["date"].iloc[i],
-                                f"one row per series and month (series {sid.iloc[i]!r} repeats)"))
+                                "a volume >= 0, or empty for a missing period"))
+    ok = dates.notna().to_numpy()
+    try:
+        grid = infer_grid(dates[ok], sid[ok], frequency)
+    except FrequencyError as exc:
+        problems.append(Problem(src, "all rows", "date", str(exc), EXPECTED))
+    else:
+        period = pd.Series(pd.NA, index=raw.index, dtype=object)
+        period[ok] = grid.periods(dates[ok]).astype(str)
+        dup = pd.DataFrame({"s": sid, "p": period}).duplicated() & ok
+        for i in np.flatnonzero(dup.to_numpy()):
+            problems.append(Problem(src, f"row {i + 1}", "date", raw["date"].iloc[i],
+                                    f"one row per series and {grid.unit} "
+                                    f"(series {sid.iloc[i]!r} repeats {period.iloc[i]})"))
     if len(raw) == 0:
         problems.append(Problem(src, "rows", None, None, "at least one data row"))
     if problems:
         raise InputError(problems, f"invalid history file {src}")
-    return pd.DataFrame({"series_id": sid, "date": month.dt.to_timestamp(how="start"),
+    return pd.DataFrame({"series_id": sid, "date": dates.dt.normalize(),
                          "value": values.astype(float)})

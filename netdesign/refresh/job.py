@@ -241,8 +241,8 @@ def forecast_settings(cfg: StudyConfig):
     from netdesign.forecast import ForecastSettings
 
     f = cfg.forecast
-    return ForecastSettings(season_length=f.season_length, method=f.method, missing=f.missing,
-                            levels=(80, 95), workers=f.workers,
+    return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
+                            missing=f.missing, levels=(80, 95), workers=f.workers,
                             progress=sys.stderr.isatty())
 
 
