@@ -5,10 +5,10 @@ horizon ``h`` and returns a `Fit`: point forecast, forecast variance per horizon
 squared), AICc where the likelihood is comparable, and the parameters (for the stored spec).
 Fitters raise on failure; the caller (`engine`) catches, counts and skips.
 
-ETS forecast variances are the analytic ones of Hyndman et al. (2008, table 6.1, class 1):
-``σ² [1 + Σ_{j<h} c_j²]`` with ``c_j = α + β φ (1 − φ^j) / (1 − φ)``; for multiplicative
-error the same expression is applied to the relative error (first-order approximation,
-``var ≈ f² σ² [...]``).
+ETS forecast variances are the analytic ones of Hyndman et al. (2008, table 6.1, class 1;
+`ets_variance`): ``σ² [1 + Σ_{j<h} c_j²]`` with ``c_j = α + β φ (1 − φ^j) / (1 − φ)``; for
+multiplicative error the same expression is applied to the relative error (first-order
+approximation, ``var ≈ f² σ² [...]``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 # Non-seasonal ETS forms fitted on the seasonally adjusted series: (error, trend, damped).
@@ -42,7 +43,12 @@ class Fit:
     relative: bool = False  # variance derived from a multiplicative (relative) error
 
 
-def _ets_variance(sigma2: float, alpha: float, beta: float, phi: float, h: int) -> np.ndarray:
+def ets_variance(sigma2: float, alpha: float, beta: float, phi: float, h: int,
+                 gamma: float = 0.0, m: int = 0) -> np.ndarray:
+    """Forecast variance for horizons 1..h of an additive-error ETS model (class 1 of
+    Hyndman et al. 2008, table 6.1): ``σ² [1 + Σ_{j<h} c_j²]``, ``c_j = α + β φ (1 − φ^j) /
+    (1 − φ) + γ·[j mod m = 0]`` (error-correction β and γ; no trend: β = 0; no damping:
+    φ = 1; no season: γ = 0)."""
     j = np.arange(1, h)
     if beta == 0.0:
         c = np.full(h - 1, alpha)
@@ -50,6 +56,8 @@ def _ets_variance(sigma2: float, alpha: float, beta: float, phi: float, h: int) 
         c = alpha + beta * j
     else:
         c = alpha + beta * phi * (1.0 - phi ** j) / (1.0 - phi)
+    if gamma and m > 0:
+        c = c + gamma * (j % m == 0)
     return sigma2 * np.r_[1.0, 1.0 + np.cumsum(c ** 2)]
 
 
@@ -67,7 +75,7 @@ def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
     # damping and initial states): the in-sample MSE alone understates out-of-sample error
     n_par = len(res.params)
     sigma2 = float(res.mse) * len(y) / max(len(y) - n_par, 1)
-    var = _ets_variance(sigma2, alpha, beta, phi, h)
+    var = ets_variance(sigma2, alpha, beta, phi, h)
     if error == "mul":
         var = var * mean ** 2
     params = {"alpha": alpha, "beta": beta, "phi": phi}
@@ -95,6 +103,36 @@ def fit_theta(y: np.ndarray, h: int, ses: Fit | None = None) -> Fit:
     mean = float(ses.mean[0]) + 0.5 * b0 * steps
     return Fit("theta", mean, np.asarray(ses.var, float).copy(),
                params={"alpha": alpha, "b0": b0})
+
+
+def fit_holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool) -> Fit:
+    """Damped-trend Holt–Winters on the raw (not seasonally adjusted) series, seasonal
+    period `m`, multiplicative seasonality when `multiplicative` (positive data) else
+    additive; statsmodels' `ExponentialSmoothing` with the heuristic initial states of
+    Hyndman et al. (2008, §2.6.1) and least squares for the smoothing and damping
+    parameters (started from statsmodels' brute-force grid). Its seasonal pattern adapts over
+    time, unlike the classical decomposition's fixed indices.
+
+    Variance: `ets_variance` of ETS(A,Ad,A) with the error-correction trend smoothing
+    β = α β* (β* is statsmodels' component-form `smoothing_trend`) and σ² = SSE / (n − p) of
+    the one-step errors on the raw scale (p = 4 smoothing and damping parameters; the
+    heuristic initial states are not estimated); for a multiplicative season this is a
+    first-order approximation.
+    """
+    seasonal = "mul" if multiplicative else "add"
+    if multiplicative and np.min(y) <= 0:
+        raise ValueError("multiplicative seasonality needs positive data")
+    res = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal=seasonal,
+                               seasonal_periods=m, initialization_method="heuristic").fit()
+    mean = np.asarray(res.forecast(h), float)
+    p = res.params
+    alpha, beta_star = float(p["smoothing_level"]), float(p["smoothing_trend"])
+    gamma, phi = float(p["smoothing_seasonal"]), float(p["damping_trend"])
+    sigma2 = float(res.sse) / max(len(y) - 4, 1)
+    var = ets_variance(sigma2, alpha, alpha * beta_star, phi, h, gamma, m)
+    form = "AAdM" if multiplicative else "AAdA"
+    return Fit(f"hw_{form}", mean, var,
+               params={"alpha": alpha, "beta": beta_star, "gamma": gamma, "phi": phi})
 
 
 def fit_arima(y: np.ndarray, h: int, order: tuple[int, int, int] | None = None) -> Fit:

@@ -5,8 +5,9 @@ combinations win: a 90 % seasonality test, then a classical multiplicative decom
 with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
 and non-seasonal ETS models (ANN, AAdN; weighted by AICc Akaike weights) are combined 50/50,
 at the monthly level and on the series summed over blocks of 2, 3, 4 and 6 months
-(`temporal`), and the levels are averaged; the forecast is re-seasonalised. See
-docs/forecasting.md.
+(`temporal`), and the levels are averaged; the forecast is re-seasonalised. For a seasonal
+series a damped-trend Holt–Winters model on the raw series, whose seasonal pattern adapts over
+time, takes a third of the final combination. See docs/forecasting.md.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ AUTO_ETS_FORMS = ("ANN", "AAdN")
 SHRINK_SEASONAL = True
 # Add the sampling variance of the seasonal indices to the forecast variance (intervals only).
 SEASONAL_INDEX_VARIANCE = True
+# Share of the raw-series seasonal member (damped Holt-Winters) in "auto" for seasonal series;
+# the decomposition-based combination has the rest. Fixed at 1/3 (one of three: Theta, ETS,
+# Holt-Winters) before any result was seen; see docs/forecasting.md and docs/benchmarks.md.
+AUTO_SEASONAL_WEIGHT = 1.0 / 3.0
 
 
 @dataclass
@@ -186,7 +191,7 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
         return cand.fit_seasonal_naive(y, h, m), False, make_spec("seasonal_naive", m)
     dec = _decomposition(y, m, spec)
     if dec == "none":
-        s_in, s_out, ya = np.ones(n), np.ones(h), y
+        s_in, s_out, s_var, ya = np.ones(n), np.ones(h), np.zeros(h), y
     else:
         idx, idx_var = seasonal_estimate(y, m, dec == "multiplicative", shrink=SHRINK_SEASONAL)
         s_in, s_out = expand(idx, 0, n), expand(idx, n, h)
@@ -208,6 +213,26 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
         new_spec = make_spec(kind, m, dec, kept, levels=used if used != [1] else None)
     if fit is None:
         return None, False, new_spec
+    fit = _reseasonalise(fit, dec, s_out, s_var)
+    if kind == "auto" and dec != "none":
+        want = spec.get("seasonal_member") if spec else (
+            "hw_AAdM" if dec == "multiplicative" else "hw_AAdA")
+        if want:
+            hw = counter.run(want, cand.fit_holt_winters, y, h, m, want == "hw_AAdM")
+            if hw is not None and not is_sane(hw, y):
+                counter.failures.append(f"{want}: forecast outside the sanity band")
+                hw = None
+            if hw is not None:
+                fit = combine([fit, hw], np.array([1 - AUTO_SEASONAL_WEIGHT,
+                                                   AUTO_SEASONAL_WEIGHT]),
+                              f"{fit.name}+{hw.name}")
+                new_spec["seasonal_member"] = want
+    return fit, positive and dec != "additive", new_spec
+
+
+def _reseasonalise(fit: cand.Fit, dec: str, s_out: np.ndarray, s_var: np.ndarray
+                   ) -> cand.Fit:
+    """The adjusted-series forecast back on the original scale (seasonal indices applied)."""
     if dec == "multiplicative":  # product of independent estimates: delta-method variance
         var = fit.var * s_out ** 2 + fit.mean ** 2 * s_var
         fit = cand.Fit(fit.name, fit.mean * s_out, var, fit.aicc, fit.params, fit.relative)
@@ -216,7 +241,7 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
                        fit.relative)
     if dec != "none":
         fit.name = f"{fit.name}*season" if dec == "multiplicative" else f"{fit.name}+season"
-    return fit, positive and dec != "additive", new_spec
+    return fit
 
 
 def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length: int = 12,

@@ -10,8 +10,11 @@ night. Shape (all JSON-serialisable)::
      "decomposition": "multiplicative" | "additive" | "none",
      "members": ["theta", "ets_ANN", "ets_AAdN"],      # fitted on the adjusted series
      "arima_order": [1, 1, 1],                          # method "arima" only
-     "levels": [1, 2, 3, 4, 6]}                         # temporal aggregation levels
+     "levels": [1, 2, 3, 4, 6],                         # temporal aggregation levels
                                                         # (months per block); absent = [1]
+     "seasonal_member": "hw_AAdM" | "hw_AAdA"}          # "auto" on a seasonal series: the
+                                                        # raw-series Holt-Winters member;
+                                                        # absent = none
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from netdesign.forecast.candidates import ETS_FORMS
 
 SPEC_VERSION = 1
+SEASONAL_MEMBERS = ("hw_AAdM", "hw_AAdA")
 METHODS = ("auto", "ets", "theta", "arima", "seasonal_naive", "croston", "mean")
 DECOMPOSITIONS = ("multiplicative", "additive", "none")
 
@@ -75,6 +79,13 @@ def spec_problem(spec: Any, season_length: int, n_obs: int, positive: bool) -> s
             and all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in levels)
             and levels == sorted(set(levels))):
         return f"bad levels {levels!r} (increasing months per block, starting with 1)"
+    seasonal_member = spec.get("seasonal_member")
+    if seasonal_member is not None:
+        if seasonal_member not in SEASONAL_MEMBERS or spec["method"] != "auto" or dec == "none":
+            return (f"bad seasonal_member {seasonal_member!r} (one of {SEASONAL_MEMBERS}, "
+                    "method auto with a seasonal decomposition only)")
+        if seasonal_member == "hw_AAdM" and not positive:
+            return "seasonal member hw_AAdM needs positive volumes"
     if spec["method"] == "arima":
         order = spec.get("arima_order")
         if not (isinstance(order, list) and len(order) == 3

@@ -1,0 +1,81 @@
+"""The raw-series seasonal member of "auto" (damped Holt-Winters): forecasts, variance, specs."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from forecast_helpers import PATTERN
+
+from netdesign.forecast.candidates import ets_variance, fit_holt_winters
+from netdesign.forecast.model import AUTO_SEASONAL_WEIGHT, forecast_one
+from netdesign.forecast.specs import spec_problem
+
+QUARTERS = np.array([0.8, 1.1, 1.2, 0.9])
+
+
+def test_holt_winters_continues_a_trending_multiplicative_season():
+    t = np.arange(60)
+    y = (100 + t) * QUARTERS[t % 4]
+    fit = fit_holt_winters(y, 8, 4, multiplicative=True)
+    truth = (100 + np.arange(60, 68)) * QUARTERS[np.arange(60, 68) % 4]
+    np.testing.assert_allclose(fit.mean, truth, rtol=0.01)
+    assert fit.name == "hw_AAdM"
+    assert np.all(np.diff(fit.var) > 0)  # uncertainty grows with the horizon
+
+
+def test_seasonal_variance_formula_matches_statsmodels_ets():
+    # statsmodels' ETSModel(A,Ad,A) computes its own analytic forecast variance; with the
+    # same parameters the ratios var_h / var_1 must agree with `ets_variance`.
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    n, m, h = 48, 4, 9
+    rng = np.random.default_rng(1)
+    y = pd.Series(100 + np.arange(n) + np.tile([5, -3, 2, -4], n // 4) + rng.normal(0, 1, n))
+    alpha, beta, gamma, phi = 0.5, 0.1, 0.1, 0.9
+    model = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add",
+                     seasonal_periods=m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.smooth([alpha, beta, gamma, phi, 100, 1, 5, -3, 2, -4])
+        ref = np.asarray(res.get_prediction(start=n, end=n + h - 1).var_pred_mean)
+    ours = ets_variance(1.0, alpha, beta, phi, h, gamma, m)
+    np.testing.assert_allclose(ours / ours[0], ref / ref[0], rtol=1e-9)
+
+
+def seasonal_series(n: int = 96, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 1000 * PATTERN[np.arange(n) % 12] * (1 + 0.004 * np.arange(n)) * (
+        1 + rng.normal(0, 0.01, n))
+
+
+def test_auto_adds_the_member_to_seasonal_series_only():
+    out = forecast_one("s", seasonal_series(), 12)
+    assert out.spec["seasonal_member"] == "hw_AAdM"
+    assert out.model.endswith("+hw_AAdM")
+    rng = np.random.default_rng(4)
+    flat = forecast_one("f", 500 + rng.normal(0, 5, 60), 12)
+    assert "seasonal_member" not in flat.spec and "hw_" not in flat.model
+    ets = forecast_one("e", seasonal_series(), 12, method="ets")
+    assert "seasonal_member" not in ets.spec
+
+
+def test_member_has_a_third_of_the_weight():
+    y = seasonal_series()
+    full = forecast_one("s", y, 12)
+    spec = dict(full.spec)
+    del spec["seasonal_member"]
+    without = forecast_one("s", y, 12, spec=spec)
+    hw = fit_holt_winters(y, 12, 12, multiplicative=True)
+    expected = (1 - AUTO_SEASONAL_WEIGHT) * without.table["mean"] + AUTO_SEASONAL_WEIGHT * hw.mean
+    np.testing.assert_allclose(full.table["mean"], expected, rtol=1e-6)
+
+
+def test_spec_checks_for_the_member():
+    spec = forecast_one("s", seasonal_series(), 12).spec
+    assert spec_problem(spec, 12, 96, True) is None
+    assert "positive" in spec_problem(spec, 12, 96, False)
+    assert "bad seasonal_member" in spec_problem({**spec, "seasonal_member": "hw_X"}, 12, 96,
+                                                 True)
+    assert "bad seasonal_member" in spec_problem({**spec, "method": "ets"}, 12, 96, True)
