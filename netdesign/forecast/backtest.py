@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from netdesign.forecast.engine import ForecastSettings, forecast_panel, history_grid, split_series
+from netdesign.forecast.engine import ForecastSettings, forecast_panel, split_series
 from netdesign.forecast.metrics import coverage, mase, smape
 
 MIN_TRAIN = 6
@@ -47,10 +47,9 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
                    settings: ForecastSettings = ForecastSettings(), *, origins: int = 3,
                    specs: dict[str, dict] | None = None, client=None) -> BacktestResult:
     """Rolling-origin evaluation of `forecast_panel` with the same settings (see module doc)."""
-    grid = history_grid(history, settings.frequency)
+    grid, series = split_series(history, settings.frequency)
     m = int(settings.season_length or grid.season_length)
     settings = replace(settings, frequency=grid.freq, season_length=m)
-    series = split_series(history, grid)
     rows = []
     plans: dict[str, tuple[int, list[int], np.ndarray, pd.Period]] = {}
     for sid, start, values, _ in series:

@@ -103,22 +103,19 @@ def _dates(history: pd.DataFrame) -> pd.Series:
     return parsed
 
 
-def history_grid(history: pd.DataFrame, frequency: str | None = None) -> Grid:
-    """The period grid of a history table (`frequency` given, or inferred from its dates).
+def split_series(history: pd.DataFrame, frequency: str | None = None
+                 ) -> tuple[Grid, list[tuple[str, pd.Period, np.ndarray, str]]]:
+    """The period grid of a history table (`frequency` given, or inferred from its dates)
+    and one (series_id, first period, values on a contiguous period grid, note) per series.
     Raises `InputError` for missing columns, unreadable dates or an unsupported spacing."""
     dates = _dates(history)
+    sids = history["series_id"].astype(str)
     try:
-        return infer_grid(dates, history["series_id"].astype(str), frequency)
+        grid = infer_grid(dates, sids, frequency)
     except FrequencyError as exc:
         raise InputError([Problem("history", "all rows", "date", str(exc), EXPECTED)],
                          "cannot tell the period of the history's dates") from None
-
-
-def split_series(history: pd.DataFrame, grid: Grid
-                 ) -> list[tuple[str, pd.Period, np.ndarray, str]]:
-    """One (series_id, first period, values on a contiguous period grid, note) per series."""
-    frame = pd.DataFrame({"series_id": history["series_id"].astype(str),
-                          "period": grid.periods(_dates(history)),
+    frame = pd.DataFrame({"series_id": sids, "period": grid.periods(dates),
                           "value": pd.to_numeric(history["value"], errors="coerce")})
     out = []
     for sid, g in frame.groupby("series_id", sort=False):
@@ -131,7 +128,7 @@ def split_series(history: pd.DataFrame, grid: Grid
         values = np.full(int(ords.max()) - start + 1, np.nan)
         values[ords - start] = g["value"].to_numpy(float)
         out.append((str(sid), pd.Period(ordinal=start, freq=grid.freq), values, note))
-    return out
+    return grid, out
 
 
 def _run_chunk(payload: tuple[list, int, dict]) -> list[Outcome]:
@@ -161,9 +158,8 @@ def forecast_panel(history: pd.DataFrame, horizon: int,
     (and, with ``missing="reject"``, never: rejected series fall back to seasonal naive)."""
     t0 = time.perf_counter()
     _check_settings(settings, horizon)
-    grid = history_grid(history, settings.frequency)
+    grid, series = split_series(history, settings.frequency)
     m = int(settings.season_length or grid.season_length)
-    series = split_series(history, grid)
     specs = specs or {}
     opts = {"season_length": m, "method": settings.method,
             "missing": settings.missing, "levels": tuple(settings.levels)}
