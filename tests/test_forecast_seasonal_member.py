@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 from forecast_helpers import PATTERN
 
+from netdesign.forecast import candidates as cand
 from netdesign.forecast.candidates import ets_variance, fit_holt_winters
-from netdesign.forecast.model import AUTO_SEASONAL_WEIGHT, forecast_one
+from netdesign.forecast.model import FAMILY_WEIGHTS, forecast_one
 from netdesign.forecast.specs import spec_problem
 
 QUARTERS = np.array([0.8, 1.1, 1.2, 0.9])
@@ -53,7 +54,7 @@ def seasonal_series(n: int = 96, seed: int = 3) -> np.ndarray:
 def test_auto_adds_the_member_to_seasonal_series_only():
     out = forecast_one("s", seasonal_series(), 12)
     assert out.spec["seasonal_member"] == "hw_AAdM"
-    assert out.model.endswith("+hw_AAdM")
+    assert "+hw_AAdM+" in out.model
     rng = np.random.default_rng(4)
     flat = forecast_one("f", 500 + rng.normal(0, 5, 60), 12)
     assert "seasonal_member" not in flat.spec and "hw_" not in flat.model
@@ -61,15 +62,23 @@ def test_auto_adds_the_member_to_seasonal_series_only():
     assert "seasonal_member" not in ets.spec
 
 
-def test_member_has_a_third_of_the_weight():
+def test_members_weigh_as_one_family_each():
+    # Theta and ETS (the decomposition-based part) count as two families, Holt-Winters and
+    # ARIMA as one each: full = (2 base + HW + ARIMA) / 4, HW from an independent fit.
     y = seasonal_series()
     full = forecast_one("s", y, 12)
-    spec = dict(full.spec)
-    del spec["seasonal_member"]
-    without = forecast_one("s", y, 12, spec=spec)
-    hw = fit_holt_winters(y, 12, 12, multiplicative=True)
-    expected = (1 - AUTO_SEASONAL_WEIGHT) * without.table["mean"] + AUTO_SEASONAL_WEIGHT * hw.mean
+    assert full.spec["seasonal_member"] == "hw_AAdM"
+    assert full.spec["arima_member"] == "arima_011_drift"
+    bare = {k: v for k, v in full.spec.items() if k not in ("seasonal_member", "arima_member")}
+    base = forecast_one("s", y, 12, spec=bare).table["mean"]
+    ar_only = forecast_one("s", y, 12, spec={**bare, "arima_member": "arima_011_drift"})
+    arima = (3 * ar_only.table["mean"] - 2 * base)  # (2 base + AR) / 3 solved for AR
+    hw = fit_holt_winters(y, 12, 12, multiplicative=True).mean
+    w = FAMILY_WEIGHTS
+    expected = (w["decomposition"] * base + w["seasonal"] * hw + w["arima"] * arima) / sum(
+        w.values())
     np.testing.assert_allclose(full.table["mean"], expected, rtol=1e-6)
+    assert w["decomposition"] == 2 * w["seasonal"] == 2 * w["arima"]
 
 
 def test_spec_checks_for_the_member():
@@ -79,3 +88,28 @@ def test_spec_checks_for_the_member():
     assert "bad seasonal_member" in spec_problem({**spec, "seasonal_member": "hw_X"}, 12, 96,
                                                  True)
     assert "bad seasonal_member" in spec_problem({**spec, "method": "ets"}, 12, 96, True)
+
+
+def test_spec_checks_for_the_arima_member():
+    spec = forecast_one("s", seasonal_series(), 12).spec
+    assert spec["arima_member"] == "arima_011_drift"
+    assert "bad arima_member" in spec_problem({**spec, "arima_member": "arima_x"}, 12, 96, True)
+    ets = forecast_one("e", seasonal_series(), 12, method="ets").spec
+    assert "arima_member" not in ets
+    assert "bad arima_member" in spec_problem({**ets, "arima_member": "arima_011_drift"}, 12,
+                                              96, True)
+
+
+def test_a_family_forecasting_negative_volume_counts_as_zero():
+    # A steep decline: ARIMA's drift runs below zero within the horizon; the combination
+    # must equal the mean of the families with each clipped at 0, never negative.
+    y = np.r_[np.full(30, 400.0), 400.0 - 25.0 * np.arange(1, 13)]
+    y = y + np.random.default_rng(5).normal(0, 2, len(y))
+    out = forecast_one("d", y, 18)
+    assert out.spec["decomposition"] == "none" and out.spec["arima_member"] == "arima_011_drift"
+    bare = {k: v for k, v in out.spec.items() if k != "arima_member"}
+    base = forecast_one("d", y, 18, spec=bare).table["mean"]
+    arima = cand.fit_arima_drift(y, 18).mean
+    assert arima[-1] < 0  # the member alone forecasts negative volume at the end
+    expected = (2 * base + np.maximum(arima, 0)) / 3
+    np.testing.assert_allclose(out.table["mean"], expected, rtol=1e-6, atol=1e-9)

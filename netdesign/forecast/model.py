@@ -45,10 +45,13 @@ AUTO_ETS_FORMS = ("ANN", "AAdN")
 SHRINK_SEASONAL = True
 # Add the sampling variance of the seasonal indices to the forecast variance (intervals only).
 SEASONAL_INDEX_VARIANCE = True
-# Share of the raw-series seasonal member (damped Holt-Winters) in "auto" for seasonal series;
-# the decomposition-based combination has the rest. Fixed at 1/3 (one of three: Theta, ETS,
-# Holt-Winters) before any result was seen; see docs/forecasting.md and docs/benchmarks.md.
-AUTO_SEASONAL_WEIGHT = 1.0 / 3.0
+# Weights of the model families in "auto": Theta and the ETS family (the decomposition-based,
+# temporally aggregated part, `_fit_levels`) count as two families; the raw-series Holt-Winters
+# member (seasonal series only) and the ARIMA(0,1,1)+drift member as one each. Equal weight
+# per family, fixed before any result was seen (round 3: Holt-Winters as one of three; round
+# 6: ARIMA as one more); see docs/forecasting.md and docs/benchmarks.md.
+FAMILY_WEIGHTS = {"decomposition": 2.0, "seasonal": 1.0, "arima": 1.0}
+ARIMA_MEMBER = "arima_011_drift"
 
 
 @dataclass
@@ -214,20 +217,54 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
     if fit is None:
         return None, False, new_spec
     fit = _reseasonalise(fit, dec, s_out, s_var)
-    if kind == "auto" and dec != "none":
-        want = spec.get("seasonal_member") if spec else (
-            "hw_AAdM" if dec == "multiplicative" else "hw_AAdA")
-        if want:
-            hw = counter.run(want, cand.fit_holt_winters, y, h, m, want == "hw_AAdM")
-            if hw is not None and not is_sane(hw, y):
-                counter.failures.append(f"{want}: forecast outside the sanity band")
-                hw = None
-            if hw is not None:
-                fit = combine([fit, hw], np.array([1 - AUTO_SEASONAL_WEIGHT,
-                                                   AUTO_SEASONAL_WEIGHT]),
-                              f"{fit.name}+{hw.name}")
-                new_spec["seasonal_member"] = want
+    if kind == "auto":
+        fit = _add_families(fit, y, ya, h, m, dec, s_out, s_var, spec, new_spec, counter)
     return fit, positive and dec != "additive", new_spec
+
+
+def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, dec: str,
+                  s_out: np.ndarray, s_var: np.ndarray, spec: dict | None, new_spec: dict,
+                  counter: _Counter) -> cand.Fit:
+    """"auto": combine the decomposition-based forecast with the raw-series Holt-Winters
+    member (seasonal series) and the ARIMA(0,1,1)+drift member (on the adjusted series,
+    re-seasonalised), by `FAMILY_WEIGHTS`. Each family's forecast is clipped at 0 first (a
+    family forecasting negative volume forecasts none); members that fail or run away are left
+    out. A stored spec without a member's key refits without that member. Records the members
+    used in `new_spec`."""
+    parts, weights = [_clipped(fit)], [FAMILY_WEIGHTS["decomposition"]]
+    want_hw = (spec.get("seasonal_member") if spec else
+               None if dec == "none" else
+               "hw_AAdM" if dec == "multiplicative" else "hw_AAdA")
+    if want_hw:
+        hw = counter.run(want_hw, cand.fit_holt_winters, y, h, m, want_hw == "hw_AAdM")
+        if hw is not None and not is_sane(hw, y):
+            counter.failures.append(f"{want_hw}: forecast outside the sanity band")
+            hw = None
+        if hw is not None:
+            parts.append(_clipped(hw))
+            weights.append(FAMILY_WEIGHTS["seasonal"])
+            new_spec["seasonal_member"] = want_hw
+    want_ar = spec.get("arima_member") if spec else ARIMA_MEMBER
+    if want_ar and len(ya) >= cand.MIN_ARIMA_OBS:
+        ar = counter.run(want_ar, cand.fit_arima_drift, ya, h)
+        if ar is not None and not is_sane(ar, ya):
+            counter.failures.append(f"{want_ar}: forecast outside the sanity band")
+            ar = None
+        if ar is not None:
+            parts.append(_clipped(_reseasonalise(ar, dec, s_out, s_var)))
+            weights.append(FAMILY_WEIGHTS["arima"])
+            new_spec["arima_member"] = want_ar
+    if len(parts) == 1:
+        return fit
+    return combine(parts, np.array(weights), "+".join(f.name for f in parts))
+
+
+def _clipped(fit: cand.Fit) -> cand.Fit:
+    """`fit` with its point forecast clipped at 0 (volumes are not negative); variance kept."""
+    if np.all(fit.mean >= 0):
+        return fit
+    return cand.Fit(fit.name, np.maximum(fit.mean, 0.0), fit.var, fit.aicc, fit.params,
+                    fit.relative)
 
 
 def _reseasonalise(fit: cand.Fit, dec: str, s_out: np.ndarray, s_var: np.ndarray

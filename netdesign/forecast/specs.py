@@ -12,9 +12,11 @@ night. Shape (all JSON-serialisable)::
      "arima_order": [1, 1, 1],                          # method "arima" only
      "levels": [1, 2, 3, 4, 6],                         # temporal aggregation levels
                                                         # (months per block); absent = [1]
-     "seasonal_member": "hw_AAdM" | "hw_AAdA"}          # "auto" on a seasonal series: the
+     "seasonal_member": "hw_AAdM" | "hw_AAdA",          # "auto" on a seasonal series: the
                                                         # raw-series Holt-Winters member;
                                                         # absent = none
+     "arima_member": "arima_011_drift"}                 # "auto": the ARIMA(0,1,1)+drift
+                                                        # member; absent = none
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from netdesign.forecast.candidates import ETS_FORMS
 
 SPEC_VERSION = 1
 SEASONAL_MEMBERS = ("hw_AAdM", "hw_AAdA")
+ARIMA_MEMBERS = ("arima_011_drift",)
 METHODS = ("auto", "ets", "theta", "arima", "seasonal_naive", "croston", "mean")
 DECOMPOSITIONS = ("multiplicative", "additive", "none")
 
@@ -86,6 +89,11 @@ def spec_problem(spec: Any, season_length: int, n_obs: int, positive: bool) -> s
                     "method auto with a seasonal decomposition only)")
         if seasonal_member == "hw_AAdM" and not positive:
             return "seasonal member hw_AAdM needs positive volumes"
+    arima_member = spec.get("arima_member")
+    if arima_member is not None and (arima_member not in ARIMA_MEMBERS
+                                     or spec["method"] != "auto"):
+        return (f"bad arima_member {arima_member!r} (one of {ARIMA_MEMBERS}, method auto "
+                "only)")
     if spec["method"] == "arima":
         order = spec.get("arima_order")
         if not (isinstance(order, list) and len(order) == 3
