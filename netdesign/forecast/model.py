@@ -5,9 +5,10 @@ combinations win: a 90 % seasonality test, then a classical multiplicative decom
 with its indices shrunk towards none (James-Stein); on the seasonally adjusted series, Theta
 and non-seasonal ETS models (ANN, AAdN; weighted by AICc Akaike weights) are combined 50/50,
 at the monthly level and on the series summed over blocks of 2, 3, 4 and 6 months
-(`temporal`), and the levels are averaged; the forecast is re-seasonalised. For a seasonal
-series a damped-trend Holt–Winters model on the raw series, whose seasonal pattern adapts over
-time, takes a third of the final combination. See docs/forecasting.md.
+(`temporal`), and the levels are averaged; the forecast is re-seasonalised. Two more model
+families join with the same weight each as Theta and ETS: ARIMA(0,1,1) with drift on the
+adjusted series (re-seasonalised) and, for a seasonal series, a damped-trend Holt–Winters
+model on the raw series, whose seasonal pattern adapts over time. See docs/forecasting.md.
 """
 
 from __future__ import annotations
