@@ -31,6 +31,7 @@ Two evaluations:
     .venv/bin/python scripts/bench_forecast.py --workers 2 --subset 200 --no-baselines
     .venv/bin/python scripts/bench_forecast.py --workers 2 --data m1-monthly
     .venv/bin/python scripts/bench_forecast.py --workers 2 --data tourism-quarterly --json t.json
+    .venv/bin/python scripts/bench_forecast.py --workers 2 --data m1-yearly --calibrate-intervals 1
 """
 
 from __future__ import annotations
@@ -132,19 +133,38 @@ def score(fc: dict[str, dict[str, np.ndarray]], actual: dict, insample: dict, m:
     return {c: float(t[c].mean()) for c in t.columns}
 
 
-def run_engine(hist: pd.DataFrame, h: int, m: int,
-               workers: int) -> tuple[dict, float, pd.DataFrame]:
-    from netdesign.forecast import ForecastSettings, forecast_panel
+def run_engine(hist: pd.DataFrame, h: int, m: int, workers: int,
+               calibrate_origins: int = 0) -> tuple[dict, float, pd.DataFrame, dict]:
+    """The engine's forecasts per series, wall seconds, diagnostics and, with
+    `calibrate_origins` > 0, the interval factors fitted on a backtest with that many origins
+    (the same path as `netdesign forecast --calibrate-intervals`; its time is included)."""
+    from netdesign.forecast import (
+        ForecastSettings,
+        apply_calibration,
+        backtest_panel,
+        fit_calibration,
+        forecast_panel,
+    )
+    from netdesign.forecast.parallel import local_client
 
     t0 = time.perf_counter()
-    res = forecast_panel(hist, h, ForecastSettings(season_length=m, workers=workers,
-                                                   progress=True))
+    settings = ForecastSettings(season_length=m, workers=workers, progress=True)
+    factors: dict = {}
+    with local_client(workers) as client:
+        res = forecast_panel(hist, h, settings, client=client)
+        forecasts = res.forecasts
+        if calibrate_origins:
+            bt = backtest_panel(hist, h, settings, origins=calibrate_origins, client=client)
+            cal = fit_calibration(bt.points)
+            if cal is not None:
+                forecasts = apply_calibration(forecasts, cal)
+                factors = {"factors": cal.factors, "n_points": cal.n_points}
     wall = time.perf_counter() - t0
     out = {}
-    for uid, g in res.forecasts.groupby("series_id", sort=False):
+    for uid, g in forecasts.groupby("series_id", sort=False):
         out[uid] = {c: g[c].to_numpy(float) for c in
                     ("mean", "lo_80", "hi_80", "lo_95", "hi_95")}
-    return out, wall, res.diagnostics
+    return out, wall, res.diagnostics, factors
 
 
 def run_statsforecast(hist: pd.DataFrame, h: int, m: int,
@@ -210,6 +230,9 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-baselines", action="store_true", help="skip statsforecast")
     p.add_argument("--json", type=Path, default=None, help="write the results here")
+    p.add_argument("--calibrate-intervals", type=int, default=0, metavar="ORIGINS",
+                   help="calibrate the engine's intervals on a backtest with this many "
+                        "origins (0: off, the default)")
     a = p.parse_args()
     try:
         hist, actual, insample, h, m, skipped = load(a.data, a.split, a.subset, a.seed)
@@ -218,8 +241,11 @@ def main() -> int:
         return 1
     n = hist["series_id"].nunique()
     rows, sf_fallbacks = [], {}
-    fc, wall, diag = run_engine(hist, h, m, a.workers)
-    rows.append({"method": "netdesign auto (statsmodels)", **score(fc, actual, insample, m),
+    fc, wall, diag, calibration = run_engine(hist, h, m, a.workers, a.calibrate_intervals)
+    engine = "netdesign auto (statsmodels)"
+    if a.calibrate_intervals:
+        engine += f", intervals calibrated ({a.calibrate_intervals} origins)"
+    rows.append({"method": engine, **score(fc, actual, insample, m),
                  "wall_s": wall, "wall_s_per_1000": wall / n * 1000,
                  "fallbacks": int(diag["fallback"].sum()),
                  "fit_warnings": int(diag["n_warnings"].sum())})
@@ -242,6 +268,9 @@ def main() -> int:
         print(f"{len(skipped)} series left out for every method: training history of "
               f"{m} observations or fewer (lag-{m} MASE scale undefined)")
     print(table.round(4).to_string(index=False))
+    if calibration:
+        print(f"interval factors {calibration['factors']} from {calibration['n_points']} "
+              "backtest points")
     if not a.no_baselines:
         ets = table.loc[table["method"] == "statsforecast AutoETS", "wall_s"].iloc[0]
         print(f"wall-time ratio netdesign / statsforecast AutoETS: {wall / ets:.2f}")
@@ -253,7 +282,7 @@ def main() -> int:
                                       "h": h, "m": m, "n_skipped": len(skipped),
                                       "skipped": skipped, "workers": a.workers,
                                       "statsforecast_fallbacks": sf_fallbacks,
-                                      "rows": rows}, indent=1))
+                                      "calibration": calibration, "rows": rows}, indent=1))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from netdesign.cli.main import app
@@ -60,3 +61,24 @@ def test_cli_missing_column_is_reported(tmp_path):
                               str(tmp_path / "o.csv")])
     assert res.exit_code == 2
     assert "series_id" in res.output and "value" in res.output
+
+
+def test_cli_calibrates_intervals_on_its_backtest(tmp_path):
+    # 2 series x 3 origins x 6 months = 36 backtest points (>= MIN_POINTS): the output's
+    # half-widths are the plain run's times the printed factors.
+    hist = tmp_path / "history.csv"
+    write_history(hist, n=48)
+    plain, cal = tmp_path / "plain.csv", tmp_path / "cal.csv"
+    base = ["forecast", str(hist), "--horizon", "6", "--workers", "1", "--quiet"]
+    assert runner.invoke(app, [*base, "--out", str(plain)]).exit_code == 0
+    res = runner.invoke(app, [*base, "--out", str(cal), "--calibrate-intervals"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "intervals calibrated on 36 backtest points" in text
+    f80 = float(text.split("80 % x")[1].split(",")[0])
+    p, c = pd.read_csv(plain), pd.read_csv(cal)
+    np.testing.assert_allclose(c["mean"], p["mean"])
+    ratio = (c["hi_80"] - c["mean"]) / (p["hi_80"] - p["mean"])
+    np.testing.assert_allclose(ratio, ratio.iloc[0], rtol=1e-6)  # one factor for all rows
+    assert ratio.iloc[0] == pytest.approx(f80, abs=0.005)        # the printed one (2 d.p.)
+    assert (c["lo_95"] <= c["lo_80"]).all() and (c["hi_80"] <= c["hi_95"]).all()

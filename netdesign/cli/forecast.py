@@ -35,13 +35,25 @@ def forecast_cmd(
                                              help="Also run a rolling-origin backtest and "
                                                   "write per-series scores here (CSV)."),
     origins: int = typer.Option(3, "--origins", min=1, help="Backtest origins."),
+    calibrate: bool = typer.Option(
+        False, "--calibrate-intervals",
+        help="Rescale the 80/95 % intervals by factors fitted on a rolling-origin backtest "
+             "of the same series (split conformal, pooled over series; runs the backtest "
+             "with --origins). See docs/forecasting.md."),
     specs_out: Path | None = typer.Option(None, "--specs-out",
                                           help="Write the chosen model specs (JSON)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Forecast every series in HISTORY; write series_id,date,mean,lo_80,hi_80,lo_95,hi_95,model."""
     from netdesign.atomic import write_csv_atomic
-    from netdesign.forecast import ForecastSettings, backtest_panel, forecast_panel
+    from netdesign.forecast import (
+        ForecastSettings,
+        apply_calibration,
+        backtest_panel,
+        fit_calibration,
+        forecast_panel,
+    )
+    from netdesign.forecast.calibration import MIN_POINTS
     from netdesign.forecast.engine import METHODS, MISSING
     from netdesign.forecast.io import read_history_csv
     from netdesign.forecast.parallel import local_client
@@ -66,12 +78,15 @@ def forecast_cmd(
     bt = None
     with local_client(workers) as client:  # one cluster for the forecast and the backtest
         result = forecast_panel(frame, horizon, settings, client=client)
-        if backtest_out is not None:
+        if backtest_out is not None or calibrate:
             bt = backtest_panel(frame, horizon, settings, origins=origins, client=client)
     fc = result.forecasts.copy()
+    calibration = fit_calibration(bt.points) if calibrate and bt is not None else None
+    if calibration is not None:
+        fc = apply_calibration(fc, calibration)
     fc["date"] = fc["date"].dt.strftime("%Y-%m-%d")
     write_csv_atomic(fc, out)
-    if bt is not None:
+    if bt is not None and backtest_out is not None:
         write_csv_atomic(bt.per_series, backtest_out)
     if specs_out is not None:
         tmp = specs_out.with_name(f".{specs_out.name}.tmp")
@@ -87,6 +102,14 @@ def forecast_cmd(
         console.print(f"  warning: {row.series_id}: {row.message}", highlight=False)
     if bt is not None:
         s = bt.summary
+        where = f" -> {backtest_out}" if backtest_out is not None else ""
         console.print(f"backtest ({origins} origins): MASE {s['mase']:.3f}, sMAPE "
                       f"{s['smape']:.2f} %, coverage 80 % {s['coverage_80']:.3f}, "
-                      f"95 % {s['coverage_95']:.3f} -> {backtest_out}", highlight=False)
+                      f"95 % {s['coverage_95']:.3f}{where}", highlight=False)
+    if calibrate and calibration is None:
+        console.print(f"  warning: intervals not calibrated: fewer than {MIN_POINTS} "
+                      "backtest points", highlight=False)
+    elif calibration is not None:
+        factors = ", ".join(f"{lv} % x{f:.2f}" for lv, f in sorted(calibration.factors.items()))
+        console.print(f"intervals calibrated on {calibration.n_points} backtest points: "
+                      f"half-widths {factors}", highlight=False)

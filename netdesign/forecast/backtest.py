@@ -20,14 +20,19 @@ from netdesign.forecast.metrics import coverage, mase, smape
 MIN_TRAIN = 6
 _SEP = "\x1f"
 PER_SERIES_COLUMNS = ["series_id", "mase", "smape", "coverage_80", "coverage_95", "model"]
+POINT_COLUMNS = ["series_id", "origin", "step", "actual", "mean", "lo_80", "hi_80", "lo_95",
+                 "hi_95"]
 
 
 @dataclass
 class BacktestResult:
-    """Scores per series (means over origins) and overall (means over series)."""
+    """Scores per series (means over origins) and overall (means over series), and every
+    scored point: series_id, origin (1 = latest), step (periods ahead, 1-based), actual and
+    the forecast's mean and interval bounds (same units as the history)."""
 
     per_series: pd.DataFrame
     summary: dict[str, float] = field(default_factory=dict)
+    points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POINT_COLUMNS))
 
 
 def _origin_plan(values: np.ndarray, horizon: int, origins: int) -> tuple[int, list[int]]:
@@ -60,6 +65,7 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
             rows.append(pd.DataFrame({"series_id": f"{sid}{_SEP}{k}", "date": dates,
                                       "value": values[:cut]}))
     per_series = []
+    points: list[pd.DataFrame] = []
     fc: dict[str, pd.DataFrame] = {}
     if rows:
         panel = pd.concat(rows, ignore_index=True)
@@ -83,6 +89,12 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
             if not ok.any():
                 continue
             a = actual[ok]
+            pts = sel.loc[ok, [c for c in POINT_COLUMNS[4:] if c in sel]].reset_index(drop=True)
+            pts.insert(0, "actual", a)
+            pts.insert(0, "step", np.flatnonzero(ok) + 1)
+            pts.insert(0, "origin", k)
+            pts.insert(0, "series_id", sid)
+            points.append(pts)
             train = values[:cut]
             scores.append((mase(a, sel["mean"].to_numpy()[ok], train[np.isfinite(train)], m),
                            smape(a, sel["mean"].to_numpy()[ok]),
@@ -101,4 +113,6 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
                for c in ("mase", "smape", "coverage_80", "coverage_95")}
     summary["n_series"] = float(table["mase"].notna().sum())
     summary["origins"] = float(origins)
-    return BacktestResult(table, summary)
+    point_table = (pd.concat(points, ignore_index=True) if points
+                   else pd.DataFrame(columns=POINT_COLUMNS))
+    return BacktestResult(table, summary, point_table)
