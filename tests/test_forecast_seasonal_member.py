@@ -113,3 +113,16 @@ def test_a_family_forecasting_negative_volume_counts_as_zero():
     assert arima[-1] < 0  # the member alone forecasts negative volume at the end
     expected = (2 * base + np.maximum(arima, 0)) / 3
     np.testing.assert_allclose(out.table["mean"], expected, rtol=1e-6, atol=1e-9)
+
+
+def test_family_weights_switch_families_off():
+    # Weight 0 = the family is not fitted: the decomposition part alone equals the refit of a
+    # spec without either member; the members' keys are then absent from the spec.
+    y = seasonal_series()
+    full = forecast_one("s", y, 12)
+    bare = {k: v for k, v in full.spec.items() if k not in ("seasonal_member", "arima_member")}
+    off = forecast_one("s", y, 12, family_weights={"decomposition": 2.0, "seasonal": 0.0,
+                                                   "arima": 0.0})
+    np.testing.assert_allclose(off.table["mean"],
+                               forecast_one("s", y, 12, spec=bare).table["mean"], rtol=1e-6)
+    assert "seasonal_member" not in off.spec and "arima_member" not in off.spec

@@ -178,7 +178,8 @@ def _decomposition(y: np.ndarray, m: int, spec: dict | None) -> str:
 
 
 def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
-           counter: _Counter) -> tuple[cand.Fit | None, bool, dict]:
+           counter: _Counter, family_weights: dict[str, float] | None = None
+           ) -> tuple[cand.Fit | None, bool, dict]:
     """Fit on a cleaned history. Returns (fit on the original scale, log-normal?, spec)."""
     n = len(y)
     positive = bool(np.min(y) > 0)
@@ -219,21 +220,24 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
         return None, False, new_spec
     fit = _reseasonalise(fit, dec, s_out, s_var)
     if kind == "auto":
-        fit = _add_families(fit, y, ya, h, m, dec, s_out, s_var, spec, new_spec, counter)
+        fit = _add_families(fit, y, ya, h, m, dec, s_out, s_var, spec, new_spec, counter,
+                            family_weights or FAMILY_WEIGHTS)
     return fit, positive and dec != "additive", new_spec
 
 
 def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, dec: str,
                   s_out: np.ndarray, s_var: np.ndarray, spec: dict | None, new_spec: dict,
-                  counter: _Counter) -> cand.Fit:
+                  counter: _Counter, weights_by_family: dict[str, float]) -> cand.Fit:
     """"auto": combine the decomposition-based forecast with the raw-series Holt-Winters
     member (seasonal series) and the ARIMA(0,1,1)+drift member (on the adjusted series,
     re-seasonalised), by `FAMILY_WEIGHTS`. Each family's forecast is clipped at 0 first (a
     family forecasting negative volume forecasts none); members that fail or run away are left
-    out. A stored spec without a member's key refits without that member. Records the members
-    used in `new_spec`."""
-    parts, weights = [_clipped(fit)], [FAMILY_WEIGHTS["decomposition"]]
-    want_hw = (spec.get("seasonal_member") if spec else
+    out, and so is a family whose weight in `weights_by_family` is 0 (for component studies).
+    A stored spec without a member's key refits without that member. Records the members used
+    in `new_spec`."""
+    wf = weights_by_family
+    parts, weights = [_clipped(fit)], [wf["decomposition"]]
+    want_hw = None if wf["seasonal"] <= 0 else (spec.get("seasonal_member") if spec else
                None if dec == "none" else
                "hw_AAdM" if dec == "multiplicative" else "hw_AAdA")
     if want_hw:
@@ -243,9 +247,10 @@ def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, 
             hw = None
         if hw is not None:
             parts.append(_clipped(hw))
-            weights.append(FAMILY_WEIGHTS["seasonal"])
+            weights.append(wf["seasonal"])
             new_spec["seasonal_member"] = want_hw
-    want_ar = spec.get("arima_member") if spec else ARIMA_MEMBER
+    want_ar = None if wf["arima"] <= 0 else (spec.get("arima_member") if spec else
+                                             ARIMA_MEMBER)
     if want_ar and len(ya) >= cand.MIN_ARIMA_OBS:
         ar = counter.run(want_ar, cand.fit_arima_drift, ya, h)
         if ar is not None and not is_sane(ar, ya):
@@ -253,7 +258,7 @@ def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, 
             ar = None
         if ar is not None:
             parts.append(_clipped(_reseasonalise(ar, dec, s_out, s_var)))
-            weights.append(FAMILY_WEIGHTS["arima"])
+            weights.append(wf["arima"])
             new_spec["arima_member"] = want_ar
     if len(parts) == 1:
         return fit
@@ -284,9 +289,12 @@ def _reseasonalise(fit: cand.Fit, dec: str, s_out: np.ndarray, s_var: np.ndarray
 
 def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length: int = 12,
                  method: str = "auto", missing: str = "impute",
-                 levels: tuple[int, ...] = (80, 95), spec: dict | None = None) -> Outcome:
+                 levels: tuple[int, ...] = (80, 95), spec: dict | None = None,
+                 family_weights: dict[str, float] | None = None) -> Outcome:
     """Forecast one corridor. `values`: parcels/month on a contiguous month grid (NaN =
-    missing). Never raises: any failure ends in seasonal naive with `fallback` set."""
+    missing). `family_weights` replaces `FAMILY_WEIGHTS` for "auto" (component studies,
+    scripts/bench_forecast_members.py; a family weighted 0 is not fitted). Never raises: any
+    failure ends in seasonal naive with `fallback` set."""
     m = season_length
     counter = _Counter()
     messages: list[str] = []
@@ -311,10 +319,12 @@ def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length
                 messages.append(f"stored spec not used ({why}); full selection")
             else:
                 use_spec = spec
-        fit, lognormal, new_spec = _model(y, horizon, m, method, use_spec, counter)
+        fit, lognormal, new_spec = _model(y, horizon, m, method, use_spec, counter,
+                                          family_weights)
         if fit is None and use_spec is not None:
             messages.append("stored spec failed to fit; full selection")
-            fit, lognormal, new_spec = _model(y, horizon, m, method, None, counter)
+            fit, lognormal, new_spec = _model(y, horizon, m, method, None, counter,
+                                              family_weights)
         fallback = fit is None
         if fit is None:
             raise _Rejected("every candidate failed: " + "; ".join(counter.failures[:5]))
