@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from forecast_helpers import PATTERN
 
 from netdesign.forecast import candidates as cand
@@ -126,3 +127,11 @@ def test_family_weights_switch_families_off():
     np.testing.assert_allclose(off.table["mean"],
                                forecast_one("s", y, 12, spec=bare).table["mean"], rtol=1e-6)
     assert "seasonal_member" not in off.spec and "arima_member" not in off.spec
+
+
+@pytest.mark.parametrize("weights", [{"decomposition": 2.0, "seasonal": 1.0},
+                                     {"decomposition": 2.0, "seasonal": -1.0, "arima": 1.0},
+                                     {"decomposition": 0.0, "seasonal": 1.0, "arima": 1.0}])
+def test_malformed_family_weights_are_refused(weights):
+    with pytest.raises(ValueError, match="family_weights"):
+        forecast_one("s", seasonal_series(), 12, family_weights=weights)

@@ -14,7 +14,9 @@ model on the raw series, whose seasonal pattern adapts over time. See docs/forec
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -51,7 +53,8 @@ SEASONAL_INDEX_VARIANCE = True
 # member (seasonal series only) and the ARIMA(0,1,1)+drift member as one each. Equal weight
 # per family, fixed before any result was seen (round 3: Holt-Winters as one of three; round
 # 6: ARIMA as one more); see docs/forecasting.md and docs/benchmarks.md.
-FAMILY_WEIGHTS = {"decomposition": 2.0, "seasonal": 1.0, "arima": 1.0}
+FAMILY_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"decomposition": 2.0, "seasonal": 1.0, "arima": 1.0})
 ARIMA_MEMBER = "arima_011_drift"
 
 
@@ -178,7 +181,7 @@ def _decomposition(y: np.ndarray, m: int, spec: dict | None) -> str:
 
 
 def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
-           counter: _Counter, family_weights: dict[str, float] | None = None
+           counter: _Counter, family_weights: Mapping[str, float] | None = None
            ) -> tuple[cand.Fit | None, bool, dict]:
     """Fit on a cleaned history. Returns (fit on the original scale, log-normal?, spec)."""
     n = len(y)
@@ -227,7 +230,7 @@ def _model(y: np.ndarray, h: int, m: int, method: str, spec: dict | None,
 
 def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, dec: str,
                   s_out: np.ndarray, s_var: np.ndarray, spec: dict | None, new_spec: dict,
-                  counter: _Counter, weights_by_family: dict[str, float]) -> cand.Fit:
+                  counter: _Counter, weights_by_family: Mapping[str, float]) -> cand.Fit:
     """"auto": combine the decomposition-based forecast with the raw-series Holt-Winters
     member (seasonal series) and the ARIMA(0,1,1)+drift member (on the adjusted series,
     re-seasonalised), by `FAMILY_WEIGHTS`. Each family's forecast is clipped at 0 first (a
@@ -290,11 +293,18 @@ def _reseasonalise(fit: cand.Fit, dec: str, s_out: np.ndarray, s_var: np.ndarray
 def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length: int = 12,
                  method: str = "auto", missing: str = "impute",
                  levels: tuple[int, ...] = (80, 95), spec: dict | None = None,
-                 family_weights: dict[str, float] | None = None) -> Outcome:
+                 family_weights: Mapping[str, float] | None = None) -> Outcome:
     """Forecast one corridor. `values`: parcels/month on a contiguous month grid (NaN =
     missing). `family_weights` replaces `FAMILY_WEIGHTS` for "auto" (component studies,
-    scripts/bench_forecast_members.py; a family weighted 0 is not fitted). Never raises: any
-    failure ends in seasonal naive with `fallback` set."""
+    scripts/bench_forecast_members.py; a family weighted 0 is not fitted; malformed weights
+    raise ValueError). Otherwise never raises: any failure ends in seasonal naive with
+    `fallback` set."""
+    if family_weights is not None and (
+            set(family_weights) != set(FAMILY_WEIGHTS)
+            or not all(np.isfinite(w) and w >= 0 for w in family_weights.values())
+            or family_weights["decomposition"] <= 0):
+        raise ValueError(f"family_weights needs non-negative weights for exactly "
+                         f"{sorted(FAMILY_WEIGHTS)}, decomposition > 0; got {family_weights!r}")
     m = season_length
     counter = _Counter()
     messages: list[str] = []
