@@ -168,6 +168,12 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         with local_client(study.cfg.forecast.workers) as client:  # one cluster for both
             forecasts = forecast_study(study, progress=progress, client=client)
             backtest = backtest_study(study, progress=progress, client=client)
+        if backtest is not None:
+            b, f = backtest.summary, study.cfg.forecast
+            console.print(f"  backtest ({f.backtest_origins} origin(s), {f.backtest_horizon} "
+                          f"months): MASE {b['mase']:.3f}, sMAPE {b['smape']:.2f} %, interval "
+                          f"coverage 80 % {b['coverage_80']:.3f}, 95 % {b['coverage_95']:.3f}",
+                          highlight=False)
     parts = []
     for i, sc in enumerate(study.cfg.scenarios, start=1):
         scenario = build_scenario(study, sc, forecasts)

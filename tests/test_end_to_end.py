@@ -105,3 +105,14 @@ def test_forecasts_are_coherent_across_levels(tiny_run, tiny_config):
         reg = fc[fc["series_id"] == f"region:{name}"].set_index("date")["mean"]
         np.testing.assert_allclose(g.groupby("date")["mean"].sum().reindex(reg.index), reg,
                                    rtol=1e-6)
+
+
+def test_run_reports_the_backtest_it_wrote(tiny_run):
+    out, proc = tiny_run
+    text = " ".join(proc.stderr.split())
+    assert "backtest (" in text, proc.stderr
+    scores = pd.read_csv(out / "backtest.csv")
+    printed_mase = float(text.split("MASE ")[1].split(",")[0])
+    printed_cov95 = float(text.split("95 % ")[1].split()[0])
+    assert printed_mase == pytest.approx(scores["mase"].mean(), abs=5e-4)
+    assert printed_cov95 == pytest.approx(scores["coverage_95"].mean(), abs=5e-4)
