@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -59,7 +60,14 @@ def test_unchanged_data_is_a_noop_and_a_new_month_reuses_specs(study) -> None:
     assert {"total"} <= set(fc["series_id"])            # reconciled aggregates published
     bt = pd.read_csv(run1 / "backtest.csv")
     assert sorted(bt["series_id"]) == sorted(corridor_ids())
-    assert set(bt["spec_source"]) == {"reselected_schedule"}
+    # monitoring: the interval factor (conformal quantile, the k-th smallest of n scores)
+    # is > 1 exactly when fewer than k of the n backtest points were inside the interval;
+    # every corridor has the same number of points, so pooled coverage = mean coverage
+    b = m1["backtest"]
+    n = int(b["n_series"] * b["origins"] * m1["settings"]["backtest_horizon_months"])
+    for lv in (80, 95):
+        k = math.ceil((n + 1) * lv / 100)
+        assert (b[f"interval_factor_{lv}"] > 1) == (round(b[f"coverage_{lv}"] * n) < k), b
 
     second = _refresh(study, T0 + timedelta(hours=1))
     assert second.status == "noop" and "nothing to do" in second.summary["message"]

@@ -24,7 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from netdesign.forecast import ForecastSettings, backtest_panel, forecast_panel
+from netdesign.forecast import (
+    ForecastSettings,
+    backtest_panel,
+    fit_calibration,
+    forecast_panel,
+)
 
 BACKTEST_COLUMNS = ["series_id", "mase", "smape", "coverage_80", "coverage_95", "model"]
 
@@ -108,6 +113,7 @@ def fit_corridors(
         bt = backtest_panel(history, backtest_horizon, settings, origins=backtest_origins,
                             specs=specs or None, client=client)
         per = bt.per_series[BACKTEST_COLUMNS].copy()
+        points = bt.points
         summary = dict(bt.summary)
         for rec in per.itertuples(index=False):
             if rec.series_id in specs and _worse(float(rec.mase),
@@ -124,6 +130,9 @@ def fit_corridors(
                              bt2.per_series[BACKTEST_COLUMNS]], ignore_index=True)
             summary.update({k: float(per[k].mean()) for k in
                             ("mase", "smape", "coverage_80", "coverage_95")})
+            points = pd.concat([points[~points["series_id"].isin(worsened)], bt2.points],
+                               ignore_index=True)
+        summary.update(_interval_factors(points))
     else:
         per = pd.DataFrame(columns=BACKTEST_COLUMNS)
         summary = {}
@@ -154,6 +163,17 @@ def fit_corridors(
         specs=dict(fc.specs), spec_source=source, diagnostics=fc.diagnostics,
         worsened=sorted(worsened), seconds=seconds,
     )
+
+
+def _interval_factors(points: pd.DataFrame) -> dict[str, float]:
+    """Monitoring: the factor by which each interval's half-widths would have had to be
+    scaled for the backtest to cover at the nominal rate (split conformal, pooled;
+    `forecast.calibration`). Above 1: the published intervals are too narrow at the
+    backtest horizon. Empty when the backtest has too few points."""
+    cal = fit_calibration(points)
+    if cal is None:
+        return {}
+    return {f"interval_factor_{lv}": round(f, 4) for lv, f in sorted(cal.factors.items())}
 
 
 def _rejected_specs(diagnostics: pd.DataFrame, specs: dict[str, Any]) -> set[str]:
