@@ -81,7 +81,7 @@ def forecast_cmd(
         if backtest_out is not None or calibrate:
             bt = backtest_panel(frame, horizon, settings, origins=origins, client=client)
     fc = result.forecasts.copy()
-    calibration = fit_calibration(bt.points) if calibrate and bt is not None else None
+    calibration = fit_calibration(bt.points) if calibrate else None
     if calibration is not None:
         fc = apply_calibration(fc, calibration)
     fc["date"] = fc["date"].dt.strftime("%Y-%m-%d")

@@ -96,12 +96,10 @@ def backtest_panel(history: pd.DataFrame, horizon: int,
             pts.insert(0, "series_id", sid)
             points.append(pts)
             train = values[:cut]
-            scores.append((mase(a, sel["mean"].to_numpy()[ok], train[np.isfinite(train)], m),
-                           smape(a, sel["mean"].to_numpy()[ok]),
-                           coverage(a, sel["lo_80"].to_numpy()[ok], sel["hi_80"].to_numpy()[ok])
-                           if "lo_80" in sel else np.nan,
-                           coverage(a, sel["lo_95"].to_numpy()[ok], sel["hi_95"].to_numpy()[ok])
-                           if "lo_95" in sel else np.nan))
+            f = pts["mean"].to_numpy()
+            scores.append((mase(a, f, train[np.isfinite(train)], m), smape(a, f),
+                           *(coverage(a, pts[f"lo_{lv}"].to_numpy(), pts[f"hi_{lv}"].to_numpy())
+                             if f"lo_{lv}" in pts else np.nan for lv in (80, 95))))
             if k == 1:
                 model = str(g["model"].iloc[0])
         s = np.array(scores, float) if scores else np.full((1, 4), np.nan)

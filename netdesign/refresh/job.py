@@ -235,15 +235,13 @@ def _refresh_locked(cfg: StudyConfig, config_path: Path, st: Store, data_path: P
 
 
 def forecast_settings(cfg: StudyConfig):
-    """The engine settings of the study (progress bar only on a terminal)."""
+    """The study's engine settings, as `netdesign run` uses them (progress bar only on a
+    terminal)."""
     import sys
 
-    from netdesign.forecast import ForecastSettings
+    from netdesign.pipeline import forecast_settings as study_forecast_settings
 
-    f = cfg.forecast
-    return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
-                            missing=f.missing, levels=(80, 95), workers=f.workers,
-                            progress=sys.stderr.isatty())
+    return study_forecast_settings(cfg, progress=sys.stderr.isatty())
 
 
 def _record_ingest(st: Store, state: dict[str, Any], stored: pd.DataFrame | None,
