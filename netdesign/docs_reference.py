@@ -51,6 +51,8 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("data.", cs.DataConfig),
     ("forecast.", cs.ForecastConfig),
     ("service.", cs.ServiceConfig),
+    ("service.by_year.YEAR.", cs.ServiceYear),
+    ("segments.NAME.", cs.SegmentConfig),
     ("network.", cs.NetworkConfig),
     ("cost_cases.NAME.", cs.CostCase),
     ("policies.NAME.", cs.PolicyConfig),

@@ -7,6 +7,7 @@ returns a new validated object.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,9 @@ SERVICE_CLASSES: tuple[str, ...] = ("domestic", "neighbouring", "global")
 NonNegFloat = Annotated[float, Field(ge=0)]
 PosFloat = Annotated[float, Field(gt=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
+
+
+_SEGMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class _Strict(BaseModel):
@@ -61,24 +65,141 @@ class ForecastConfig(_Strict):
     )
 
 
+PerClassPenalty = NonNegFloat | dict[ServiceClass, NonNegFloat]
+
+
+def _per_class_problems(value: object, key: str) -> list[str]:
+    """A per-class penalty given as a mapping must name every service class."""
+    if isinstance(value, dict):
+        missing = [c for c in SERVICE_CLASSES if c not in value]
+        if missing:
+            return [f"{key}: a per-class mapping must name every service class "
+                    f"({', '.join(SERVICE_CLASSES)}); missing {', '.join(missing)} "
+                    "(or give one number for all classes)"]
+    return []
+
+
+class ServiceYear(_Strict):
+    """Service standards and late penalties in force from one design year on."""
+
+    standards_h: dict[ServiceClass, PosFloat] | None = Field(
+        None, description="Door-to-door standard per service class, h (classes not named keep "
+        "the default standard).")
+    late_penalty_cny_per_parcel: PerClassPenalty | None = Field(
+        None, description="Fixed part of the late penalty, CNY/parcel (one number for all "
+        "classes or one per class); empty = the default.")
+    late_penalty_cny_per_parcel_hour: PerClassPenalty | None = Field(
+        None, description="Part per hour beyond the standard, CNY/(parcel h); empty = the "
+        "default.")
+
+    @model_validator(mode="after")
+    def _every_class(self) -> ServiceYear:
+        problems = (_per_class_problems(self.late_penalty_cny_per_parcel,
+                                        "late_penalty_cny_per_parcel")
+                    + _per_class_problems(self.late_penalty_cny_per_parcel_hour,
+                                          "late_penalty_cny_per_parcel_hour"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class ServiceConfig(_Strict):
-    """The "1-2-3 day circle": door-to-door standards per service class."""
+    """The "1-2-3 day circle": door-to-door standards per service class.
+
+    A late path (door-to-door time T above the standard S) costs, per parcel,
+    fixed + per_hour x (T - S) CNY (graded lateness); `policy: forbid` drops late paths.
+    """
 
     standards_h: dict[ServiceClass, PosFloat] = Field(
         default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
-        description="Door-to-door delivery standard per service class, hours.",
+        description="Door-to-door delivery standard per service class, h.",
     )
     policy: Literal["forbid", "penalty"] = Field(
         "penalty",
         description="forbid: paths slower than the standard are not allowed; penalty: allowed "
-        "at `late_penalty_cny_per_parcel` and reported as late.",
+        "at the graded late penalty and reported as late.",
     )
-    late_penalty_cny_per_parcel: NonNegFloat = Field(
-        15.0, description="Penalty per parcel delivered later than its standard, CNY/parcel."
+    late_penalty_cny_per_parcel: PerClassPenalty = Field(
+        15.0, description="Fixed part of the penalty per parcel delivered later than its "
+        "standard, CNY/parcel: one number for every class, or one per class.",
+    )
+    late_penalty_cny_per_parcel_hour: PerClassPenalty = Field(
+        0.0, description="Part of the late penalty per hour beyond the standard, "
+        "CNY/(parcel h): one number for every class, or one per class.",
+    )
+    by_year: dict[int, ServiceYear] = Field(
+        default_factory=dict,
+        description="Standards and penalties from a design year on: a scenario uses the entry "
+        "of the latest year <= its design year (keys it leaves empty keep the defaults above); "
+        "years before the first entry use the defaults.",
     )
     collection_h: NonNegFloat = Field(
         4.0, description="First-mile pick-up and last-mile delivery time added to every path, h."
     )
+
+    @model_validator(mode="after")
+    def _every_class(self) -> ServiceConfig:
+        problems = [f"by_year.{y}: a design year in 2000..2100" for y in self.by_year
+                    if not 2000 <= y <= 2100]
+        problems += (_per_class_problems(self.late_penalty_cny_per_parcel,
+                                        "late_penalty_cny_per_parcel")
+                    + _per_class_problems(self.late_penalty_cny_per_parcel_hour,
+                                          "late_penalty_cny_per_parcel_hour"))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def for_year(self, year: int) -> ResolvedService:
+        """Standards (h) and penalty parts (CNY/parcel, CNY/(parcel h)) per class in `year`."""
+        standards = dict(self.standards_h)
+        fixed: PerClassPenalty = self.late_penalty_cny_per_parcel
+        hourly: PerClassPenalty = self.late_penalty_cny_per_parcel_hour
+        from_years = [y for y in self.by_year if y <= year]
+        if from_years:
+            entry = self.by_year[max(from_years)]
+            standards.update(entry.standards_h or {})
+            if entry.late_penalty_cny_per_parcel is not None:
+                fixed = entry.late_penalty_cny_per_parcel
+            if entry.late_penalty_cny_per_parcel_hour is not None:
+                hourly = entry.late_penalty_cny_per_parcel_hour
+        return ResolvedService(
+            standards_h={c: float(v) for c, v in standards.items()},
+            late_fixed={c: float(fixed[c] if isinstance(fixed, dict) else fixed)
+                        for c in SERVICE_CLASSES},
+            late_hourly={c: float(hourly[c] if isinstance(hourly, dict) else hourly)
+                         for c in SERVICE_CLASSES},
+        )
+
+
+class ResolvedService(BaseModel):
+    """Service parameters of one design year, per class (plain numbers)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    standards_h: dict[str, float]
+    late_fixed: dict[str, float]
+    late_hourly: dict[str, float]
+
+
+class SegmentConfig(_Strict):
+    """A demand segment (corridors.csv column `segment`): its parcels and their service."""
+
+    weight_kg: PosFloat | None = Field(
+        None, description="Average weight of one parcel of the segment, kg; empty = "
+        "`network.parcel_weight_kg`. A parcel counts weight_kg / network.parcel_weight_kg "
+        "reference parcels in link and hub costs, CO2 and capacity use.")
+    standards_h: dict[ServiceClass, PosFloat] = Field(
+        default_factory=dict, description="Door-to-door standard per service class for this "
+        "segment, h; overrides the class standard (every design year).")
+    late_penalty_cny_per_parcel: NonNegFloat | None = Field(
+        None, description="Fixed part of the late penalty, CNY/parcel; empty = the class's.")
+    late_penalty_cny_per_parcel_hour: NonNegFloat | None = Field(
+        None, description="Late penalty per hour beyond the standard, CNY/(parcel h); empty = "
+        "the class's.")
+    modes: list[Mode] | None = Field(
+        None, description="Modes the segment's parcels may use on line-haul legs; empty = all.")
+    label: dict[Literal["en", "zh"], str] = Field(
+        default_factory=dict, description="Name per language, shown in reports.")
 
 
 class NetworkConfig(_Strict):
@@ -122,6 +243,10 @@ class PolicyConfig(_Strict):
     )
     service_policy: Literal["forbid", "penalty"] | None = Field(
         None, description="Overrides service.policy for scenarios using this policy."
+    )
+    on_time_floor: dict[ServiceClass, Share] = Field(
+        default_factory=dict, description="Minimum share of each named service class's demand "
+        "delivered within its standard (a constraint; infeasible when it cannot be met).",
     )
 
 
@@ -176,13 +301,31 @@ class ScenarioConfig(_Strict):
     demand_quantile: Literal["mean", "hi_80", "hi_95"] = Field(
         "mean", description="Which forecast the network is designed for."
     )
+    on_time_floor_domestic: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the domestic class.")
+    on_time_floor_neighbouring: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the neighbouring class.")
+    on_time_floor_global: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the global class (a sweep "
+        "over it traces the cost of the circle).")
+
+    def on_time_floor(self, policy: PolicyConfig) -> dict[str, float]:
+        """Floors per service class: the policy's, overridden by this scenario's."""
+        out = {c: float(v) for c, v in policy.on_time_floor.items()}
+        for c in SERVICE_CLASSES:
+            v = getattr(self, f"on_time_floor_{c}")
+            if v is not None:
+                out[c] = float(v)
+        return out
 
 
 class SweepConfig(_Strict):
     """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
 
     axes: dict[Literal["year", "growth", "costs", "carbon_price_cny_per_t", "policy",
-                       "demand_quantile"], list[Any]] = Field(default_factory=dict)
+                       "demand_quantile", "on_time_floor_domestic",
+                       "on_time_floor_neighbouring", "on_time_floor_global"],
+               list[Any]] = Field(default_factory=dict)
     scenarios: list[ScenarioConfig] = Field(default_factory=list)
     retries: int = Field(2, ge=0, description="Retries of a scenario whose worker died.")
 
@@ -226,6 +369,11 @@ class StudyConfig(_Strict):
     data: DataConfig = Field(default_factory=DataConfig)
     forecast: ForecastConfig = Field(default_factory=ForecastConfig)
     service: ServiceConfig = Field(default_factory=ServiceConfig)
+    segments: dict[str, SegmentConfig] = Field(
+        default_factory=lambda: {"parcel": SegmentConfig()},
+        description="Demand segments by name (corridors.csv column `segment`, default "
+        "`parcel`); every segment a corridor names must be defined here.",
+    )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     growth_cases: dict[str, float] = Field(
         default_factory=lambda: {"base": 0.0},
@@ -247,7 +395,10 @@ class StudyConfig(_Strict):
 
     @model_validator(mode="after")
     def _references_exist(self) -> StudyConfig:
-        problems = []
+        problems = [f"segments.{name}: a name of letters, digits, '_', '.' and '-'"
+                    for name in self.segments if not _SEGMENT_NAME.match(name)]
+        if not self.segments:
+            problems.append("segments: at least one segment (default: {parcel: {}})")
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
         if self.sweep is not None:

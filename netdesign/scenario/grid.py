@@ -1,7 +1,8 @@
 """Scenario grids: stable names, sweep expansion and resume keys.
 
 A sweep (the `sweep:` section of a study config) is the cartesian product of named axes
-(year, growth, costs, carbon_price_cny_per_t, policy, demand_quantile) over the scenario
+(year, growth, costs, carbon_price_cny_per_t, policy, demand_quantile, and the on-time floors
+on_time_floor_domestic/_neighbouring/_global) over the scenario
 defaults, plus explicit named scenarios (Calliope-style overrides). Every scenario gets a
 stable, readable, filesystem-safe name; names are unique within a sweep.
 """
@@ -23,7 +24,10 @@ from netdesign.errors import InputError, Problem
 # Canonical axis order: the product is expanded with `year` outermost, so that the scenario
 # list (and the `scenario` dimension of the results) reads year by year.
 AXES: tuple[str, ...] = ("year", "growth", "costs", "carbon_price_cny_per_t", "policy",
-                         "demand_quantile")
+                         "demand_quantile", "on_time_floor_domestic",
+                         "on_time_floor_neighbouring", "on_time_floor_global")
+FLOOR_TAGS = {"on_time_floor_domestic": "otd", "on_time_floor_neighbouring": "otn",
+              "on_time_floor_global": "otg"}
 _NAME_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -44,7 +48,8 @@ def scenario_name(sc: ScenarioConfig) -> str:
 
     An explicit ``sc.name`` wins. Otherwise the name lists every case, in a fixed order:
     ``{year}_g-{growth}_c-{costs}_co2-{carbon price CNY/t}_p-{policy}``, followed by
-    ``_q-{demand_quantile}`` when the design demand is not the forecast mean; e.g.
+    ``_q-{demand_quantile}`` when the design demand is not the forecast mean, and
+    ``_otd-``/``_otn-``/``_otg-{floor}`` for an on-time floor set by the scenario; e.g.
     ``2035_g-high_c-base_co2-200_p-rail_push``. Characters other than letters, digits,
     ``_``, ``.`` and ``-`` in case names are replaced by ``-``.
     """
@@ -54,6 +59,10 @@ def scenario_name(sc: ScenarioConfig) -> str:
              f"co2-{_number(sc.carbon_price_cny_per_t)}", f"p-{_safe(sc.policy)}"]
     if sc.demand_quantile != "mean":
         parts.append(f"q-{_safe(sc.demand_quantile)}")
+    for axis, tag in FLOOR_TAGS.items():
+        value = getattr(sc, axis)
+        if value is not None:
+            parts.append(f"{tag}-{_number(value)}")
     return "_".join(parts)
 
 
@@ -158,10 +167,11 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
     """Hash of what every scenario of a study depends on (sha256 hex).
 
     Covers the network data version (content hash of the input files) and the config sections
-    that change any scenario's result: forecast, service, network, solver (except ``threads``,
-    which the sweep sets per worker). It leaves out the study's name and title, the baseline
-    scenario list and the sweep section, and the case tables (`scenario_key` adds the cases a
-    scenario uses), so that adding a scenario or a case invalidates nothing already solved.
+    that change any scenario's result: forecast, service, segments, network, solver (except
+    ``threads``, which the sweep sets per worker). It leaves out the study's name and title,
+    the baseline scenario list and the sweep section, and the case tables (`scenario_key` adds
+    the cases a scenario uses), so that adding a scenario or a case invalidates nothing
+    already solved.
     """
     solver = cfg.solver.model_dump(mode="json")
     solver.pop("threads", None)
@@ -170,6 +180,7 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
         "data": cfg.data.model_dump(mode="json"),
         "forecast": cfg.forecast.model_dump(mode="json"),
         "service": cfg.service.model_dump(mode="json"),
+        "segments": {k: v.model_dump(mode="json") for k, v in cfg.segments.items()},
         "network": cfg.network.model_dump(mode="json"),
         "solver": solver,
     })
