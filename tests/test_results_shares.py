@@ -124,3 +124,13 @@ def test_failed_scenario_has_no_shares(network):
                  "on_time_share_by_segment"):
         assert np.isnan(two[name].values).all(), name
     assert summary_table(both).loc[1, "status"] == "infeasible"
+
+
+def test_on_time_floor_is_a_scenario_coordinate(network):
+    """The floors a scenario had to meet travel with it (the price-of-the-circle curve
+    plots cost against them); classes without a floor are NaN."""
+    sc = Scenario(name="s1", year=2035, demand=_scenario().demand,
+                  on_time_floor={"global": 0.9})
+    ds = design_to_dataset(network, sc, _design())
+    assert float(ds["on_time_floor_global"][0]) == pytest.approx(0.9)
+    assert np.isnan(float(ds["on_time_floor_domestic"][0]))

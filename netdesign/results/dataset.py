@@ -110,6 +110,10 @@ def _scenario_coords(scenario: Scenario) -> dict[str, Any]:
         "policy": ("scenario", [str(p.get("policy", ""))]),
         "demand_quantile": ("scenario", [str(p.get("demand_quantile", "mean"))]),
         "carbon_price": ("scenario", [float(scenario.carbon_price_cny_per_t)]),
+        # the on-time floor of each class the scenario had to meet (NaN: none); a sweep over
+        # on_time_floor_global traces the price of the 1-2-3 circle
+        **{f"on_time_floor_{c}": ("scenario", [float(scenario.on_time_floor.get(c, np.nan))])
+           for c in SERVICE_CLASSES},
     }
 
 
