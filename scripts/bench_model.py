@@ -1,13 +1,14 @@
-"""Benchmark the network-design model: Pyomo build / hand-off / HiGHS solve vs a highspy floor.
+"""Benchmark the network-design model: build / hand-off / HiGHS solve vs a highspy floor.
 
     python scripts/bench_model.py synthetic --size medium [--repeat 3] [--gap 0.01]
     python scripts/bench_model.py ap NODES FCOST CAP [--gap 1e-6]
 
-synthetic: the product path (paths -> Pyomo model -> LinearStandardFormCompiler -> passModel
--> run) against the *same* model (same candidate paths, same rows) assembled directly as numpy
-arrays and passed to highspy -- the floor. Same HiGHS options. Prints one JSON line per run
-(medians over --repeat) with seconds per stage; --memory adds a separate pass measuring
-peak Python memory with tracemalloc (not timed: tracing slows Python down ~3x).
+synthetic: the product path (paths -> index sets -> constraint families (`LinearModel`) ->
+standard form -> passModel -> run) against the *same* model (same candidate paths, same rows)
+assembled directly as numpy arrays in one function and passed to highspy -- the floor.
+Same HiGHS options. Prints one JSON line per run (medians over --repeat) with seconds per
+stage; --memory adds a separate pass measuring peak Python memory with tracemalloc (not timed:
+tracing slows Python down ~3x).
 
 ap: the product (`design_network` via scripts/ap_benchmark.py, hub-flow formulation) against a
 lean Ernst-Krishnamoorthy formulation written directly in highspy arrays (below, benchmark-only
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_synthetic import synthetic_network  # noqa: E402
 
 from netdesign.config.schema import SolverConfig  # noqa: E402
-from netdesign.optimise.handoff import StandardForm, compile_model, run_highs, to_highs  # noqa: E402
+from netdesign.optimise.handoff import StandardForm, run_highs, to_highs  # noqa: E402
 from netdesign.optimise.layout import Layout, build_layout  # noqa: E402
 from netdesign.optimise.model import build_path_model  # noqa: E402
 from netdesign.optimise.model_data import ModelData, build_model_data  # noqa: E402
@@ -170,8 +171,7 @@ def direct_arrays(d: ModelData, p: PathSet, lay: Layout) -> StandardForm:
     A.eliminate_zeros()  # as Pyomo does: then both matrices are identical
     return StandardForm(c=np.concatenate(cost), offset=0.0, A=A, row_lower=np.concatenate(lo),
                         row_upper=np.concatenate(up), col_lower=np.concatenate(col_lb),
-                        col_upper=np.concatenate(col_ub), integrality=np.concatenate(integ),
-                        columns=[], rows=[])
+                        col_upper=np.concatenate(col_ub), integrality=np.concatenate(integ))
 
 
 def run_synthetic(size: str, solver: SolverConfig, seed: int, memory: bool = False) -> dict:
@@ -187,11 +187,11 @@ def run_synthetic(size: str, solver: SolverConfig, seed: int, memory: bool = Fal
     t1 = time.perf_counter()
     model, _ctx = build_path_model(data, paths, lay)
     t2 = time.perf_counter()
-    sf = compile_model(model)
+    sf = model.compile()
     h = to_highs(sf, solver)
     t3 = time.perf_counter()
     if memory:
-        out["pyomo_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+        out["product_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         del model, sf, h
         tracemalloc.start()
@@ -201,8 +201,8 @@ def run_synthetic(size: str, solver: SolverConfig, seed: int, memory: bool = Fal
         tracemalloc.stop()
         return out
     res = run_highs(h, True)
-    out.update(paths_s=t1 - t0, pyomo_build_s=t2 - t1, pyomo_handoff_s=t3 - t2,
-               pyomo_solve_s=res.solve_s, pyomo_objective=res.objective,
+    out.update(paths_s=t1 - t0, build_s=t2 - t1, handoff_s=t3 - t2,
+               solve_s=res.solve_s, objective=res.objective,
                cols=sf.A.shape[1], rows=sf.A.shape[0], nnz=int(sf.A.nnz),
                integers=sf.n_integers, n_paths=paths.n)
     del h
@@ -222,15 +222,14 @@ def summarise(runs: list[dict]) -> dict:
            if isinstance(runs[0][k], float)}
     out = {**runs[0], **med, "repeat": len(runs)}
     # path generation is the same data preparation for both and counted in both totals
-    py_total = (out["paths_s"] + out["pyomo_build_s"] + out["pyomo_handoff_s"]
-                + out["pyomo_solve_s"])
+    py_total = out["paths_s"] + out["build_s"] + out["handoff_s"] + out["solve_s"]
     floor = (out["paths_s"] + out["direct_build_s"] + out["direct_handoff_s"]
              + out["direct_solve_s"])
-    out["pyomo_total_s"] = py_total
+    out["total_s"] = py_total
     out["direct_total_s"] = floor
-    out["overhead_share"] = (out["pyomo_build_s"] + out["pyomo_handoff_s"]) / py_total
-    out["overhead_share_incl_paths"] = (out["paths_s"] + out["pyomo_build_s"]
-                                        + out["pyomo_handoff_s"]) / py_total
+    out["overhead_share"] = (out["build_s"] + out["handoff_s"]) / py_total
+    out["overhead_share_incl_paths"] = (out["paths_s"] + out["build_s"]
+                                        + out["handoff_s"]) / py_total
     out["ratio_to_floor"] = py_total / floor
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
 
@@ -319,7 +318,7 @@ def ek_arrays(nodes_file: Path, fcost_file: Path, cap_file: Path):
     sf = StandardForm(c=cost, offset=0.0, A=A, row_lower=np.concatenate(lo),
                       row_upper=np.concatenate(up), col_lower=np.zeros(ncol),
                       col_upper=np.concatenate([np.ones(nz), np.full(n * na, INF)]),
-                      integrality=integ, columns=[], rows=[])
+                      integrality=integ)
     return sf, t0, n
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from model_fixtures import exact_solver, line_network, make_network, make_scenario
+from model_fixtures import exact_solver, line_network, make_scenario, two_hub_network
 
 from netdesign.optimise import design_network
 
@@ -135,32 +135,11 @@ def test_hub_capacity_cap_limits_expansion() -> None:
     assert d.costs["total"] == pytest.approx(10_802.0)
 
 
-def _two_hub_network() -> object:
-    """A collects to H1 or H2 (1 CNY each); H1->B1 and H2->B2 distribute for 1 CNY, the cross
-    distributions H1->B2, H2->B1 cost 5; line-haul H1<->H2 costs 3 (road, zero time)."""
-    nodes = [{"node_id": n} for n in ("A", "B1", "B2")] + [
-        {"node_id": h, "kind": "hub"} for h in ("H1", "H2")]
-    hubs = [{"hub_id": "H1"}, {"hub_id": "H2"}]
-    L = []
-    for h in ("H1", "H2"):
-        L.append({"link_id": f"A-{h}", "from_node": "A", "to_node": h, "role": "collection",
-                  "cost_cny_per_parcel": 1.0})
-        for b in ("B1", "B2"):
-            near = h[-1] == b[-1]
-            L.append({"link_id": f"{h}-{b}", "from_node": h, "to_node": b,
-                      "role": "distribution", "cost_cny_per_parcel": 1.0 if near else 5.0})
-    L += [{"link_id": "H1-H2", "from_node": "H1", "to_node": "H2", "cost_cny_per_parcel": 3.0},
-          {"link_id": "H2-H1", "from_node": "H2", "to_node": "H1", "cost_cny_per_parcel": 3.0}]
-    corr = [{"corridor_id": "A>B1", "origin": "A", "destination": "B1"},
-            {"corridor_id": "A>B2", "origin": "A", "destination": "B2"}]
-    return make_network(nodes, L, hubs, corr)
-
-
 def test_single_allocation_respected() -> None:
     """Multiple allocation: A>B1 via H1 (2), A>B2 via H2 (2): 100 x 2 + 60 x 2 = 320.
     Single: A uses one hub. A@H1: 100 x 2 + 60 x (1 + 3 + 1) = 500; A@H2: 100 x 5 + 60 x 2
     = 620 -> 500, all of A's parcels collected at H1."""
-    net = _two_hub_network()
+    net = two_hub_network()
     dem = {"A>B1": 100, "A>B2": 60}
     multi = design_network(net, make_scenario(dem), exact_solver())
     assert multi.costs["total"] == pytest.approx(320.0)
