@@ -66,8 +66,16 @@ class Index:
         keys = _as_keys(keys)
         if not len(keys[0]):
             return cls(tuple(k[:0] for k in keys), labels)
-        uniq = np.unique(np.stack(keys, axis=1), axis=0)
-        return cls(tuple(uniq[:, j] for j in range(uniq.shape[1])), labels)
+        radix = [int(k.max()) + 1 for k in keys]
+        code = np.zeros(len(keys[0]), np.int64)
+        for k, r in zip(keys, radix, strict=True):
+            code = code * r + k
+        code = np.unique(code)
+        out = []
+        for r in reversed(radix):
+            code, k = np.divmod(code, r)
+            out.append(k)
+        return cls(tuple(reversed(out)), labels)
 
     @classmethod
     def single(cls, label: str | None = None) -> Index:
@@ -104,10 +112,12 @@ class Index:
         n = len(keys[0])
         if not len(self) or not n:
             return np.full(n, -1, np.int64)
-        code, table = self._code(keys), self._table
+        code = self._code(keys)
+        kind, table = self._table
+        if kind == "dense":  # position by direct lookup in a table over all codes
+            return np.where(code >= 0, table[np.maximum(code, 0)], -1)
         order, sorted_codes = table
-        at = np.searchsorted(sorted_codes, code)
-        at = np.minimum(at, len(sorted_codes) - 1)
+        at = np.minimum(np.searchsorted(sorted_codes, code), len(sorted_codes) - 1)
         found = (sorted_codes[at] == code) & (code >= 0)
         return np.where(found, order[at], -1)
 
@@ -133,10 +143,17 @@ class Index:
         return np.where(bad, -1, code)
 
     @functools.cached_property
-    def _table(self) -> tuple[np.ndarray, np.ndarray]:
+    def _table(self):
+        """("dense", code -> position) when the code space is small, else ("sorted",
+        (order, sorted codes)) for binary search."""
         code = self._code(self.keys)
+        span = int(np.prod([float(r) for r in self._radix]))
+        if span <= 8 * len(code) + (1 << 20):
+            table = np.full(span, -1, np.int64)
+            table[code] = np.arange(len(code))
+            return "dense", table
         order = np.argsort(code, kind="stable")
-        return order, code[order]
+        return "sorted", (order, code[order])
 
 
 @dataclass
@@ -156,6 +173,8 @@ class Var:
 
     def __getitem__(self, keys) -> Lin:
         """One term, coefficient 1, per key (dropped later if the key is not in the block)."""
+        if keys is self.index:
+            return self.all
         pos = self.index.locate(keys)
         return Lin(np.where(pos >= 0, self.start + pos, -1), np.ones(len(pos)))
 
