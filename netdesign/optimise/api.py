@@ -15,7 +15,7 @@ from netdesign.config.schema import SolverConfig
 from netdesign.data.network import Network
 from netdesign.optimise.build import build
 from netdesign.optimise.diagnose import diagnose
-from netdesign.optimise.handoff import highs_version, solve_standard_form, write_lp
+from netdesign.optimise.handoff import highs_version, solve_standard_form
 from netdesign.optimise.model_data import build_model_data
 from netdesign.optimise.report import SolveReport
 from netdesign.optimise.solution import Design
@@ -65,6 +65,8 @@ def solve_design(network: Network, scenario: Scenario, solver: SolverConfig, *,
     report.objective, report.best_bound, report.mip_gap = (out.objective, out.best_bound,
                                                            out.mip_gap)
     if lp_path is not None:
+        from netdesign.optimise.pyomo_export import write_lp  # Pyomo only when asked for
+
         write_lp(built.model, lp_path)
     if out.values is None:
         if out.status == "infeasible":
@@ -85,13 +87,20 @@ def solve_design(network: Network, scenario: Scenario, solver: SolverConfig, *,
     return built.extract(out.values, report)
 
 
+def build_pyomo_model(network: Network, scenario: Scenario, formulation: str = "auto"):
+    """The model `design_network` would solve, as a Pyomo ConcreteModel, to inspect, extend
+    or solve with Pyomo (docs/model.md, "The model in Pyomo")."""
+    return build(build_model_data(network, scenario), formulation).pyomo_model()
+
+
 def _options(solver: SolverConfig) -> dict:
     return {"time_limit": solver.time_limit_s, "mip_rel_gap": solver.mip_rel_gap,
             "threads": solver.threads, "random_seed": solver.seed, "presolve": solver.presolve}
 
 
 def _pyomo_version() -> str:
-    """Recorded in the report for provenance (Pyomo is no longer on the solve route)."""
+    """Recorded in the report for provenance (Pyomo writes the LP files and exports the
+    model; the solve route hands the matrix to HiGHS directly)."""
     try:
         from importlib.metadata import version
 

@@ -26,3 +26,13 @@ class Built:
     extract: Callable[[np.ndarray, SolveReport], Design]
     empty: Callable[[SolveReport], Design]
     precheck: Diagnosis | None = None
+
+    def pyomo_model(self):
+        """The same model as a Pyomo ConcreteModel (`pyomo_export.to_pyomo`; Pyomo is
+        imported only when asked for)."""
+        if self.model is None:
+            raise ValueError("no model was built (a pre-check decided the outcome: "
+                             f"{self.precheck.message if self.precheck else ''})")
+        from netdesign.optimise.pyomo_export import to_pyomo
+
+        return to_pyomo(self.model)

@@ -1,8 +1,8 @@
 """Hand a compiled model to HiGHS: `StandardForm` -> `highspy.Highs.passModel` -> run.
 
 The matrix arrives column-wise (CSC, HiGHS' own storage) and goes over in one call. A fresh
-`Highs` object per solve (its run time accumulates and memory grows otherwise). Optionally
-writes an LP file with readable names (`lp_file.py`) for inspection.
+`Highs` object per solve (its run time accumulates and memory grows otherwise). LP files:
+`pyomo_export.write_lp`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import highspy
 import numpy as np
@@ -20,11 +19,10 @@ import scipy.sparse as sp
 
 from netdesign.config.schema import SolverConfig
 from netdesign.errors import SolveError
-from netdesign.optimise.linear import LinearModel, StandardForm
-from netdesign.optimise.lp_file import lp_text
+from netdesign.optimise.linear import StandardForm
 
 __all__ = ["SolveOutcome", "StandardForm", "highs_version", "new_highs", "run_highs",
-           "solve_standard_form", "to_highs", "write_lp"]
+           "solve_standard_form", "to_highs"]
 
 INF = highspy.kHighsInf
 
@@ -153,14 +151,6 @@ def solve_standard_form(sf: StandardForm, solver: SolverConfig) -> tuple[SolveOu
         if out.status == "infeasible_or_unbounded":
             out.status = "infeasible"
     return out, pass_s
-
-
-def write_lp(model: LinearModel, lp_path: Path) -> None:
-    """Write the model as an LP file with readable names (temp name, then rename)."""
-    lp_path = Path(lp_path)
-    tmp = lp_path.with_name(f".{lp_path.stem}.partial.lp")
-    tmp.write_text(lp_text(model), encoding="utf-8")
-    os.replace(tmp, lp_path)
 
 
 @functools.lru_cache(maxsize=1)

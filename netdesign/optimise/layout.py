@@ -176,7 +176,7 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
 
 
 class PathLabels:
-    """Readable name of each path, computed when asked: ``corridor,link.link...``."""
+    """Labels of each path, computed when asked: (corridor id, ``link.link...``)."""
 
     def __init__(self, data: ModelData, paths: PathSet):
         self.data, self.paths = data, paths
@@ -184,9 +184,9 @@ class PathLabels:
     def __len__(self) -> int:
         return self.paths.n
 
-    def __getitem__(self, p: int) -> str:
+    def __getitem__(self, p: int) -> tuple[str, str]:
         links = ".".join(self.data.link_ids[lk] for lk in self.paths.legs(int(p)))
-        return f"{self.data.corr_ids[self.paths.corridor[p]]},{links or 'none'}"
+        return self.data.corr_ids[self.paths.corridor[p]], links or "none"
 
 
 @dataclass

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,13 +120,19 @@ class Index:
         found = (sorted_codes[at] == code) & (code >= 0)
         return np.where(found, order[at], -1)
 
-    def name(self, i: int) -> str:
-        """Readable label of key i, e.g. ``C1`` or ``A,H1``."""
-        parts = []
+    def key_labels(self, i: int) -> tuple[str, ...]:
+        """Labels of key i, one per dimension (a label may itself be a tuple, e.g. a path's
+        corridor and links), e.g. ``("A", "H1")``."""
+        parts: list[str] = []
         for j, k in enumerate(self.keys):
             v = int(k[i])
-            parts.append(str(self.labels[j][v]) if self.labels is not None else str(v))
-        return ",".join(parts)
+            label = self.labels[j][v] if self.labels is not None else v
+            parts.extend(map(str, label) if isinstance(label, tuple) else [str(label)])
+        return tuple(parts)
+
+    def name(self, i: int) -> str:
+        """Readable label of key i, e.g. ``C1`` or ``A,H1``."""
+        return ",".join(self.key_labels(i))
 
     # the keys as one int64 code each (mixed radix over the dimensions), sorted for lookup
     @functools.cached_property
@@ -318,15 +323,6 @@ class StandardForm:
         return self.model.column_names() if self.model is not None else []
 
 
-_LP_BAD = re.compile(r"[^A-Za-z0-9_.,()]")
-
-
-def lp_name(name: str) -> str:
-    """A name the LP format accepts: characters other than letters, digits, ``_.,()``
-    become ``_`` (as Pyomo's symbolic labels do)."""
-    return _LP_BAD.sub("_", name)
-
-
 class LinearModel:
     """Variables, constraint families and a linear objective (minimised), over numpy arrays."""
 
@@ -394,7 +390,7 @@ class LinearModel:
 
     # ------------------------------------------------------------------ output
     def column_names(self, brackets: str = "[]") -> list[str]:
-        """``name[labels]`` per column (``brackets="()"`` and `lp_name` for LP files)."""
+        """``name[labels]`` per column, e.g. ``alloc[A,H1]``."""
         return [column_label(v, i, brackets) for v in self.vars.values() for i in range(len(v))]
 
     def row_names(self, brackets: str = "[]") -> list[str]:
