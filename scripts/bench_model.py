@@ -220,7 +220,12 @@ def run_synthetic(size: str, solver: SolverConfig, seed: int, memory: bool = Fal
                integers=sf.n_integers, n_paths=paths.n,
                direct_build_s=t5 - t4, direct_handoff_s=t6 - t5, direct_solve_s=resd.solve_s,
                direct_objective=resd.objective, direct_nnz=int(df.A.nnz),
-               same_matrix=same_matrix(sf, df))
+               same_matrix=same_matrix(sf, df),
+               # same work in HiGHS on both routes: branch-and-bound nodes, LP iterations
+               nodes=int(h.getInfo().mip_node_count),
+               direct_nodes=int(hd.getInfo().mip_node_count),
+               lp_iterations=int(h.getInfo().simplex_iteration_count),
+               direct_lp_iterations=int(hd.getInfo().simplex_iteration_count))
     return out
 
 
