@@ -66,6 +66,8 @@ class Index:
         if not len(keys[0]):
             return cls(tuple(k[:0] for k in keys), labels)
         radix = [int(k.max()) + 1 for k in keys]
+        if np.prod([float(r) for r in radix]) >= 2.0 ** 62:
+            raise ValueError(f"index too large for int64 key codes (radices {radix})")
         code = np.zeros(len(keys[0]), np.int64)
         for k, r in zip(keys, radix, strict=True):
             code = code * r + k
@@ -137,7 +139,10 @@ class Index:
     # the keys as one int64 code each (mixed radix over the dimensions), sorted for lookup
     @functools.cached_property
     def _radix(self) -> list[int]:
-        return [int(k.max()) + 2 if len(k) else 1 for k in self.keys]
+        radix = [int(k.max()) + 2 if len(k) else 1 for k in self.keys]
+        if np.prod([float(r) for r in radix]) >= 2.0 ** 62:
+            raise ValueError(f"index too large for int64 key codes (radices {radix})")
+        return radix
 
     def _code(self, keys: Keys) -> np.ndarray:
         code = np.zeros(len(keys[0]), np.int64)
