@@ -74,6 +74,7 @@ class ModelData:
     hub_capacity_basis: str
     mode_share_bounds: dict[int, tuple[float | None, float | None]]
     days_per_year: float
+    expansion: bool = True        # False: no modules added, no optional hub opened
     # --- service grading, segments, weekly departures (issue 13); defaults = the old model
     corr_segment: list[str] = field(default_factory=list)
     corr_weight_kg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # kg/parcel
@@ -257,6 +258,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_capacity_basis=scenario.hub_capacity_basis,
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
+        expansion=bool(scenario.expansion),
         corr_segment=list(seg_of.to_numpy(str)), corr_weight_kg=seg_arrays["weight_kg"],
         corr_pe=seg_arrays["weight_kg"] / float(scenario.parcel_weight_kg),
         corr_late_fixed=seg_arrays["late_fixed"], corr_late_hourly=seg_arrays["late_hourly"],
