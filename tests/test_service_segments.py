@@ -5,6 +5,8 @@ Hand-worked optima on two-hub networks; the working is in each docstring.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from model_fixtures import exact_solver, make_network, make_scenario
 
@@ -208,3 +210,79 @@ def test_config_segment_undefined_in_corridors_names_file_row_field() -> None:
     text = str(exc.value)
     assert "corridors.csv" in text and "row 2" in text and "'segment'" in text
     assert "'pallet'" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# on-time floors (a constraint, not a penalty) and weekly departures
+# ---------------------------------------------------------------------------------------------
+def _global_network(air_cap: float = math.inf):
+    net = fast_slow_network([{"corridor_id": "A>B", "origin": "A", "destination": "B",
+                              "service_class": "global"}])
+    net.links.loc["air", "capacity_parcels_per_day"] = air_cap
+    return net
+
+
+def test_on_time_floor_is_met_exactly() -> None:
+    """Global class, standard 72 h, no late penalty: air (25 h, on time) 30 CNY, sea (700 h,
+    late) 10 CNY, 100 parcels/day. Without a floor all go by sea (1,000 CNY/day, 0 % on
+    time). With a floor of 0.6: 60 by air, 40 by sea = 60 x 30 + 40 x 10 = 2,200 CNY/day,
+    exactly 60 % on time (more air only costs more)."""
+    kw = {"service_standards_h": STANDARDS, "late_penalty_cny_per_parcel": 0.0}
+    net = _global_network()
+    d = design_network(net, make_scenario({"A>B": 100}, **kw), exact_solver())
+    assert d.costs["total"] == pytest.approx(1000.0)
+    assert d.late.sum() == pytest.approx(100.0)
+    d = design_network(net, make_scenario({"A>B": 100}, on_time_floor={"global": 0.6}, **kw),
+                       exact_solver())
+    assert d.report.status == "optimal"
+    assert d.corridor_flow.loc["A>B", "air"] == pytest.approx(60.0)
+    assert d.late.sum() == pytest.approx(40.0)
+    assert d.costs["total"] == pytest.approx(2200.0)
+
+
+def test_infeasible_on_time_floor_is_diagnosed_by_class() -> None:
+    """Air (the only on-time path) holds 50 parcels/day and cannot be expanded, so at most
+    50 of 100 global parcels are on time: a floor of 0.6 is infeasible (unserved parcels do
+    not help, they are not on time); the diagnosis names the class and the 50 % reachable."""
+    net = _global_network(air_cap=50.0)
+    sc = make_scenario({"A>B": 100}, service_standards_h=STANDARDS,
+                       late_penalty_cny_per_parcel=0.0, on_time_floor={"global": 0.6})
+    d = design_network(net, sc, exact_solver())
+    assert d.report.status == "infeasible"
+    msg = d.report.message
+    assert "service class 'global'" in msg and "60%" in msg
+    assert "at most 50.0%" in msg
+    assert "on_time_floor[global]" in d.report.diagnosis.iis
+
+
+def _weekly_line(module_departures: float, min_weekly: float = math.nan):
+    """line_network with rail (1,000 km) having no capacity yet: each module adds 100
+    parcels/day, costs 150 CNY/day and stands for `module_departures` departures/week."""
+    from model_fixtures import line_network
+
+    net = line_network(rail_cap=0.0, rail_module=100.0, rail_module_cost_per_day=150.0)
+    net.links["module_departures_per_week"] = 7.0
+    net.links.loc["rail", "module_departures_per_week"] = module_departures
+    net.links.loc["rail", "min_weekly_frequency"] = min_weekly
+    return net
+
+
+def test_weekly_departures_of_a_twice_weekly_module() -> None:
+    """100 parcels/day; rail 10 CNY door to door + one module (150 CNY/day) = 1,150 against
+    road 1,400 -> one module. It stands for 2 departures/week, so the link reports 2
+    departures/week (a daily module would report 7)."""
+    d = design_network(_weekly_line(2.0), make_scenario({"A>B": 100}), exact_solver())
+    assert d.costs["total"] == pytest.approx(1150.0)
+    assert d.links.loc["rail", "modules_added"] == 1
+    assert d.links.loc["rail", "departures_per_week"] == pytest.approx(2.0)
+
+
+def test_minimum_frequency_counts_weekly_departures() -> None:
+    """The rail link must run >= 3 departures/week when used. With modules of 2/week that is
+    ceil(3/2) = 2 modules: 100 x 10 + 2 x 150 = 1,300 < road 1,400 -> rail, 4 departures/week.
+    (Counted as daily departures one module would do: ceil(3/7) = 1.)"""
+    d = design_network(_weekly_line(2.0, min_weekly=3.0), make_scenario({"A>B": 100}),
+                       exact_solver())
+    assert d.links.loc["rail", "modules_added"] == 2
+    assert d.links.loc["rail", "departures_per_week"] == pytest.approx(4.0)
+    assert d.costs["total"] == pytest.approx(1300.0)
