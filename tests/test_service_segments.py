@@ -286,3 +286,22 @@ def test_minimum_frequency_counts_weekly_departures() -> None:
     assert d.links.loc["rail", "modules_added"] == 2
     assert d.links.loc["rail", "departures_per_week"] == pytest.approx(4.0)
     assert d.costs["total"] == pytest.approx(1300.0)
+
+
+def test_heavy_segment_uses_capacity_in_reference_parcels() -> None:
+    """20 restocking cartons/day of 12 kg = 20 x 12/1.2 = 200 reference parcels on the sea
+    link, which holds 100 and adds 100 per module (50 CNY/day): one module. Transport
+    20 x 10 x 10 = 2,000 CNY/day + 50 = 2,050 (air is not allowed to the segment). The link
+    reports 200 reference parcels/day; the corridor flow counts 20 cartons."""
+    net = fast_slow_network([{"corridor_id": "A>B", "origin": "A", "destination": "B",
+                              "segment": "restock"}])
+    net.links.loc["sea", "capacity_parcels_per_day"] = 100.0
+    net.links.loc["sea", "module_parcels_per_day"] = 100.0
+    net.links.loc["sea", "module_cost_cny_per_year"] = 50.0 * 365
+    sc = make_scenario({"A>B": 20}, service_standards_h={**STANDARDS, "domestic": 800.0},
+                       segments={"restock": Segment(weight_kg=12.0, modes=("water",))})
+    d = design_network(net, sc, exact_solver())
+    assert d.links.loc["sea", "modules_added"] == 1
+    assert d.links.loc["sea", "flow_parcels_per_day"] == pytest.approx(200.0)
+    assert d.corridor_flow.loc["A>B", "water"] == pytest.approx(20.0)
+    assert d.costs["total"] == pytest.approx(2050.0)
