@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from netdesign.cli.app import app, console, handle_errors
+from netdesign.cli.app import app, handle_errors, print_warning
 from netdesign.config.loader import load_config
 from netdesign.data.loader import collect_network, display_path, resolve_data_dir
 from netdesign.errors import InputError
@@ -28,7 +28,7 @@ def validate(
     if net is None or any(p.severity == "error" for p in problems):
         raise InputError(problems, f"invalid network data in {data_dir}")
     for p in problems:
-        console.print(f"[yellow]warning[/]: {p}", highlight=False)
+        print_warning(str(p))
     months = net.history["month"]
     span = f"{months.min()}..{months.max()}" if len(months) else "none"
     typer.echo(f"OK: {config} (study '{cfg.name}')")
