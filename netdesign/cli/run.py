@@ -60,7 +60,8 @@ def run(
 
     ds = run_study(config, out, progress=not quiet, save_lp=save_lp)
     print_summary(ds)
-    Console().print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}", highlight=False)
+    Console().print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}", highlight=False,
+                    markup=False)
     report_failures(ds)
 
 

@@ -51,10 +51,11 @@ def sweep(
         print_summary(outcome.results)
     else:
         counts = outcome.summary["status"].value_counts()
-        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
+        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()),
+                  highlight=False, markup=False)
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
-              highlight=False)
+              highlight=False, markup=False)
     if outcome.failed:
         print_error(f"{len(outcome.failed)} scenario(s) failed (status and message in "
                     f"summary.csv): {', '.join(outcome.failed)}")

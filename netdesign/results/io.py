@@ -77,6 +77,15 @@ def check_out_dir(out_dir: str | Path, option: str = "--out") -> list[Problem]:
     return []
 
 
+def check_out_file(path: str | Path, option: str) -> list[Problem]:
+    """`check_out_dir` for an output file: not an existing folder, its folder writable."""
+    path = Path(path)
+    if path.is_dir():
+        return [Problem(str(path), option, option.lstrip("-"), "an existing folder",
+                        "a file name (not a folder)")]
+    return check_out_dir(path.parent if str(path.parent) else Path("."), option)
+
+
 def remove_stale_temporaries(out_dir: str | Path, older_than_s: float = STALE_TMP_S) -> list[str]:
     """Delete the temporaries of `OUTPUT_FILES` a killed run left in `out_dir` (never a
     finished file); returns the names removed."""

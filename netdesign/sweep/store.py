@@ -190,8 +190,9 @@ def read_forecast_cache(out_dir: Path, key: str,
                         series: set[str] | None = None) -> pd.DataFrame | None:
     """The cached forecasts frame when its key file says `key` and the Parquet file is the
     one the key file names (sha256), has the expected columns, finite forecasts >= 0 and
-    (if given) every one of `series`; None otherwise, with a log line saying why (the caller recomputes). Nothing
-    in the folder is executed or unpickled: JSON and Parquet are parsed as data."""
+    (if given) every one of `series`; None otherwise, with a log line saying why (the
+    caller recomputes). Nothing in the folder is executed or unpickled: JSON and Parquet
+    are parsed as data."""
     state = Path(out_dir) / STATE_DIR
     data, meta_path = state / CACHE_DATA, state / CACHE_KEY
     if not meta_path.is_file() or not data.is_file():
