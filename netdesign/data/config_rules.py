@@ -7,7 +7,7 @@ the config file, the key path, the value and what the data offers.
 
 from __future__ import annotations
 
-from netdesign.config.schema import StudyConfig
+from netdesign.config.schema import SERVICE_CLASSES, StudyConfig
 from netdesign.data.network import Network
 from netdesign.data.validate import source_of
 from netdesign.errors import Problem
@@ -54,7 +54,8 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                     f"no floor for {mode!r}: no line-haul link in "
                     f"{source_of(sources, 'links')} has that mode (line-haul modes: "
                     f"{', '.join(sorted(lh_modes)) or 'none'})"))
-    classes = sorted(set(net.corridors["service_class"].dropna().astype(str)))
+    used = set(net.corridors["service_class"].dropna().astype(str))
+    classes = [c for c in SERVICE_CLASSES if c in used]  # unknown ones: check_column_values
     missing = [c for c in classes if c not in cfg.service.standards_h]
     for c in missing:
         n = int((net.corridors["service_class"] == c).sum())
