@@ -75,15 +75,18 @@ class ForecastConfig(_Strict):
 PerClassPenalty = NonNegFloat | dict[ServiceClass, NonNegFloat]
 
 
-def _per_class_problems(value: object, key: str) -> list[str]:
-    """A per-class penalty given as a mapping must name every service class."""
-    if isinstance(value, dict):
-        missing = [c for c in SERVICE_CLASSES if c not in value]
+def _per_class_problems(section: BaseModel) -> list[str]:
+    """Both late-penalty parts of `section`, when given as a mapping, must name every class."""
+    out = []
+    for key in ("late_penalty_cny_per_parcel", "late_penalty_cny_per_parcel_hour"):
+        value = getattr(section, key)
+        missing = [c for c in SERVICE_CLASSES if c not in value] \
+            if isinstance(value, dict) else []
         if missing:
-            return [f"{key}: a per-class mapping must name every service class "
-                    f"({', '.join(SERVICE_CLASSES)}); missing {', '.join(missing)} "
-                    "(or give one number for all classes)"]
-    return []
+            out.append(f"{key}: a per-class mapping must name every service class "
+                       f"({', '.join(SERVICE_CLASSES)}); missing {', '.join(missing)} "
+                       "(or give one number for all classes)")
+    return out
 
 
 class ServiceYear(_Strict):
@@ -101,10 +104,7 @@ class ServiceYear(_Strict):
 
     @model_validator(mode="after")
     def _every_class(self) -> ServiceYear:
-        problems = (_per_class_problems(self.late_penalty_cny_per_parcel,
-                                        "late_penalty_cny_per_parcel")
-                    + _per_class_problems(self.late_penalty_cny_per_parcel_hour,
-                                          "late_penalty_cny_per_parcel_hour"))
+        problems = _per_class_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -148,10 +148,7 @@ class ServiceConfig(_Strict):
     def _every_class(self) -> ServiceConfig:
         problems = [f"by_year.{y}: a design year in 2000..2100" for y in self.by_year
                     if not 2000 <= y <= 2100]
-        problems += (_per_class_problems(self.late_penalty_cny_per_parcel,
-                                        "late_penalty_cny_per_parcel")
-                    + _per_class_problems(self.late_penalty_cny_per_parcel_hour,
-                                          "late_penalty_cny_per_parcel_hour"))
+        problems += _per_class_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
