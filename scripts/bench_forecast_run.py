@@ -66,7 +66,9 @@ def main() -> int:
                    str(work / f"out-{variant}-{r}")]
             wall, mb, err = _timed(cmd, env, cwd)
             times[variant].append(wall)
-            bt = re.findall(r"backtest.*|calibrated intervals.*", err)
+            text = " ".join(err.split())  # rich wraps long lines
+            bt = re.findall(r"backtest \(.*?coverage 80 % [\d.]+, 95 % [\d.]+|calibrated "
+                            r"intervals .*?80 % [\d.]+, 95 % [\d.]+", text)
             print(f"run {r + 1} {variant:5s}: {wall:7.1f} s wall, {mb:6.0f} MB peak, "
                   f"load {load:.1f} at start", flush=True)
             for line in bt:
