@@ -83,6 +83,22 @@ def _quantiles(frame: pd.DataFrame, u: np.ndarray) -> np.ndarray:
     return np.maximum(out, 0.0)
 
 
+def draw_scores(n_series: int, n_paths: int, seed: int | None, correlation: float
+                ) -> np.ndarray:
+    """Uniform scores u = Φ(z) (series × draws) of the one-factor copula: ``z_i = √ρ f +
+    √(1 − ρ) ε_i`` per draw. The draws of `sample_paths` for the same arguments."""
+    rng = np.random.default_rng(seed)
+    f = rng.standard_normal(n_paths)
+    eps = rng.standard_normal((n_series, n_paths))
+    return norm.cdf(np.sqrt(correlation) * f[None, :] + np.sqrt(1.0 - correlation) * eps)
+
+
+def quantile_values(frame: pd.DataFrame, u: np.ndarray) -> np.ndarray:
+    """Values of each row's published distribution (`frame`: mean, lo_/hi_80, lo_/hi_95) at
+    the probabilities `u` (rows × draws): the marginals of `sample_paths`."""
+    return _quantiles(frame, u)
+
+
 def sample_paths(forecasts: pd.DataFrame, n_paths: int, seed: int | None = None, *,
                  correlation: float = 0.0, series: list[str] | None = None) -> xr.DataArray:
     """`n_paths` joint future paths (parcels/month) of every series in `forecasts`.
@@ -102,11 +118,7 @@ def sample_paths(forecasts: pd.DataFrame, n_paths: int, seed: int | None = None,
     fc = forecasts if series is None else forecasts[forecasts["series_id"].isin(series)]
     ids = list(dict.fromkeys(fc["series_id"].astype(str)))
     dates = pd.DatetimeIndex(sorted(pd.to_datetime(fc["date"]).unique()))
-    rng = np.random.default_rng(seed)
-    f = rng.standard_normal(n_paths)
-    eps = rng.standard_normal((len(ids), n_paths))
-    z = np.sqrt(correlation) * f[None, :] + np.sqrt(1.0 - correlation) * eps  # series × draw
-    u = norm.cdf(z)
+    u = draw_scores(len(ids), n_paths, seed, correlation)  # series × draw
     out = np.full((n_paths, len(ids), len(dates)), np.nan)
     pos = {s: i for i, s in enumerate(ids)}
     rows_series = fc["series_id"].astype(str).map(pos).to_numpy()

@@ -28,23 +28,34 @@ def joint_design_demand(fc: pd.DataFrame, probability: float, correlation: float
     """Monthly demand (series × month, parcels/month) of every corridor in `fc` consistent with
     the `probability` percentile of the network's total over those months.
 
-    Draws `n_draws` joint paths (`forecast.paths.sample_paths`, one-factor copula with
-    `correlation`), ranks the draws by the network total over all months of `fc`, and
+    Draws `n_draws` joint paths (the draws of `forecast.paths.sample_paths`, one-factor copula
+    with `correlation`), ranks the draws by the network total over all months of `fc`, and
     averages each corridor's months over the draws ranked within ±`window` of `probability`.
     So the corridors add up to (about) that percentile of the total, and each corridor sits
     where it typically is when the network is that busy: near its own percentile when
-    corridors move together (correlation 1 gives exactly the sum of the corridors' own
-    percentiles), nearer its mean when they move independently."""
-    from netdesign.forecast.paths import sample_paths
+    corridors move together (correlation 1 gives the sum of the corridors' own percentiles),
+    nearer its mean when they move independently.
 
-    paths = sample_paths(fc, n_draws, JOINT_SEED, correlation=correlation)
-    total = paths.sum(("series_id", "date")).to_numpy()
+    A draw keeps each corridor's percentile for all months, and every month's quantile
+    function has the same breakpoints, so a corridor's total over the months is the quantile
+    function through its summed quantiles: the draws are ranked with those (2,000 × draws
+    values instead of a full path each), and only the chosen draws' months are evaluated."""
+    from netdesign.forecast.paths import _LEVELS, draw_scores, quantile_values
+
+    fc = fc.assign(series_id=fc["series_id"].astype(str))
+    if "month" not in fc:
+        fc = fc.assign(month=pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M"))
+    ids = list(dict.fromkeys(fc["series_id"]))
+    u = draw_scores(len(ids), n_draws, JOINT_SEED, correlation)  # series × draws
+    cols = [c for c, _ in _LEVELS]
+    summed = fc.groupby("series_id", sort=False)[cols].sum().reindex(ids)
+    total = quantile_values(summed, u).sum(axis=0)
     rank = (np.argsort(np.argsort(total)) + 0.5) / n_draws
     pick = np.flatnonzero(np.abs(rank - probability) <= window)
-    mean = paths.isel(draw=pick).mean("draw")
-    out = mean.to_pandas()
-    out.columns = pd.PeriodIndex(out.columns, freq="M")
-    out.columns.name = "month"
+    rows = fc["series_id"].map({s: i for i, s in enumerate(ids)}).to_numpy()
+    values = quantile_values(fc, u[rows][:, pick]).mean(axis=1)
+    out = (fc.assign(_v=values).pivot_table(index="series_id", columns="month", values="_v",
+                                             aggfunc="sum"))
     return out
 
 
