@@ -67,8 +67,11 @@ def seasonal_f_test(y: np.ndarray, season_length: int, level: float = SHORT_F_LE
     rss0 = float(np.sum((x - base @ np.linalg.lstsq(base, x, rcond=None)[0]) ** 2))
     rss1 = float(np.sum((x - full @ np.linalg.lstsq(full, x, rcond=None)[0]) ** 2))
     dof = n - m - 1
-    if rss1 <= 0:
-        return rss0 > 0
+    tiny = 1e-12 * max(float(np.sum((x - x.mean()) ** 2)), 1e-300)  # rounding, not signal
+    if rss0 <= tiny:  # the trend alone fits exactly: nothing left for a season
+        return False
+    if rss1 <= tiny:  # the season fits exactly what the trend leaves
+        return True
     stat = ((rss0 - rss1) / (m - 1)) / (rss1 / dof)
     return bool(stat > f_dist.ppf(1.0 - level, m - 1, dof))
 

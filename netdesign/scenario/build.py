@@ -93,11 +93,15 @@ def design_year_demand(
     from_fc = fc[fc["month"].isin(months)].pivot_table(
         index="series_id", columns="month", values="mean" if col != "mean" else col,
         aggfunc="sum")
-    if col != "mean":
+    rho = float(forecasts.attrs.get("error_correlation", 1.0))
+    if col != "mean" and rho < 1.0:
         joint = joint_design_demand(fc[fc["month"].isin(months)],
                                     JOINT_PROBABILITY[quantile],
-                                    float(forecasts.attrs.get("error_correlation", 1.0)))
+                                    rho)
         from_fc = joint.reindex(index=from_fc.index, columns=from_fc.columns)
+    elif col != "mean":  # comonotone: every corridor at its own percentile, exactly the column
+        from_fc = fc[fc["month"].isin(months)].pivot_table(
+            index="series_id", columns="month", values=col, aggfunc="sum")
     from_hist = hist[hist["month"].isin(months)].pivot_table(
         index="corridor_id", columns="month", values="parcels", aggfunc="sum")
     monthly = from_fc.combine_first(from_hist).reindex(index=corridors, columns=months)
