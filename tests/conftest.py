@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ TINY_CONFIG = ROOT / "tests" / "fixtures" / "tiny" / "tiny.yaml"
 # Single-threaded BLAS in tests: the machines have 2 cores and tests start worker processes.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# A fresh forecast cache per test session (netdesign.forecast.cache): tests never read
+# results cached by an earlier run, nor write into the user's ~/.cache.
+os.environ["NETDESIGN_CACHE"] = tempfile.mkdtemp(prefix="netdesign-test-cache-")
 
 
 @pytest.fixture(scope="session")

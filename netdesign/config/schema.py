@@ -62,6 +62,21 @@ class ForecastConfig(_Strict):
     )
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
+    backtest_series: int | None = Field(
+        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        "(chosen by a hash of the corridor id, so the same on every run); null = all.",
+    )
+    calibrate_intervals: bool = Field(
+        True, description="Scale the published 80/95 % intervals by the factors that make "
+        "them cover at their level in the backtest (split conformal; needs backtest_origins "
+        "> 0). Beyond the backtest horizon the factor is held and the rows are marked "
+        "`extrapolated` in `interval_basis` (docs/forecasting.md).",
+    )
+    cache: bool = Field(
+        True, description="Reuse forecasts and backtests cached for the same data, settings "
+        "and engine version (JSON files in $NETDESIGN_CACHE/forecasts, default "
+        "~/.cache/netdesign/forecasts).",
+    )
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
