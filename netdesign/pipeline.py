@@ -139,12 +139,29 @@ def _fmt_gap(report) -> str:
     return "-" if gap is None else f"{gap:.2%}"
 
 
+def _base_year_check(study: Study, forecasts, console) -> pd.DataFrame | None:
+    """The base-year check's table (None when the study ships no observed figures)."""
+    from netdesign.results.calibration import base_year_check
+
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    with console.status("base-year check: solving the last history year with existing "
+                        "capacity ..."):
+        out = base_year_check(study, fc)
+    if out is None:
+        return None
+    table, design = out
+    console.print(f"  base-year check: {design.report.status}, {design.report.total_s:.1f} s",
+                  highlight=False)
+    return table
+
+
 def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
 
     Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
-    forecasts, parcels/month) and, when the backtest is enabled, backtest.csv. Every file is
+    forecasts, parcels/month), calibration.csv when the study ships observed base-year figures
+    (`netdesign.results.calibration`) and, when the backtest is enabled, backtest.csv. Every file is
     written atomically, and only after all scenarios have been solved.
     Returns the results Dataset.
     """
@@ -188,8 +205,13 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         console.print(f"  {design.report.status}, gap {_fmt_gap(design.report)}, "
                       f"{design.report.total_s:.1f} s", highlight=False)
         parts.append(design_to_dataset(net, scenario, design))
+    calibration = _base_year_check(study, forecasts, console)
     ds = combine_results(parts, study, forecasts)
     write_results(ds, out_dir)
+    if calibration is not None:
+        from netdesign.results.calibration import CALIBRATION_FILE
+
+        write_frame_atomic(calibration, out_dir / CALIBRATION_FILE)
     fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
     write_frame_atomic(fc, out_dir / "forecasts.csv")
     if backtest is not None:
