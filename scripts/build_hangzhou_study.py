@@ -331,9 +331,12 @@ ROAD_TRUNK_CO2 = round(0.44 * 2.68 / (PER_TRAILER * PARCEL_KG / 1000), 3)  # 0.1
 RAIL_CO2 = round(2 * (0.733 * 11.2 * 0.5366 + 0.267 * 3.27 * 2.68) / 1000, 4)
 AIR_PER_KG = CHARGEABLE_KG / PARCEL_KG  # air prices apply to chargeable, not actual, weight
 LINK_CLASSES = {
+    # A module is one trailer after each of the hub's two daily sort waves (night and day)
+    # [E]: 14 departures/week, 13,800 parcels/day (single daily trailers made the 2035 MIP
+    # twice as slow for no planning insight on lanes of 10^4-10^5 parcels/day).
     "road_trunk": dict(mode="road", rate=_rate(ROAD_TRUCK_CNY_PER_KM, PER_TRAILER, 0.35),
                        term=0.0, detour=1.2, kmh=65, dwell=1.0, co2=ROAD_TRUNK_CO2,
-                       per_dep=PER_TRAILER, dpw=7, phi=0.35, dep=600),
+                       per_dep=PER_TRAILER, dpw=14, phi=0.35, dep=600),
     # 9.6 m box truck, 50-57.6 m³, payload up to 12 t [R, LQ] -> 4,000 parcels; 0.35 x 12 t.
     "road_feeder": dict(mode="road", rate=_rate(0.35 * 12, 4_000, 0.5), term=0.0, detour=1.3,
                         kmh=45, dwell=0.5, co2=0.1016, per_dep=4_000, dpw=7, phi=0.5, dep=300),

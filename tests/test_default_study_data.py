@@ -257,7 +257,8 @@ def test_distances_and_unit_rates(t):
     # 8.3 t: it fills by volume. A vehicle-km costs 0.35 CNY/tkm x 20 t = 7 CNY, shared by the
     # parcels of a full trailer including the module's fixed share (phi = 0.35).
     road = links[(links["mode"] == "road") & (links["role"] == "linehaul")]
-    assert set(road["module_parcels_per_day"]) == {round(86 * 0.8 / 0.01, -2)}
+    # one module = a trailer after each of two daily sort waves
+    assert set(road["module_parcels_per_day"]) == {2 * round(86 * 0.8 / 0.01, -2)}
     expected = 7.0 / (1.35 * 6_900) * road["distance_km"]
     assert (road["cost_cny_per_parcel"] - expected).abs().max() < 1e-3
     # CO2: 44 L/100 km x 2.68 kg/L over 8.28 t = 0.142 kg/tkm (China tractor, volume-full)
