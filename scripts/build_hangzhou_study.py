@@ -293,8 +293,8 @@ IEC_MODULE = 80_000
 IEC_MODULE_CAPEX = 14.89e8 / 600_000 * (IEC_MODULE * PARCEL_KG * 365 / 1000)
 HUBS = [
     ("HGH", 700_000, 200_000, 4.0e8, 0.60, 2.5, "road|air", False, 0, None, 3),
-    ("HGH_IEC", IEC_CAPACITY, IEC_MODULE, IEC_MODULE_CAPEX, 0.80, 3.0, "road|air", False, 0,
-     6.0, 10),
+    ("HGH_IEC", IEC_CAPACITY, IEC_MODULE, IEC_MODULE_CAPEX, 0.80, 2.5, "road|air", False, 0,
+     4.0, 10),
     ("HZ_YRD_EXPRESS_PARK", 2_500_000, 180_000, 2.2e8, 0.26, 2.0, "road", False, 0, None, None),
     ("HZ_XIAONAN", 3_500_000, 180_000, 2.2e8, 0.26, 2.0, "road", False, 0, None, None),
     ("HZ_JIANGDONG", 1_000_000, 180_000, 2.2e8, 0.28, 2.0, "road|water", False, 0, None, None),
