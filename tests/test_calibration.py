@@ -18,7 +18,6 @@ from netdesign.results.calibration import (
     TABLE_COLUMNS,
     BaseYear,
     compare,
-    existing_only,
     read_observed,
 )
 
@@ -127,20 +126,31 @@ def test_unpublished_figure_reads_as_nan(tmp_path):
     assert math.isnan(read_observed(p).loc[0, "observed"])
 
 
-def test_existing_only_allows_no_expansion():
-    from netdesign.config import load_config
-    from netdesign.data.loader import load_network
+def test_base_year_is_solved_without_expansion(tmp_path, tiny_config):
+    """The base-year check solves the last history year (2024 for the tiny study) with
+    `expansion=False`, on the study's own network, and fills the model column from that
+    design."""
+    from netdesign.pipeline import load_study, solve_scenario
+    from netdesign.results.calibration import base_year_check
 
-    net = load_network(load_config(ROOT / "configs" / "hangzhou.yaml"))
-    ex = existing_only(net)
-    assert (ex.links["module_parcels_per_day"] == 0).all()
-    assert (ex.hubs["module_parcels_per_day"] == 0).all() and (ex.hubs["max_modules"] == 0).all()
-    optional = ex.hubs["optional"].astype(bool)
-    assert optional.any() and (ex.hubs.loc[optional, "capacity_parcels_per_day"] == 0).all()
-    # existing capacity untouched
-    pd.testing.assert_series_equal(ex.links["capacity_parcels_per_day"],
-                                   net.links["capacity_parcels_per_day"])
-    assert (net.links["module_parcels_per_day"] > 0).all()  # the original is not modified
+    study_dir = tmp_path / "study"
+    shutil.copytree(tiny_config.parent, study_dir)
+    pd.DataFrame([("co2", "co2_kg_per_parcel", "", "", "all", "0.27", "kg", "src")],
+                 columns=list(OBSERVED_COLUMNS)).to_csv(
+        study_dir / "calibration_observed.csv", index=False)
+    study = load_study(study_dir / tiny_config.name)
+    seen = {}
+
+    def solve(net, sc):
+        seen.update(year=sc.year, expansion=sc.expansion, same=net is study.network)
+        return solve_scenario(net, sc, study.cfg.solver)
+
+    table, design = base_year_check(study, solve=solve)
+    assert seen == {"year": 2024, "expansion": False, "same": True}
+    assert (design.links["modules_added"].fillna(0) == 0).all()
+    assert (design.hubs["modules_added"].fillna(0) == 0).all()
+    served = float((design.corridor_flow.sum(axis=1)).sum())
+    assert table.loc[0, "model"] == pytest.approx(design.co2_t_per_day * 1000 / served)
 
 
 # --------------------------------------------------------------------- the default study

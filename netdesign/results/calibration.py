@@ -13,9 +13,10 @@ and the source of the observation:
     unit     unit of both values
     source   where the observed value comes from (and how it was derived)
 
-`base_year_check` solves the last history year with existing capacity only (no expansion,
-no optional hub opened) and returns the table `figure, model, observed, unit, source`
-(`netdesign run` writes it as calibration.csv). No file, no check.
+`base_year_check` solves the last history year with existing capacity only
+(`Scenario.expansion = False`: no link or hub modules, no optional hub opened) and returns
+the table `figure, model, observed, unit, source` (`netdesign run` writes it as
+calibration.csv). No file, no check.
 
 Units: flows parcels/day, tonnes t/yr (parcels x `parcel_weight_kg` / 1000 x days_per_year),
 shares as fractions of parcels, CO2 kg per parcel, costs CNY per parcel.
@@ -190,20 +191,6 @@ def compare(base: BaseYear, observed: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------- solving
-def existing_only(network):
-    """The network with no expansion possible: link and hub modules of size 0 (and no
-    modules allowed), optional hubs closed (capacity 0)."""
-    links = network.links.copy()
-    links["module_parcels_per_day"] = 0.0
-    hubs = network.hubs.copy()
-    hubs["module_parcels_per_day"] = 0.0
-    hubs["max_modules"] = 0.0
-    optional = hubs["optional"].fillna(False).astype(bool) if "optional" in hubs \
-        else pd.Series(False, index=hubs.index)
-    hubs.loc[optional, "capacity_parcels_per_day"] = 0.0
-    return replace(network, links=links, hubs=hubs)
-
-
 def base_year(network, scenario, design) -> BaseYear:
     """Collect what the metrics need from a solved design."""
     corr = network.corridors.index
@@ -239,8 +226,8 @@ def base_year_check(study, forecasts=None, solve=None):
         forecasts = pd.DataFrame(columns=["series_id", "date", "mean", "lo_80", "hi_80",
                                           "lo_95", "hi_95"])
     sc = ScenarioConfig(name=f"base_year_{year}", year=year)
-    scenario = build_scenario(study, sc, forecasts)
-    net = existing_only(study.network)
+    scenario = replace(build_scenario(study, sc, forecasts), expansion=False)
+    net = study.network
     if solve is None:
         def solve(n, s):
             return solve_scenario(n, s, study.cfg.solver)
