@@ -1,10 +1,11 @@
 """Build the embedded default study "Hangzhou two in, one out" (netdesign/data/default/hangzhou).
 
 Writes nodes.csv, links.csv, hubs.csv, corridors.csv and history.csv following
-`netdesign.data.schema`. Deterministic: a fixed seed and fixed number formats, so running it
-twice writes byte-identical files. Needs nothing outside this file: the public figures it uses
-are embedded below, each with its source (see DATA_SOURCES.md beside the data for the full list
-and for what is synthetic).
+`netdesign.data.schema`, and calibration_observed.csv (the observed base-year figures read
+by `netdesign.results.calibration`). Deterministic: a fixed seed and fixed number formats, so
+running it twice writes byte-identical files. Needs nothing outside this file: the public
+figures it uses are embedded below, each with its source (see DATA_SOURCES.md beside the data
+for the full list and for what is synthetic).
 
     python scripts/build_hangzhou_study.py              # rewrite the package data
     python scripts/build_hangzhou_study.py --out DIR    # write into DIR instead
