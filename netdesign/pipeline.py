@@ -139,14 +139,16 @@ def _fmt_gap(report) -> str:
     return "-" if gap is None else f"{gap:.2%}"
 
 
-def _base_year_check(study: Study, forecasts, console) -> pd.DataFrame | None:
+def _base_year_check(study: Study, forecasts, console, observed) -> pd.DataFrame | None:
     """The base-year check's table (None when the study ships no observed figures)."""
     from netdesign.results.calibration import base_year_check
 
+    if observed is None:
+        return None
     fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
     with console.status("base-year check: solving the last history year with existing "
                         "capacity ..."):
-        out = base_year_check(study, fc)
+        out = base_year_check(study, fc, observed=observed)
     if out is None:
         return None
     table, design = out
@@ -159,20 +161,31 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
 
+    Before any work: the config and data are validated (config <-> data included) and
+    `out_dir` is checked writable; either raises `InputError` and writes nothing.
+    Temporaries a killed earlier run left in `out_dir` are removed.
     Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
     forecasts, parcels/month), calibration.csv when the study ships observed base-year figures
-    (`netdesign.results.calibration`) and, when the backtest is enabled, backtest.csv. Every file is
-    written atomically, and only after all scenarios have been solved.
+    (`netdesign.results.calibration`; the file is checked before any work) and, when the
+    backtest is enabled, backtest.csv. Every file is written atomically, and only after all
+    scenarios have been solved.
     Returns the results Dataset.
     """
     from rich.console import Console
 
+    from netdesign.errors import raise_if_errors
     from netdesign.results import combine_results, design_to_dataset, write_results
-    from netdesign.results.io import write_frame_atomic
+    from netdesign.results.io import check_out_dir, remove_stale_temporaries, write_frame_atomic
 
     console = Console(stderr=True, quiet=not progress)
     study = config if isinstance(config, Study) else load_study(config)
     out_dir = Path(out_dir)
+    raise_if_errors(check_out_dir(out_dir), "invalid output folder")
+    for name in remove_stale_temporaries(out_dir):
+        log.warning("removed %s, left in %s by an interrupted run", name, out_dir)
+    from netdesign.results.calibration import study_observed
+
+    observed = study_observed(study)  # an invalid observed-figures file stops the run here
     net = study.network
     console.print(f"[bold]{study.cfg.name}[/]: {len(net.nodes)} nodes, {len(net.links)} links, "
                   f"{len(net.hubs)} hubs, {len(net.corridors)} corridors "
@@ -205,7 +218,7 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         console.print(f"  {design.report.status}, gap {_fmt_gap(design.report)}, "
                       f"{design.report.total_s:.1f} s", highlight=False)
         parts.append(design_to_dataset(net, scenario, design))
-    calibration = _base_year_check(study, forecasts, console)
+    calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
     write_results(ds, out_dir)
     if calibration is not None:

@@ -200,3 +200,21 @@ def test_no_observed_file_no_calibration(tmp_path, tiny_config):
     from netdesign.results.calibration import base_year_check
 
     assert base_year_check(load_study(tiny_config)) is None
+
+
+def test_invalid_observed_file_stops_the_run_before_any_work(tmp_path, tiny_config):
+    """A bad observed-figures file is an input error (exit 2) found before forecasting and
+    solving: nothing is written, and the message names the file, row and field."""
+    study = tmp_path / "study"
+    shutil.copytree(tiny_config.parent, study)
+    pd.DataFrame([("x", "tonnes", "", "", "all", "1", "t", "src")],
+                 columns=list(OBSERVED_COLUMNS)).to_csv(study / "calibration_observed.csv",
+                                                        index=False)
+    out = tmp_path / "out"
+    exe = Path(sys.executable).with_name("netdesign")
+    proc = subprocess.run([str(exe), "run", str(study / tiny_config.name), "--out", str(out)],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 2, proc.stderr
+    text = proc.stdout + proc.stderr
+    assert "calibration_observed.csv" in text and "row 1" in text and "metric" in text
+    assert not out.exists() or not any(out.iterdir())

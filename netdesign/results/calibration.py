@@ -207,20 +207,30 @@ def base_year(network, scenario, design) -> BaseYear:
         days_per_year=scenario.days_per_year)
 
 
-def base_year_check(study, forecasts=None, solve=None):
-    """Solve the last history year with existing capacity and compare it with the study's
-    observed figures. Returns (table, design) or None when the study has no observed file.
-
-    solve: (network, scenario) -> Design (default: the pipeline's solver with the study's
-    solver settings)."""
-    from netdesign.config.schema import ScenarioConfig
+def study_observed(study) -> pd.DataFrame | None:
+    """The study's checked observed figures (`calibration_observed.csv` in its data folder),
+    or None when it has none; raises `InputError` when the file is invalid."""
     from netdesign.data.loader import resolve_data_dir
-    from netdesign.pipeline import build_scenario, solve_scenario
 
     path = resolve_data_dir(study.cfg) / OBSERVED_FILE
     if not path.is_file():
         return None
-    observed = read_observed(path, hub_ids=set(study.network.hubs.index))
+    return read_observed(path, hub_ids=set(study.network.hubs.index))
+
+
+def base_year_check(study, forecasts=None, solve=None, observed=None):
+    """Solve the last history year with existing capacity and compare it with the study's
+    observed figures. Returns (table, design) or None when the study has no observed file.
+
+    solve: (network, scenario) -> Design (default: the pipeline's solver with the study's
+    solver settings). observed: the figures, if already read (`study_observed`)."""
+    from netdesign.config.schema import ScenarioConfig
+    from netdesign.pipeline import build_scenario, solve_scenario
+
+    if observed is None:
+        observed = study_observed(study)
+    if observed is None:
+        return None
     year = int(study.network.history["month"].max().year)
     if forecasts is None:
         forecasts = pd.DataFrame(columns=["series_id", "date", "mean", "lo_80", "hi_80",
@@ -259,14 +269,15 @@ def print_calibration(table: pd.DataFrame, console=None) -> None:
     """The base-year check as a console table."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = console or Console()
     t = Table(title="base-year check (existing capacity, last history year)")
     for c in ("figure", "model", "observed", "unit", "source"):
         t.add_column(c, overflow="fold", justify="right" if c in ("model", "observed") else
                      "left", max_width=60 if c == "source" else None)
-    for _, r in table.iterrows():
-        t.add_row(str(r["figure"]), format_value(float(r["model"]), r["unit"]),
-                  format_value(float(r["observed"]), r["unit"]), str(r["unit"]),
-                  str(r["source"]))
+    for _, r in table.iterrows():  # Text: a study's labels and sources are not rich markup
+        t.add_row(Text(str(r["figure"])), format_value(float(r["model"]), r["unit"]),
+                  format_value(float(r["observed"]), r["unit"]), Text(str(r["unit"])),
+                  Text(str(r["source"])))
     console.print(t)
