@@ -217,6 +217,24 @@ def _print_backtest(console, study: Study, backtest) -> None:
                           f"{check['coverage_95_calibrated']:.3f}", highlight=False)
 
 
+def _base_year_check(study: Study, forecasts, console, observed) -> pd.DataFrame | None:
+    """The base-year check's table (None when the study ships no observed figures)."""
+    from netdesign.results.calibration import base_year_check
+
+    if observed is None:
+        return None
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    with console.status("base-year check: solving the last history year with existing "
+                        "capacity ..."):
+        out = base_year_check(study, fc, observed=observed)
+    if out is None:
+        return None
+    table, design = out
+    console.print(f"  base-year check: {design.report.status}, {design.report.total_s:.1f} s",
+                  highlight=False)
+    return table
+
+
 def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
@@ -225,8 +243,10 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
     `out_dir` is checked writable; either raises `InputError` and writes nothing.
     Temporaries a killed earlier run left in `out_dir` are removed.
     Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
-    forecasts, parcels/month) and, when the backtest is enabled, backtest.csv. Every file is
-    written atomically, and only after all scenarios have been solved.
+    forecasts, parcels/month), calibration.csv when the study ships observed base-year figures
+    (`netdesign.results.calibration`; the file is checked before any work) and, when the
+    backtest is enabled, backtest.csv. Every file is written atomically, and only after all
+    scenarios have been solved.
     Returns the results Dataset.
     """
     from rich.console import Console
@@ -241,6 +261,9 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
     raise_if_errors(check_out_dir(out_dir), "invalid output folder")
     for name in remove_stale_temporaries(out_dir):
         log.warning("removed %s, left in %s by an interrupted run", name, out_dir)
+    from netdesign.results.calibration import study_observed
+
+    observed = study_observed(study)  # an invalid observed-figures file stops the run here
     net = study.network
     console.print(f"[bold]{study.cfg.name}[/]: {len(net.nodes)} nodes, {len(net.links)} links, "
                   f"{len(net.hubs)} hubs, {len(net.corridors)} corridors "
@@ -264,14 +287,19 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         lp = out_dir / f"{scenario.name}.lp" if save_lp else None
         if lp is not None:
             lp.parent.mkdir(parents=True, exist_ok=True)
-        with console.status(f"solving {scenario.name} (Pyomo model, HiGHS; time limit "
+        with console.status(f"solving {scenario.name} (MIP, HiGHS; time limit "
                             f"{study.cfg.solver.time_limit_s:g} s) ..."):
             design = solve_scenario(net, scenario, study.cfg.solver, lp_path=lp)
         console.print(f"  {design.report.status}, gap {_fmt_gap(design.report)}, "
                       f"{design.report.total_s:.1f} s", highlight=False)
         parts.append(design_to_dataset(net, scenario, design))
+    calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
     write_results(ds, out_dir)
+    if calibration is not None:
+        from netdesign.results.calibration import CALIBRATION_FILE
+
+        write_frame_atomic(calibration, out_dir / CALIBRATION_FILE)
     fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
     write_frame_atomic(fc, out_dir / "forecasts.csv")
     if backtest is not None:

@@ -19,6 +19,7 @@ NODE_KINDS = (
     "rail_terminal",     # rail freight / HSR express terminal
     "port",              # seaport
     "overseas_gateway",  # border crossing / overseas eHub
+    "overseas_warehouse",  # warehouse abroad (海外仓), restocked in bulk by sea or rail
 )
 MODES = ("road", "rail", "water", "air")
 LINK_ROLES = ("collection", "linehaul", "distribution")
@@ -37,6 +38,7 @@ KIND_MODES: dict[str, tuple[str, ...]] = {
     "rail_terminal": ("road", "rail"),
     "port": ("road", "rail", "water"),
     "overseas_gateway": ("road", "rail", "water", "air"),
+    "overseas_warehouse": ("road", "rail", "water", "air"),
 }
 
 
