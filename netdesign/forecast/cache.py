@@ -121,7 +121,9 @@ def _frame_to_json(df: pd.DataFrame) -> dict[str, Any]:
             kinds[col] = "float"  # repr of a Python float round-trips exactly
             data[col] = [None if not math.isfinite(v) else float(v) for v in s]
         else:
-            kinds[col] = "str"
+            # object columns stay object; pandas' string dtype (the default for text from
+            # pandas 3 on) is stored by its name and restored as such
+            kinds[col] = "str" if pd.api.types.is_object_dtype(s) else f"str:{s.dtype}"
             data[col] = [None if v is None or (isinstance(v, float) and math.isnan(v))
                          else str(v) for v in s]
     return {"columns": list(df.columns), "kinds": kinds, "data": data}
@@ -140,6 +142,8 @@ def _frame_from_json(obj: Mapping[str, Any]) -> pd.DataFrame:
             out[col] = np.array(values, dtype=np.int64)
         elif kind == "bool":
             out[col] = np.array(values, dtype=bool)
+        elif kind.startswith("str:"):
+            out[col] = pd.Series(values, dtype=kind[4:])
         else:
             out[col] = pd.Series(values, dtype=object)
     return pd.DataFrame(out, columns=cols)
