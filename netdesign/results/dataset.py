@@ -16,7 +16,7 @@ from netdesign.optimise.solution import Design
 from netdesign.scenario.scenario import Scenario
 
 if TYPE_CHECKING:
-    from netdesign.pipeline import Study
+    from netdesign.data.inputs import StudyInputs as Study
 
 COST_COMPONENTS = ("transport", "handling", "capacity", "carbon", "late_penalty",
                    "unserved_penalty")
