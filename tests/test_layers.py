@@ -3,7 +3,7 @@
 Order (a module may import only from its own package or a lower layer):
 
     base (errors, atomic, vocabulary) -> config -> data -> forecast -> scenario -> optimise
-    -> results -> pipeline/study -> sweep | report | refresh (independent of one another)
+    -> results -> pipeline -> study -> sweep | report | refresh (independent of one another)
     -> cli, docs_reference -> the `netdesign` package itself (lazy facade)
 
 Every import is counted: module level, inside functions, and under ``if TYPE_CHECKING`` (a
@@ -34,7 +34,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("netdesign.scenario",),
     ("netdesign.optimise",),
     ("netdesign.results",),
-    ("netdesign.pipeline", "netdesign.study"),
+    ("netdesign.pipeline",),
+    ("netdesign.study",),
     ("netdesign.sweep", "netdesign.report", "netdesign.refresh"),
     ("netdesign.cli", "netdesign.docs_reference"),
     ("netdesign",),
