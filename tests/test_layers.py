@@ -17,6 +17,7 @@ package's: its public names are imported lazily, see `netdesign/__init__.py`).
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -167,6 +168,11 @@ def cycles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
 
 
 # ---------------------------------------------------------------------------------------------
+@functools.cache
+def _package_graph() -> dict[str, set[str]]:
+    return import_edges(module_files())
+
+
 def test_every_module_has_a_layer():
     unplaced = [m for m in module_files() if _try_layer(m) is None]
     assert not unplaced, f"add these modules to LAYERS in tests/test_layers.py: {unplaced}"
@@ -180,12 +186,12 @@ def _try_layer(mod: str):
 
 
 def test_imports_follow_the_pipeline_order():
-    bad = violations(import_edges(module_files()))
+    bad = violations(_package_graph())
     assert not bad, "layer violations:\n" + "\n".join(bad)
 
 
 def test_no_import_cycles_beyond_the_documented_ones():
-    found = set(cycles(import_edges(module_files())))
+    found = set(cycles(_package_graph()))
     new = [sorted(c) for c in found if c not in ALLOWED_CYCLES]
     gone = [sorted(c) for c in ALLOWED_CYCLES if c not in found]
     assert not new, f"import cycles: {new}"
