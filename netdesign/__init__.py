@@ -4,7 +4,8 @@ The documented surface (docs/api.md), imported on first use so that ``import net
 stays fast:
 
 - `Study` (`Study.load`, `with_overrides`, `forecast`, `scenario`, `solve`, `run`),
-  `SolvedScenario`, `StudyRun`, `ProgressEvent`  (netdesign.study)
+  `SolvedScenario`, `StudyRun`                      (netdesign.study)
+- `ProgressEvent` (what a progress callback gets)  (netdesign.progress)
 - `statistics` (tables of a results Dataset)       (netdesign.results.statistics)
 - `open_results` (read and check a results.nc)      (netdesign.report.load)
 - `InputError`, `Problem`                           (netdesign.errors)
@@ -20,7 +21,7 @@ _EXPORTS = {
     "Study": "netdesign.study",
     "SolvedScenario": "netdesign.study",
     "StudyRun": "netdesign.study",
-    "ProgressEvent": "netdesign.study",
+    "ProgressEvent": "netdesign.progress",
     "statistics": "netdesign.results.statistics",
     "open_results": "netdesign.report.load",
     "InputError": "netdesign.errors",
@@ -31,9 +32,10 @@ __all__ = ["InputError", "Problem", "ProgressEvent", "SolvedScenario", "Study", 
 
 if TYPE_CHECKING:  # for type checkers and IDEs only; at run time see __getattr__
     from netdesign.errors import InputError, Problem
+    from netdesign.progress import ProgressEvent
     from netdesign.report.load import open_results
     from netdesign.results.statistics import statistics
-    from netdesign.study import ProgressEvent, SolvedScenario, Study, StudyRun
+    from netdesign.study import SolvedScenario, Study, StudyRun
 
 
 def __getattr__(name: str) -> Any:

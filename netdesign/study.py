@@ -16,7 +16,7 @@ Progress goes to the ``netdesign.study`` logger (INFO) and, if given, to a callb
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from netdesign.pipeline import (
     scenario_display_name,
     solve_scenario,
 )
+from netdesign.progress import Progress, emit
 from netdesign.results.dataset import combine_results, design_to_dataset
 from netdesign.results.statistics import Statistics, statistics
 from netdesign.scenario.scenario import Scenario
@@ -49,19 +50,6 @@ log = logging.getLogger(__name__)
 
 FORECAST_COLUMNS = ("series_id", "date", "mean", "lo_80", "hi_80", "lo_95", "hi_95")
 
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """One step of the work: `stage` ("forecast", "backtest", "solve", "done"), a readable
-    `message`, and for solves `done` of `total` scenarios."""
-
-    stage: str
-    message: str
-    done: int = 0
-    total: int = 0
-
-
-Progress = Callable[[ProgressEvent], None]
 
 # In-memory forecasts shared by every Study of this process: (data version, forecast settings,
 # horizon in months) -> corridor forecasts. Overrides that change neither the data nor the
@@ -232,9 +220,7 @@ class Study(StudyInputs):
 
     # -- stages -------------------------------------------------------------------------------
     def _emit(self, stage: str, message: str, done: int = 0, total: int = 0) -> None:
-        log.info(message)
-        if self.progress is not None:
-            self.progress(ProgressEvent(stage, message, done, total))
+        emit(log, self.progress, stage, message, done, total)
 
     def _forecast_key(self) -> tuple[str, str, str, int]:
         horizon = forecast_horizon(self.network, design_years(self.cfg))
@@ -323,7 +309,7 @@ class Study(StudyInputs):
                                 lp_path=Path(lp_path) if lp_path else None)
         ds = design_to_dataset(self.network, scenario, design)
         solved = SolvedScenario(scenario, design, ds)
-        self._emit("solve", f"{scenario.name}: {ds['status'].values[0]}", i, n)
+        self._emit("solved", f"{scenario.name}: {ds['status'].values[0]}", i, n)
         return solved
 
     def run(self, scenarios: list[str | ScenarioConfig] | None = None, *,

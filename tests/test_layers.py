@@ -2,9 +2,10 @@
 
 Order (a module may import only from its own package or a lower layer):
 
-    base (errors, atomic, vocabulary) -> config -> data -> forecast -> scenario -> optimise
-    -> results -> pipeline -> study -> sweep | report | refresh (independent of one another)
-    -> cli, docs_reference -> the `netdesign` package itself (lazy facade)
+    base (errors, atomic, vocabulary, progress) -> config -> data -> forecast -> scenario
+    -> optimise -> results -> pipeline -> study
+    -> sweep | report | refresh (independent of one another) -> cli, docs_reference
+    -> the `netdesign` package itself (lazy facade)
 
 Every import is counted: module level, inside functions, and under ``if TYPE_CHECKING`` (a
 type-only import is still a dependency a reader has to follow). Importing a submodule also
@@ -28,7 +29,7 @@ PACKAGE = ROOT / "netdesign"
 #: Layers from the bottom up; each entry: the module prefixes in it. Modules of one layer but
 #: different prefixes must not import each other (sweep, report and refresh are independent).
 LAYERS: list[tuple[str, ...]] = [
-    ("netdesign.errors", "netdesign.atomic", "netdesign.vocabulary"),
+    ("netdesign.errors", "netdesign.atomic", "netdesign.vocabulary", "netdesign.progress"),
     ("netdesign.config",),
     ("netdesign.data",),
     ("netdesign.forecast",),

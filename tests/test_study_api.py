@@ -180,7 +180,7 @@ def test_solve_returns_design_report_and_kpis(tiny_study):
     assert solved.costs["total"] == pytest.approx(solved.design.costs["total"])
     assert set(solved.on_time_by_class.index) == {"domestic", "neighbouring", "global", "all"}
     assert 0 <= solved.hub_utilisation.max() <= 1 + 1e-9
-    assert [e.stage for e in events] == ["solve", "solve"]
+    assert [(e.stage, e.done, e.total) for e in events] == [("solve", 0, 1), ("solved", 1, 1)]
 
 
 # --- statistics ------------------------------------------------------------------------------
