@@ -19,7 +19,11 @@ MODES: tuple[str, ...] = get_args(Mode)
 ServiceClass = Literal["domestic", "neighbouring", "global"]
 SERVICE_CLASSES: tuple[str, ...] = get_args(ServiceClass)
 
-#: Kinds of node in nodes.csv.
+#: Kinds of node in nodes.csv: district (urban district of the study city, collection and
+#: delivery area), city (domestic or overseas origin/destination), county (rural, "into
+#: villages"), industrial_park ("into factories"), hub (sorting hub / logistics park),
+#: airport (air cargo hub), rail_terminal (rail freight / HSR express), port (seaport),
+#: overseas_gateway (border crossing / overseas eHub).
 NodeKind = Literal["district", "city", "county", "industrial_park", "hub", "airport",
                    "rail_terminal", "port", "overseas_gateway"]
 NODE_KINDS: tuple[str, ...] = get_args(NodeKind)

@@ -48,6 +48,12 @@ def test_results_coordinates_are_the_vocabulary():
     assert rd.COST_COMPONENTS == v.COST_COMPONENTS and rd.STATS == v.FORECAST_STATS
 
 
+def test_report_hub_kinds_are_the_vocabulary():
+    from netdesign.report.netmap import HUB_KINDS
+
+    assert HUB_KINDS == v.HUB_KINDS and set(v.HUB_KINDS) <= set(v.NODE_KINDS)
+
+
 def test_forecast_and_solver_names_are_the_vocabulary():
     from netdesign.forecast.engine import METHODS
     from netdesign.optimise.report import STATUSES
