@@ -71,6 +71,9 @@ def test_dotted_override_changes_one_value_and_validates(tiny_study):
     assert new.cfg.service.collection_h == tiny_study.cfg.service.collection_h
     assert tiny_study.cfg.service.late_penalty_cny_per_parcel == 15.0  # the original unchanged
     assert new.network is tiny_study.network  # data not re-read
+    # a field the file leaves to its default stays unset (the sweep reads model_fields_set)
+    assert "seed" not in new.cfg.solver.model_fields_set
+    assert "time_limit_s" in new.cfg.solver.model_fields_set
 
 
 @pytest.mark.parametrize(("key", "says"), [

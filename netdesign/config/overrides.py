@@ -127,7 +127,9 @@ def apply_overrides(cfg: StudyConfig, overrides: Mapping[str, Any]) -> StudyConf
     problems = [p for p in (key_problem(str(k)) for k in overrides) if p is not None]
     if problems:
         raise InputError(problems, "invalid overrides")
-    data = cfg.model_dump(mode="python", exclude_unset=False)
+    # Only what was set: a field left to its default stays unset (the sweep reads
+    # `model_fields_set`, e.g. for solver.threads).
+    data = cfg.model_dump(mode="python", exclude_unset=True)
     for key, value in overrides.items():
         _set(data, str(key).split("."), value)
     return parse_config(data, SOURCE, cfg.config_dir)
