@@ -30,6 +30,11 @@ def tiny_config() -> Path:
     return TINY_CONFIG
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.lp from the current model (review the diff)")
+
+
 # Test tiers. `make test` runs everything (the CI contract); `make test-fast` deselects the
 # tests marked slow, browser or distributed. Beside the marks set in the test files, these
 # modules and tests are slow (over ~3 s each on a 2-core machine, `pytest --durations=80`):
