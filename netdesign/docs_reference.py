@@ -15,8 +15,20 @@ from netdesign.config import schema as cs
 from netdesign.data import schema as ds
 
 
+def _unannotated(annotation: typing.Any) -> typing.Any:
+    """`annotation` without `Annotated[...]` wrappers inside dicts and lists (the bounds are
+    in the field's description)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unannotated(typing.get_args(annotation)[0])
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list):
+        return origin[tuple(_unannotated(a) for a in typing.get_args(annotation))]
+    return annotation
+
+
 def _type_name(annotation: typing.Any) -> str:
-    text = str(annotation).replace("typing.", "").replace("netdesign.config.schema.", "")
+    text = str(_unannotated(annotation)).replace("typing.", "")
+    text = text.replace("netdesign.config.schema.", "")
     return text.replace("<class '", "").replace("'>", "")
 
 
@@ -33,7 +45,7 @@ def _plain(value: typing.Any) -> typing.Any:
 def _model_rows(model: type[BaseModel], prefix: str) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
-        if name == "config_dir":
+        if name in ("config_dir", "config_file"):
             continue
         ann = field.annotation
         default = "required" if field.is_required() else (

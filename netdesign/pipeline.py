@@ -133,6 +133,9 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
 
+    Before any work: the config and data are validated (config <-> data included) and
+    `out_dir` is checked writable; either raises `InputError` and writes nothing.
+    Temporaries a killed earlier run left in `out_dir` are removed.
     Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
     forecasts, parcels/month) and, when the backtest is enabled, backtest.csv. Every file is
     written atomically, and only after all scenarios have been solved.
@@ -140,12 +143,16 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
     """
     from rich.console import Console
 
+    from netdesign.errors import raise_if_errors
     from netdesign.results import combine_results, design_to_dataset, write_results
-    from netdesign.results.io import write_frame_atomic
+    from netdesign.results.io import check_out_dir, remove_stale_temporaries, write_frame_atomic
 
     console = Console(stderr=True, quiet=not progress)
     study = config if isinstance(config, Study) else load_study(config)
     out_dir = Path(out_dir)
+    raise_if_errors(check_out_dir(out_dir), "invalid output folder")
+    for name in remove_stale_temporaries(out_dir):
+        log.warning("removed %s, left in %s by an interrupted run", name, out_dir)
     net = study.network
     console.print(f"[bold]{study.cfg.name}[/]: {len(net.nodes)} nodes, {len(net.links)} links, "
                   f"{len(net.hubs)} hubs, {len(net.corridors)} corridors "

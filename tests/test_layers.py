@@ -2,8 +2,8 @@
 
 Order (a module may import only from its own package or a lower layer):
 
-    base (errors, atomic, vocabulary, progress) -> config -> data -> forecast -> scenario
-    -> optimise -> results -> pipeline -> study
+    errors -> base (atomic, vocabulary, progress, textfiles) -> config -> data -> forecast
+    -> scenario -> optimise -> results -> pipeline -> study
     -> sweep | report | refresh (independent of one another) -> cli, docs_reference
     -> the `netdesign` package itself (lazy facade)
 
@@ -29,7 +29,8 @@ PACKAGE = ROOT / "netdesign"
 #: Layers from the bottom up; each entry: the module prefixes in it. Modules of one layer but
 #: different prefixes must not import each other (sweep, report and refresh are independent).
 LAYERS: list[tuple[str, ...]] = [
-    ("netdesign.errors", "netdesign.atomic", "netdesign.vocabulary", "netdesign.progress"),
+    ("netdesign.errors",),
+    ("netdesign.atomic", "netdesign.vocabulary", "netdesign.progress", "netdesign.textfiles"),
     ("netdesign.config",),
     ("netdesign.data",),
     ("netdesign.forecast",),

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from netdesign.cli.app import app, handle_errors
+from netdesign.cli.app import app, handle_errors, print_error
 
 MAX_TABLE_ROWS = 12  # larger sweeps: status counts only (the table is in summary.csv)
 
@@ -51,11 +51,12 @@ def sweep(
         print_summary(outcome.results)
     else:
         counts = outcome.summary["status"].value_counts()
-        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
+        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()),
+                  highlight=False, markup=False)
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
-              highlight=False)
+              highlight=False, markup=False)
     if outcome.failed:
-        err.print(f"[bold red]{len(outcome.failed)} scenario(s) failed[/] (status and message "
-                  f"in summary.csv): {', '.join(outcome.failed)}", highlight=False)
+        print_error(f"{len(outcome.failed)} scenario(s) failed (status and message in "
+                    f"summary.csv): {', '.join(outcome.failed)}")
         raise typer.Exit(outcome.exit_code)
