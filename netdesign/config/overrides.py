@@ -132,4 +132,5 @@ def apply_overrides(cfg: StudyConfig, overrides: Mapping[str, Any]) -> StudyConf
     data = cfg.model_dump(mode="python", exclude_unset=True)
     for key, value in overrides.items():
         _set(data, str(key).split("."), value)
-    return parse_config(data, SOURCE, cfg.config_dir)
+    new = parse_config(data, SOURCE, cfg.config_dir)
+    return new.model_copy(update={"config_file": cfg.config_file})
