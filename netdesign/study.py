@@ -28,9 +28,10 @@ from pydantic import ValidationError
 from netdesign.config.loader import load_config, parse_config, problems_from_validation_error
 from netdesign.config.overrides import apply_overrides
 from netdesign.config.schema import ScenarioConfig, StudyConfig
+from netdesign.data.config_rules import check_config_against_data
 from netdesign.data.inputs import StudyInputs
 from netdesign.data.loader import load_network
-from netdesign.errors import InputError, Problem
+from netdesign.errors import InputError, Problem, raise_if_errors
 from netdesign.optimise.solution import Design
 from netdesign.pipeline import (
     backtest_study,
@@ -211,9 +212,13 @@ class Study(StudyInputs):
     def _copy(self, cfg: StudyConfig, **extra: Any) -> Study:
         same_data = cfg.data == self.cfg.data and \
             cfg.network.max_linehaul_legs == self.cfg.network.max_linehaul_legs
-        # the data are re-read (and re-validated: the path check depends on the legs) only
-        # when what they depend on changed
-        network = self.network if same_data else load_network(cfg)
+        if same_data:
+            # the data are not re-read; what the new config names in them is checked again
+            # (hub caps, mode-share floors, service classes)
+            raise_if_errors(check_config_against_data(cfg, self.network, {}), "invalid overrides")
+            network = self.network
+        else:  # re-read and re-validated (the path check depends on the legs)
+            network = load_network(cfg)
         saved = extra.pop("saved_forecasts", self.saved_forecasts)
         return type(self)(cfg=cfg, network=network, config_path=self.config_path,
                           progress=self.progress, saved_forecasts=saved)

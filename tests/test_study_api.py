@@ -101,6 +101,13 @@ def test_invalid_override_value_reports_key_and_value(tiny_study):
     assert where == {"service.late_penalty_cny_per_parcel": -1, "solver.mip_rel_gap": 2}
 
 
+def test_override_naming_a_hub_the_data_lack_is_an_error(tiny_study):
+    """The config <-> data cross check runs again although the data are not re-read."""
+    with pytest.raises(InputError) as err:
+        tiny_study.with_overrides({"policies.co2_cap.hub_capacity_cap": {"HUB_NOWHERE": 1000}})
+    assert any(p.value == "HUB_NOWHERE" or "HUB_NOWHERE" in str(p) for p in err.value.problems)
+
+
 def test_override_of_a_whole_mapping_replaces_it(tiny_study):
     cfg = apply_overrides(tiny_study.cfg, {"growth_cases": {"base": 0.0, "fast": 0.1}})
     assert cfg.growth_cases == {"base": 0.0, "fast": 0.1}
