@@ -35,12 +35,17 @@ class Statistics:
         self.ds = ds
 
     # -- helpers ------------------------------------------------------------------------------
-    def _table(self, da: xr.DataArray, column_dim: str, unit: str, long: bool) -> pd.DataFrame:
+    def _table(self, da: xr.DataArray, column_dim: str, unit: str, long: bool,
+               total: tuple[str, str] | None = None) -> pd.DataFrame:
+        """`da` as scenario x `column_dim`; `total` = (column name, scenario variable) adds a
+        column of that per-scenario variable (the objective, the overall on-time share)."""
         frame = da.transpose("scenario", column_dim).to_pandas()
         frame.index = frame.index.astype(str)
         frame.columns = frame.columns.astype(str)
-        frame.index.name, frame.columns.name = "scenario", column_dim
         frame = frame.astype(float)
+        if total is not None:
+            frame[total[0]] = self.ds[total[1]].values.astype(float)
+        frame.index.name, frame.columns.name = "scenario", column_dim
         if long:
             frame = frame.stack(future_stack=True).rename("value").reset_index()
         frame.attrs["unit"] = unit
@@ -95,24 +100,14 @@ class Statistics:
 
     def costs(self, *, long: bool = False) -> pd.DataFrame:
         """Cost per component and scenario, CNY/day; column `total` is the objective."""
-        frame = self._table(self.ds["cost"], "cost_component", "CNY/day", False)
-        frame["total"] = self.ds["total_cost"].values.astype(float)
-        frame.columns.name = "cost_component"
-        if long:
-            frame = frame.stack(future_stack=True).rename("value").reset_index()
-            frame.attrs["unit"] = "CNY/day"
-        return frame
+        return self._table(self.ds["cost"], "cost_component", "CNY/day", long,
+                           total=("total", "total_cost"))
 
     def on_time(self, *, long: bool = False) -> pd.DataFrame:
         """Share of demand delivered within its service standard, per service class and in
         total (column `all`); NaN for a class without demand or a scenario without solution."""
-        frame = self._table(self.ds["on_time_share_by_class"], "service_class", "1", False)
-        frame["all"] = self.ds["on_time_share"].values.astype(float)
-        frame.columns.name = "service_class"
-        if long:
-            frame = frame.stack(future_stack=True).rename("value").reset_index()
-            frame.attrs["unit"] = "1"
-        return frame
+        return self._table(self.ds["on_time_share_by_class"], "service_class", "1", long,
+                           total=("all", "on_time_share"))
 
     def utilisation(self, *, long: bool = False) -> pd.DataFrame:
         """Hub throughput / capacity after expansion, per hub and scenario (NaN: no capacity)."""
