@@ -51,6 +51,7 @@ SLOW_TESTS = frozenset({
     "test_model_solve.py::test_time_limit_on_synthetic_network_returns_incumbent",
     "test_refresh_publish.py::test_lock_of_a_killed_holder_is_released",
     "test_default_study_data.py::test_builder_is_deterministic",
+    "test_faults.py::test_run_killed_while_solving_leaves_no_results",
 })
 
 
