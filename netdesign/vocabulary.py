@@ -23,9 +23,10 @@ SERVICE_CLASSES: tuple[str, ...] = get_args(ServiceClass)
 #: delivery area), city (domestic or overseas origin/destination), county (rural, "into
 #: villages"), industrial_park ("into factories"), hub (sorting hub / logistics park),
 #: airport (air cargo hub), rail_terminal (rail freight / HSR express), port (seaport),
-#: overseas_gateway (border crossing / overseas eHub).
+#: overseas_gateway (border crossing / overseas eHub), overseas_warehouse (warehouse abroad,
+#: 海外仓, restocked in bulk by sea or rail).
 NodeKind = Literal["district", "city", "county", "industrial_park", "hub", "airport",
-                   "rail_terminal", "port", "overseas_gateway"]
+                   "rail_terminal", "port", "overseas_gateway", "overseas_warehouse"]
 NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
 #: Node kinds that are hubs of some sort (sorting, air, rail, sea, border).
 HUB_KINDS: tuple[str, ...] = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")

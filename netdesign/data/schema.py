@@ -26,6 +26,7 @@ KIND_MODES: dict[str, tuple[str, ...]] = {
     "rail_terminal": ("road", "rail"),
     "port": ("road", "rail", "water"),
     "overseas_gateway": ("road", "rail", "water", "air"),
+    "overseas_warehouse": ("road", "rail", "water", "air"),
 }
 
 
