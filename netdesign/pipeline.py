@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
-from netdesign.config.loader import load_config
 from netdesign.config.schema import ScenarioConfig, SolverConfig, StudyConfig
+from netdesign.data.inputs import StudyInputs, load_inputs
 from netdesign.data.network import Network
 from netdesign.optimise.solution import Design
 from netdesign.scenario.build import build_scenario as _build_scenario
@@ -23,24 +23,14 @@ from netdesign.scenario.scenario import Scenario
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Study:
-    """A validated study: its config and its network data."""
-
-    cfg: StudyConfig
-    network: Network
-    config_path: Path | None = None
+#: The validated config and network data (kept under its old name; `netdesign.Study`, the
+#: scripting API, extends it).
+Study = StudyInputs
 
 
 def load_study(config: str | Path | StudyConfig) -> Study:
     """Load and validate the config and its network data (raises `InputError` with all problems)."""
-    from netdesign.data.loader import load_network
-
-    path = None
-    if not isinstance(config, StudyConfig):
-        path = Path(config)
-        config = load_config(path)
-    return Study(cfg=config, network=load_network(config), config_path=path)
+    return load_inputs(config)
 
 
 def design_years(cfg: StudyConfig) -> list[int]:

@@ -14,11 +14,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from netdesign.config.names import NAME_EXPECTED, is_valid_name
+from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exported)
+    MODES,
+    SERVICE_CLASSES,
+    Allocation,
+    DemandQuantile,
+    ForecastMethod,
+    Mode,
+    ServiceClass,
+    ServicePolicy,
+)
 
-Mode = Literal["road", "rail", "water", "air"]
-MODES: tuple[str, ...] = ("road", "rail", "water", "air")
-ServiceClass = Literal["domestic", "neighbouring", "global"]
-SERVICE_CLASSES: tuple[str, ...] = ("domestic", "neighbouring", "global")
+# Closed sets of names shared by every stage: netdesign/vocabulary.py.
 
 NonNegFloat = Annotated[float, Field(ge=0)]
 PosFloat = Annotated[float, Field(gt=0)]
@@ -52,7 +59,7 @@ class ForecastConfig(_Strict):
     """Corridor volume forecasting (statsmodels)."""
 
     season_length: int = Field(12, ge=1, description="Season length in months.")
-    method: Literal["auto", "ets", "theta", "arima", "seasonal_naive"] = Field(
+    method: ForecastMethod = Field(
         "auto", description="`auto` = the engine's default combination of candidates."
     )
     missing: Literal["impute", "reject", "report"] = Field(
@@ -90,7 +97,7 @@ class ServiceConfig(_Strict):
         default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
         description="Door-to-door delivery standard per service class, hours.",
     )
-    policy: Literal["forbid", "penalty"] = Field(
+    policy: ServicePolicy = Field(
         "penalty",
         description="forbid: paths slower than the standard are not allowed; penalty: allowed "
         "at `late_penalty_cny_per_parcel` and reported as late.",
@@ -106,7 +113,7 @@ class ServiceConfig(_Strict):
 class NetworkConfig(_Strict):
     """Modelling choices about the network."""
 
-    allocation: Literal["multiple", "single"] = Field(
+    allocation: Allocation = Field(
         "multiple",
         description="single: each origin and destination node is served by exactly one hub; "
         "multiple: any hub may serve any corridor.",
@@ -150,7 +157,7 @@ class PolicyConfig(_Strict):
     hub_capacity_cap: dict[str, NonNegFloat] = Field(
         default_factory=dict, description="Maximum sorting capacity per hub, parcels/day."
     )
-    service_policy: Literal["forbid", "penalty"] | None = Field(
+    service_policy: ServicePolicy | None = Field(
         None, description="Overrides service.policy for scenarios using this policy."
     )
 
@@ -212,7 +219,7 @@ class ScenarioConfig(_Strict):
     costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
     carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
     policy: str = Field("none", description="Name of a policy set in `policies`.")
-    demand_quantile: Literal["mean", "hi_80", "hi_95"] = Field(
+    demand_quantile: DemandQuantile = Field(
         "mean", description="Which forecast the network is designed for."
     )
 
