@@ -13,67 +13,22 @@ import xarray as xr
 from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
+from netdesign.results import schema
 from netdesign.scenario.scenario import Scenario, corridor_segments
+from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 
 if TYPE_CHECKING:
-    from netdesign.pipeline import Study
+    from netdesign.data.inputs import StudyInputs as Study
 
-COST_COMPONENTS = ("transport", "handling", "capacity", "carbon", "late_penalty",
-                   "unserved_penalty")
 ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
 PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
 SCOPES = ("all", "domestic", "international")
 """Corridor scopes of the mode shares: international = origin and destination in different
 countries (as in the model's customs time)."""
-STATS = ("mean", "lo_80", "hi_80", "lo_95", "hi_95")
-
-# variable -> (units, long name)
-UNITS: dict[str, tuple[str, str]] = {
-    "year": ("1", "design year"),
-    "carbon_price": ("CNY/t CO2", "carbon price"),
-    "demand": ("parcels/day", "corridor demand in the design year"),
-    "flow": ("parcels/day", "corridor flow by main line-haul mode"),
-    "unserved": ("parcels/day", "unserved corridor demand"),
-    "late": ("parcels/day", "parcels delivered later than the service standard"),
-    "parcel_km": ("parcel-km/day", "line-haul parcel-km"),
-    "mode_share": ("1", "share of line-haul parcel-km"),
-    "mode_parcels": ("parcels/day", "parcels by main line-haul mode"),
-    "hub_capacity": ("parcels/day", "hub sorting capacity after expansion"),
-    "hub_capacity_existing": ("parcels/day", "existing hub sorting capacity"),
-    "hub_capacity_added": ("parcels/day", "hub sorting capacity added"),
-    "hub_throughput": ("parcels/day", "parcels sorted at the hub"),
-    "hub_utilisation": ("1", "hub throughput / capacity"),
-    "hub_open": ("1", "hub open (1) or closed (0)"),
-    "link_flow": ("parcels/day", "parcels on the link"),
-    "link_capacity": ("parcels/day", "link capacity after expansion"),
-    "link_modules_added": ("modules", "departures/day added on the link"),
-    "link_departures_per_week": ("departures/week", "link departures per week"),
-    "mode_parcels_by_scope": ("parcels/day", "parcels by main line-haul mode and scope"),
-    "parcel_km_by_scope": ("parcel-km/day", "line-haul parcel-km by mode and scope"),
-    "tonne_km_by_scope": ("t-km/day", "line-haul tonne-km by mode and scope"),
-    "mode_share_parcels": ("1", "share of parcels by main line-haul mode"),
-    "mode_share_parcel_km": ("1", "share of line-haul parcel-km"),
-    "mode_share_tonne_km": ("1", "share of line-haul tonne-km"),
-    "segment_demand": ("parcels/day", "demand by segment"),
-    "segment_flow": ("parcels/day", "parcels by segment and main line-haul mode"),
-    "segment_late": ("parcels/day", "late parcels by segment"),
-    "segment_unserved": ("parcels/day", "unserved parcels by segment"),
-    "on_time_share_by_segment": ("1", "on-time share by segment"),
-    "cost": ("CNY/day", "cost by component"),
-    "total_cost": ("CNY/day", "total cost (objective)"),
-    "economic_cost": ("CNY/day", "transport + handling + capacity + carbon"),
-    "penalty_cost": ("CNY/day", "late + unserved penalties"),
-    "co2": ("t CO2/day", "CO2 emissions"),
-    "on_time_share": ("1", "share of demand delivered within its service standard"),
-    "on_time_share_by_class": ("1", "on-time share by service class"),
-    "unserved_total": ("parcels/day", "total unserved demand"),
-    "mip_gap": ("1", "relative MIP gap"),
-    "objective": ("CNY/day", "incumbent objective"),
-    "best_bound": ("CNY/day", "best dual bound"),
-    "solve_seconds": ("s", "build + hand-off + solve wall time"),
-    "history": ("parcels/month", "observed corridor volume"),
-    "forecast": ("parcels/month", "corridor volume forecast"),
-}
+STATS = FORECAST_STATS
+# Units and long names of every variable: netdesign/results/schema.py (the one schema source).
+UNITS: dict[str, tuple[str, str]] = {name: (v.units, v.long_name)
+                                     for name, v in schema.BY_NAME.items()}
 
 
 def _report_value(report: Any, *names: str, default: Any = np.nan) -> Any:
@@ -415,10 +370,7 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
 
 
 def _annotate(ds: xr.Dataset) -> xr.Dataset:
-    for name, (units, long_name) in UNITS.items():
-        if name in ds.variables:
-            ds[name].attrs.update(units=units, long_name=long_name)
-    return ds
+    return schema.annotate(ds)
 
 
 SUMMARY_COLUMNS = (
