@@ -8,11 +8,12 @@ returns a new validated object.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from netdesign.config.names import NAME_EXPECTED, is_valid_name
 from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exported)
@@ -94,7 +95,27 @@ class ForecastConfig(_Strict):
     )
 
 
-PerClassPenalty = NonNegFloat | dict[ServiceClass, NonNegFloat]
+def _penalty_number(x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise ValueError(f"a number >= 0, got {x!r}")
+    if not math.isfinite(float(x)) or float(x) < 0:
+        raise ValueError(f"a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def _penalty_value(value: object) -> float | dict[str, float]:
+    """One number for every class, or a mapping class -> number (one error, not one per
+    alternative of a union)."""
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in SERVICE_CLASSES]
+        if unknown:
+            raise ValueError(f"unknown service class {unknown[0]!r}; expected one of "
+                             f"{', '.join(SERVICE_CLASSES)}")
+        return {str(k): _penalty_number(v) for k, v in value.items()}
+    return _penalty_number(value)
+
+
+PerClassPenalty = Annotated[float | dict[ServiceClass, float], PlainValidator(_penalty_value)]
 
 
 def _per_class_problems(section: BaseModel) -> list[str]:
