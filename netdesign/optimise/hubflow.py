@@ -57,6 +57,8 @@ def hubflow_blockers(data: ModelData) -> list[str]:
         out.append("hub handling cost")
     if not data.expansion:
         out.append("expansion switched off")
+    if data.design_scale != 1.0:
+        out.append("design day differs from the average day (peak factor or utilisation cap)")
     if out:
         return out
     lk = np.flatnonzero(use)

@@ -75,6 +75,8 @@ class ModelData:
     mode_share_bounds: dict[int, tuple[float | None, float | None]]
     days_per_year: float
     expansion: bool = True        # False: no modules added, no optional hub opened
+    peak_factor: float = 1.0      # design day / average day (capacity rows)
+    max_utilisation: float = 1.0  # largest planned use of capacity on the design day
     col_out: list[list[int]] = field(default_factory=list)
     lh_out: list[list[int]] = field(default_factory=list)
     dist_in: list[list[int]] = field(default_factory=list)
@@ -94,6 +96,12 @@ class ModelData:
     @property
     def n_hubs(self) -> int:
         return len(self.hub_ids)
+
+    @property
+    def design_scale(self) -> float:
+        """σ = peak_factor / max_utilisation: capacity rows read σ × (average-day flow) ≤
+        capacity (docs/model.md, "Peak-season sizing"); exactly 1.0 with the defaults."""
+        return self.peak_factor / self.max_utilisation
 
     @property
     def link_is_lh(self) -> np.ndarray:
@@ -159,6 +167,13 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     if scenario.hub_capacity_basis not in ("throughput", "collected"):
         problems.append(Problem("scenario", "hub_capacity_basis", "hub_capacity_basis",
                                 scenario.hub_capacity_basis, "'throughput' or 'collected'"))
+    peak, util = scenario.peak_factor, scenario.max_utilisation
+    if not (math.isfinite(peak) and peak >= 1):
+        problems.append(Problem("scenario", "planning", "peak_factor", peak,
+                                "a finite number >= 1"))
+    if not (math.isfinite(util) and 0 < util <= 1):
+        problems.append(Problem("scenario", "planning", "max_utilisation", util,
+                                "a finite number with 0 < u <= 1"))
     if problems:
         raise InputError(problems, "network and scenario do not fit together")
 
@@ -228,6 +243,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
         expansion=bool(scenario.expansion),
+        peak_factor=float(peak), max_utilisation=float(util),
     )
     n_nodes = len(node_ids)
     data.col_out = [[] for _ in range(n_nodes)]
