@@ -23,6 +23,15 @@ from netdesign.scenario.scenario import Scenario
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "tiny.yaml"
 
 
+def _with_history(net):
+    """`net` with one history month (Dec 2022, 1 parcel on A>B): the results and scenario
+    builders need a last history month."""
+    import pandas as pd
+
+    return replace(net, history=pd.DataFrame({"corridor_id": ["A>B"], "parcels": [1.0],
+                                              "month": [pd.Period("2022-12", "M")]}))
+
+
 def _hub_line():
     """line_network with H1 sorting 30 parcels/day + modules of 25 (1 CNY/day each)."""
     net = line_network()
@@ -154,9 +163,7 @@ def test_forecast_peak_factor_reaches_the_scenario() -> None:
     from netdesign.config.schema import ScenarioConfig, StudyConfig
     from netdesign.scenario.build import build_scenario
 
-    net = line_network()
-    net = replace(net, history=pd.DataFrame({"corridor_id": ["A>B"], "parcels": [1.0],
-                                             "month": [pd.Period("2022-12", "M")]}))
+    net = _with_history(line_network())
     months = pd.date_range("2023-01-01", periods=12, freq="MS")
     vals = [124.0 * 30 if m.month == 11 else 3050.0 for m in months]
     fc = pd.DataFrame({"series_id": "A>B", "date": months, "mean": vals})
@@ -182,3 +189,14 @@ def test_results_report_average_and_peak_utilisation() -> None:
     row = summary_table(ds).iloc[0]
     assert row["peak_factor"] == 1.3 and row["max_utilisation"] == 0.85
     assert row["max_hub_utilisation_peak"] == pytest.approx(130.0 / 155.0)
+    # results.nc attributes: the configured planning section ("forecast" kept as the word)
+    from netdesign.config.schema import StudyConfig
+    from netdesign.pipeline import Study
+    from netdesign.results.dataset import combine_results
+
+    cfg = StudyConfig(name="t", planning={"peak_factor": 1.3, "max_utilisation": 0.85})
+    both = combine_results([ds], Study(cfg, _with_history(net)), None)
+    assert (both.attrs["peak_factor"], both.attrs["max_utilisation"]) == (1.3, 0.85)
+    cfg = StudyConfig(name="t", planning={"peak_factor": "forecast"})
+    word = combine_results([ds], Study(cfg, _with_history(net)), None)
+    assert word.attrs["peak_factor"] == "forecast"

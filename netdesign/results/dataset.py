@@ -300,7 +300,7 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
                   combine_attrs="drop")
     ds.attrs.update(provenance_attrs(study))
     ds.attrs["solver_reports"] = json.dumps(reports, default=str)
-    planning = study.config.planning
+    planning = study.cfg.planning
     ds.attrs["peak_factor"] = planning.peak_factor if isinstance(planning.peak_factor, str) \
         else float(planning.peak_factor)  # "forecast": each scenario's in `peak_factor`
     ds.attrs["max_utilisation"] = float(planning.max_utilisation)

@@ -126,9 +126,10 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
 
     Covers the network data version (content hash of the input files) and the config sections
     that change any scenario's result: forecast, service, network, planning, solver (except
-    ``threads``, which the sweep sets per worker). It leaves out the study's name and title, the baseline
-    scenario list and the sweep section, and the case tables (`scenario_key` adds the cases a
-    scenario uses), so that adding a scenario or a case invalidates nothing already solved.
+    ``threads``, which the sweep sets per worker). It leaves out the study's name and title,
+    the baseline scenario list and the sweep section, and the case tables (`scenario_key` adds
+    the cases a scenario uses), so that adding a scenario or a case invalidates nothing already
+    solved.
     """
     solver = cfg.solver.model_dump(mode="json")
     solver.pop("threads", None)
