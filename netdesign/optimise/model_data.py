@@ -75,11 +75,11 @@ class ModelData:
     mode_share_bounds: dict[int, tuple[float | None, float | None]]
     days_per_year: float
     expansion: bool = True        # False: no modules added, no optional hub opened
-    peak_factor: float = 1.0      # design day / average day (capacity rows)
-    max_utilisation: float = 1.0  # largest planned use of capacity on the design day
     col_out: list[list[int]] = field(default_factory=list)
     lh_out: list[list[int]] = field(default_factory=list)
     dist_in: list[list[int]] = field(default_factory=list)
+    peak_factor: float = 1.0      # design day / average day (capacity rows)
+    max_utilisation: float = 1.0  # largest planned use of capacity on the design day
 
     @property
     def n_modes(self) -> int:
@@ -158,6 +158,13 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     for k, v in scenario.mode_share_bounds.items():
         if k not in mode_idx:
             problems.append(Problem("scenario", "mode_share_bounds", k, v, f"one of {MODES}"))
+    peak, util = scenario.peak_factor, scenario.max_utilisation
+    if not (math.isfinite(peak) and peak >= 1):
+        problems.append(Problem("scenario", "planning", "peak_factor", peak,
+                                "a finite number >= 1"))
+    if not (math.isfinite(util) and 0 < util <= 1):
+        problems.append(Problem("scenario", "planning", "max_utilisation", util,
+                                "a finite number with 0 < u <= 1"))
     if scenario.allocation not in ("single", "multiple"):
         problems.append(Problem("scenario", "allocation", "allocation", scenario.allocation,
                                 "'single' or 'multiple'"))
@@ -167,13 +174,6 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     if scenario.hub_capacity_basis not in ("throughput", "collected"):
         problems.append(Problem("scenario", "hub_capacity_basis", "hub_capacity_basis",
                                 scenario.hub_capacity_basis, "'throughput' or 'collected'"))
-    peak, util = scenario.peak_factor, scenario.max_utilisation
-    if not (math.isfinite(peak) and peak >= 1):
-        problems.append(Problem("scenario", "planning", "peak_factor", peak,
-                                "a finite number >= 1"))
-    if not (math.isfinite(util) and 0 < util <= 1):
-        problems.append(Problem("scenario", "planning", "max_utilisation", util,
-                                "a finite number with 0 < u <= 1"))
     if problems:
         raise InputError(problems, "network and scenario do not fit together")
 
@@ -242,8 +242,8 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_capacity_basis=scenario.hub_capacity_basis,
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
-        expansion=bool(scenario.expansion),
         peak_factor=float(peak), max_utilisation=float(util),
+        expansion=bool(scenario.expansion),
     )
     n_nodes = len(node_ids)
     data.col_out = [[] for _ in range(n_nodes)]

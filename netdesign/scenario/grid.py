@@ -125,11 +125,10 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
     """Hash of what every scenario of a study depends on (sha256 hex).
 
     Covers the network data version (content hash of the input files) and the config sections
-    that change any scenario's result: forecast, service, network, planning, solver (except
-    ``threads``, which the sweep sets per worker). It leaves out the study's name and title,
-    the baseline scenario list and the sweep section, and the case tables (`scenario_key` adds
-    the cases a scenario uses), so that adding a scenario or a case invalidates nothing already
-    solved.
+    that change any scenario's result: forecast, service, network, solver (except ``threads``,
+    which the sweep sets per worker). It leaves out the study's name and title, the baseline
+    scenario list and the sweep section, and the case tables (`scenario_key` adds the cases a
+    scenario uses), so that adding a scenario or a case invalidates nothing already solved.
     """
     solver = cfg.solver.model_dump(mode="json")
     solver.pop("threads", None)
@@ -139,8 +138,8 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
         "forecast": cfg.forecast.model_dump(mode="json"),
         "service": cfg.service.model_dump(mode="json"),
         "network": cfg.network.model_dump(mode="json"),
-        "planning": cfg.planning.model_dump(mode="json"),
         "solver": solver,
+        "planning": cfg.planning.model_dump(mode="json"),  # the design day (issue 14)
     })
 
 
