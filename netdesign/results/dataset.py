@@ -38,10 +38,6 @@ UNITS: dict[str, tuple[str, str]] = {
     "hub_capacity_added": ("parcels/day", "hub sorting capacity added"),
     "hub_throughput": ("parcels/day", "parcels sorted at the hub"),
     "hub_utilisation": ("1", "hub throughput / capacity"),
-    "hub_utilisation_peak": ("1", "design-day hub throughput (peak factor x average day) / "
-                             "capacity"),
-    "peak_factor": ("1", "design day / average day (capacity rows hold on the design day)"),
-    "max_utilisation": ("1", "largest planned use of capacity on the design day"),
     "hub_open": ("1", "hub open (1) or closed (0)"),
     "link_flow": ("parcels/day", "parcels on the link"),
     "link_capacity": ("parcels/day", "link capacity after expansion"),
@@ -60,6 +56,14 @@ UNITS: dict[str, tuple[str, str]] = {
     "history": ("parcels/month", "observed corridor volume"),
     "forecast": ("parcels/month", "corridor volume forecast"),
 }
+# capacity planning (issue 14)
+PLANNING_UNITS: dict[str, tuple[str, str]] = {
+    "hub_utilisation_peak": ("1", "design-day hub throughput (peak factor x average day) / "
+                             "capacity"),
+    "peak_factor": ("1", "design day / average day (capacity rows hold on the design day)"),
+    "max_utilisation": ("1", "largest planned use of capacity on the design day"),
+}
+UNITS.update(PLANNING_UNITS)
 
 
 def _report_value(report: Any, *names: str, default: Any = np.nan) -> Any:

@@ -67,9 +67,6 @@ def build_scenario(
     costs = cfg.cost_cases[sc.costs]
     demand = design_year_demand(forecasts, network, sc.year, sc.demand_quantile,
                                 cfg.growth_cases[sc.growth])
-    peak = cfg.planning.peak_factor
-    if peak == "forecast":
-        peak = seasonal_peak_factor(forecasts, network, sc.year, sc.demand_quantile)
     return Scenario(
         name=name,
         year=sc.year,
@@ -95,7 +92,7 @@ def build_scenario(
         rural_min_weekly_frequency=cfg.network.rural_min_weekly_frequency,
         unserved_penalty_cny_per_parcel=cfg.network.unserved_penalty_cny_per_parcel,
         allow_unserved=cfg.network.allow_unserved,
-        peak_factor=float(peak),
+        peak_factor=design_peak_factor(cfg, sc, forecasts, network),
         max_utilisation=cfg.planning.max_utilisation,
     )
 
@@ -128,3 +125,13 @@ def seasonal_peak_factor(forecasts: pd.DataFrame, network: Network, year: int,
     per_day = total.to_numpy(float) / months.days_in_month.to_numpy(float)
     mean = total.to_numpy(float).sum() / (366 if calendar.isleap(year) else 365)
     return max(1.0, float(per_day.max() / mean)) if mean > 0 else 1.0
+
+
+def design_peak_factor(cfg: StudyConfig, sc: ScenarioConfig, forecasts: pd.DataFrame,
+                       network: Network) -> float:
+    """`planning.peak_factor` of the study: the configured number, or for ``forecast`` the
+    scenario's design year's `seasonal_peak_factor` (its demand quantile's monthly figures)."""
+    peak = cfg.planning.peak_factor
+    if peak == "forecast":
+        return seasonal_peak_factor(forecasts, network, sc.year, sc.demand_quantile)
+    return float(peak)
