@@ -84,6 +84,14 @@ def render_reference() -> str:
         "",
         "## Study config (YAML)",
         "",
+        "A study file may start from another: `extends: hangzhou.yaml` (a path relative to the",
+        "extending file). Its keys are merged over the base's: mappings key by key (recursively),",
+        "anything else (numbers, strings, lists such as `scenarios`) replaces the base's value,",
+        "and `null` removes the key so that the default below applies. A base may extend another",
+        "file; a missing base and a cycle are errors naming the file. Overrides from Python use",
+        "the same dotted keys: `Study.with_overrides({\"solver.time_limit_s\": 60})`",
+        "(docs/api.md).",
+        "",
     ]
     extra = [(p, m) for p, m in (("refresh.", getattr(cs, "RefreshConfig", None)),) if m]
     for prefix, model in (*SECTIONS, *extra):

@@ -166,6 +166,7 @@ def test_run_killed_while_solving_leaves_no_results(tmp_path):
     assert "solving scenario" in seen, seen
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
+    proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     left = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert not [n for n in left if not n.endswith(".tmp") and not n.endswith(".lp")], left

@@ -60,6 +60,12 @@ def run(
 
     ds = run_study(config, out, progress=not quiet, save_lp=save_lp)
     print_summary(ds)
+    from netdesign.results.calibration import CALIBRATION_FILE, print_calibration
+
+    if (out / CALIBRATION_FILE).is_file():
+        import pandas as pd
+
+        print_calibration(pd.read_csv(out / CALIBRATION_FILE))
     Console().print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}", highlight=False,
                     markup=False)
     report_failures(ds)

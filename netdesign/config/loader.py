@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from netdesign.config.inherit import resolve_extends
 from netdesign.config.names import NAME_EXPECTED, is_valid_name, scenario_name
 from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.errors import InputError, Problem
@@ -230,9 +231,9 @@ def name_problems(scenarios: list[ScenarioConfig | None], source: str) -> list[P
     return out
 
 
-def load_config(path: str | Path) -> StudyConfig:
-    """Load and validate a study config file (YAML, UTF-8)."""
-    path = Path(path)
+def read_config_file(path: Path) -> Any:
+    """One config file parsed safely (size, UTF-8, YAML limits): the raw mapping, its
+    `extends` not yet resolved. Raises `InputError` naming the file."""
     source = str(path)
     if not path.is_file():
         raise InputError([Problem(source, "(file)", None, None, "an existing YAML file")],
@@ -250,6 +251,13 @@ def load_config(path: str | Path) -> StudyConfig:
     text, problem = decode_utf8(data, source)
     if problem is not None:
         raise InputError([problem], "invalid config")
-    raw = parse_yaml(text, source)
-    cfg = parse_config(raw, source, path.resolve().parent)
+    return parse_yaml(text, source)
+
+
+def load_config(path: str | Path) -> StudyConfig:
+    """Load and validate a study config file (YAML, UTF-8), with the files it `extends`
+    (`config.inherit`) merged under it."""
+    path = Path(path)
+    raw = resolve_extends(read_config_file(path), path, read_config_file)
+    cfg = parse_config(raw, str(path), path.resolve().parent)
     return cfg.model_copy(update={"config_file": path})

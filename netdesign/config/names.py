@@ -8,10 +8,20 @@ terminals, HTML and spreadsheets, so it is restricted to letters, digits, ``_``,
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from netdesign.config.schema import ScenarioConfig
+
+class ScenarioCases(Protocol):
+    """What a name is made of (a `config.schema.ScenarioConfig`; a protocol here so that the
+    schema, which imports this module, is not imported back)."""
+
+    name: str | None
+    year: int
+    growth: str
+    costs: str
+    carbon_price_cny_per_t: float
+    policy: str
+    demand_quantile: str
 
 NAME_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 NAME_EXPECTED = ("letters, digits, '_', '.' and '-' only, not starting with '.' "
@@ -35,7 +45,7 @@ def _number(value: float) -> str:
     return str(int(v)) if v.is_integer() else format(v, "g")
 
 
-def scenario_name(sc: ScenarioConfig) -> str:
+def scenario_name(sc: ScenarioCases) -> str:
     """The stable, readable, filesystem-safe name of a scenario.
 
     An explicit ``sc.name`` wins. Otherwise the name lists every case, in a fixed order:

@@ -15,11 +15,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from netdesign.config.names import NAME_EXPECTED, is_valid_name
+from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exported)
+    MODES,
+    SERVICE_CLASSES,
+    Allocation,
+    DemandQuantile,
+    ForecastMethod,
+    Mode,
+    ServiceClass,
+    ServicePolicy,
+)
 
-Mode = Literal["road", "rail", "water", "air"]
-MODES: tuple[str, ...] = ("road", "rail", "water", "air")
-ServiceClass = Literal["domestic", "neighbouring", "global"]
-SERVICE_CLASSES: tuple[str, ...] = ("domestic", "neighbouring", "global")
+# Closed sets of names shared by every stage: netdesign/vocabulary.py.
 
 NonNegFloat = Annotated[float, Field(ge=0)]
 PosFloat = Annotated[float, Field(gt=0)]
@@ -53,7 +60,7 @@ class ForecastConfig(_Strict):
     """Corridor volume forecasting (statsmodels)."""
 
     season_length: int = Field(12, ge=1, description="Season length in months.")
-    method: Literal["auto", "ets", "theta", "arima", "seasonal_naive"] = Field(
+    method: ForecastMethod = Field(
         "auto", description="`auto` = the engine's default combination of candidates."
     )
     missing: Literal["impute", "reject", "report"] = Field(
@@ -63,6 +70,21 @@ class ForecastConfig(_Strict):
     )
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
+    backtest_series: int | None = Field(
+        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        "(chosen by a hash of the corridor id, so the same on every run); null = all.",
+    )
+    calibrate_intervals: bool = Field(
+        True, description="Scale the published 80/95 % intervals by the factors that make "
+        "them cover at their level in the backtest (split conformal; needs backtest_origins "
+        "> 0). Beyond the backtest horizon the factor is held and the rows are marked "
+        "`extrapolated` in `interval_basis` (docs/forecasting.md).",
+    )
+    cache: bool = Field(
+        True, description="Reuse forecasts and backtests cached for the same data, settings "
+        "and engine version (JSON files in $NETDESIGN_CACHE/forecasts, default "
+        "~/.cache/netdesign/forecasts).",
+    )
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
@@ -76,7 +98,7 @@ class ServiceConfig(_Strict):
         default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
         description="Door-to-door delivery standard per service class, hours.",
     )
-    policy: Literal["forbid", "penalty"] = Field(
+    policy: ServicePolicy = Field(
         "penalty",
         description="forbid: paths slower than the standard are not allowed; penalty: allowed "
         "at `late_penalty_cny_per_parcel` and reported as late.",
@@ -92,7 +114,7 @@ class ServiceConfig(_Strict):
 class NetworkConfig(_Strict):
     """Modelling choices about the network."""
 
-    allocation: Literal["multiple", "single"] = Field(
+    allocation: Allocation = Field(
         "multiple",
         description="single: each origin and destination node is served by exactly one hub; "
         "multiple: any hub may serve any corridor.",
@@ -136,7 +158,7 @@ class PolicyConfig(_Strict):
     hub_capacity_cap: dict[str, NonNegFloat] = Field(
         default_factory=dict, description="Maximum sorting capacity per hub, parcels/day."
     )
-    service_policy: Literal["forbid", "penalty"] | None = Field(
+    service_policy: ServicePolicy | None = Field(
         None, description="Overrides service.policy for scenarios using this policy."
     )
 
@@ -236,7 +258,7 @@ class ScenarioConfig(_Strict):
     costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
     carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
     policy: str = Field("none", description="Name of a policy set in `policies`.")
-    demand_quantile: Literal["mean", "hi_80", "hi_95"] = Field(
+    demand_quantile: DemandQuantile = Field(
         "mean", description="Which forecast the network is designed for."
     )
 
