@@ -285,14 +285,6 @@ PLANNING_COLUMNS = ("peak_factor", "max_utilisation", "max_hub_utilisation_peak"
 """Capacity planning figures of summary.csv (issue 14): the design day's peak factor, the
 utilisation cap, and the largest design-day hub utilisation (≤ the cap when optimal)."""
 SUMMARY_COLUMNS = SUMMARY_COLUMNS + PLANNING_COLUMNS
-# units of the capacity planning variables (issue 14)
-PLANNING_UNITS: dict[str, tuple[str, str]] = {
-    "hub_utilisation_peak": ("1", "design-day hub throughput (peak factor x average day) / "
-                             "capacity"),
-    "peak_factor": ("1", "design day / average day (capacity rows hold on the design day)"),
-    "max_utilisation": ("1", "largest planned use of capacity on the design day"),
-}
-UNITS.update(PLANNING_UNITS)
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
