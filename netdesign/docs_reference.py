@@ -64,6 +64,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("forecast.", cs.ForecastConfig),
     ("service.", cs.ServiceConfig),
     ("network.", cs.NetworkConfig),
+    ("planning.", cs.PlanningConfig),
     ("cost_cases.NAME.", cs.CostCase),
     ("policies.NAME.", cs.PolicyConfig),
     ("policies.NAME.mode_share.MODE.", cs.ModeShareBound),

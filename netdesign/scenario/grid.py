@@ -139,6 +139,7 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
         "service": cfg.service.model_dump(mode="json"),
         "network": cfg.network.model_dump(mode="json"),
         "solver": solver,
+        "planning": cfg.planning.model_dump(mode="json"),  # the design day (issue 14)
     })
 
 
