@@ -68,6 +68,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("service.by_year.YEAR.", cs.ServiceYear),
     ("segments.NAME.", cs.SegmentConfig),
     ("network.", cs.NetworkConfig),
+    ("planning.", cs.PlanningConfig),
     ("cost_cases.NAME.", cs.CostCase),
     ("policies.NAME.", cs.PolicyConfig),
     ("policies.NAME.mode_share.MODE.", cs.ModeShareBound),

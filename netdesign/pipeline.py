@@ -180,7 +180,7 @@ def build_scenario(study: Study, sc: ScenarioConfig, forecasts) -> Scenario:
 
 def solve_scenario(network: Network, scenario: Scenario, solver: SolverConfig,
                    lp_path: Path | None = None) -> Design:
-    """Solve the network design model for one scenario (Pyomo model, HiGHS)."""
+    """Solve the network design model for one scenario (MIP, HiGHS)."""
     from netdesign.optimise import design_network
 
     return design_network(network, scenario, solver, lp_path=lp_path)

@@ -351,6 +351,44 @@ class SolverConfig(_Strict):
         return self
 
 
+class PlanningConfig(_Strict):
+    """Capacity planning (issue 14): what day the capacity is sized for.
+
+    Capacity rows hold on a *design day* = average day x `peak_factor`, at no more than
+    `max_utilisation` of capacity; routing and its costs stay on the average day
+    (docs/model.md, "Peak-season sizing")."""
+
+    peak_factor: float | Literal["forecast"] = Field(
+        1.0,
+        description="Design day / average day of the design year (a number >= 1), or "
+        "`forecast`: the peak month's parcels/day over the year's mean parcels/day, from the "
+        "forecasts the scenario is built from. 1 = size for the average day.",
+    )
+    max_utilisation: float = Field(
+        1.0, description="Largest planned use of hub and link capacity on the design day, "
+        "0 < u <= 1 (0.85 = keep 15 % headroom).")
+
+    @field_validator("peak_factor", mode="before")
+    @classmethod
+    def _peak_factor(cls, value: Any) -> Any:
+        if value == "forecast":
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("a number >= 1 or 'forecast'")
+        if not math.isfinite(value) or value < 1:
+            raise ValueError("a finite number >= 1 (the design day is at least the average "
+                             "day) or 'forecast'")
+        return float(value)
+
+    @field_validator("max_utilisation", mode="before")
+    @classmethod
+    def _max_utilisation(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or not 0 < value <= 1:
+            raise ValueError("a finite number with 0 < u <= 1")
+        return float(value)
+
+
 class ScenarioConfig(_Strict):
     """One scenario: a design year and the cases that shape it."""
 
@@ -446,6 +484,7 @@ class StudyConfig(_Strict):
         "`parcel`); every segment a corridor names must be defined here.",
     )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    planning: PlanningConfig = Field(default_factory=PlanningConfig)
     growth_cases: dict[str, GrowthRate] = Field(
         default_factory=lambda: {"base": 0.0},
         description="Extra annual growth on top of the statistical forecast after its last "

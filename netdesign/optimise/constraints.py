@@ -52,10 +52,13 @@ def define_link_flow(m: LinearModel, ctx: Ctx) -> None:
 
 
 def define_link_capacity(m: LinearModel, ctx: Ctx) -> None:
-    """link_capacity(l):  f_l − Q_l m_l ≤ K_l      l ∈ L_cap (finite K_l)."""
+    """link_capacity(l):  σ f_l − Q_l m_l ≤ K_l      l ∈ L_cap (finite K_l).
+
+    σ = peak factor / max utilisation (design day; f_l is on the average day)."""
     d, L = ctx.data, ctx.sets.L_cap
     m.add_constraints("link_capacity", L,
-                      m.link_flow[L].by(L) - d.link_module[L.ids] * m.link_modules[L].by(L)
+                      d.design_scale * m.link_flow[L].by(L)
+                      - d.link_module[L.ids] * m.link_modules[L].by(L)
                       <= d.link_cap[L.ids], define_link_capacity.__doc__)
 
 
@@ -75,17 +78,19 @@ def define_min_frequency(m: LinearModel, ctx: Ctx) -> None:
 
 
 def define_hub_capacity(m: LinearModel, ctx: Ctx) -> None:
-    """hub_capacity(k):  V_k − Q_k n_k − K_k y_k ≤ 0      k ∈ K_cap  (reference parcels/day).
+    """hub_capacity(k):  σ V_k − Q_k n_k − K_k y_k ≤ 0      k ∈ K_cap  (reference parcels/day).
 
     y_k ≡ 1 for hubs that always exist (the K_k term is then the right-hand side).
-    V_k = Σ_{p∈S(k)} e_p x_p + Σ_{l∈In(k)} f_l: `cap_path`/`cap_link` (docs/model.md).
+    V_k = Σ_{p∈S(k)} e_p x_p + Σ_{l∈In(k)} f_l: `cap_path`/`cap_link` (docs/model.md;
+    e_p = parcel equivalents of p's segment).
+    σ = peak factor / max utilisation: peak × V_k ≤ u (K_k y_k + Q_k n_k) divided by u.
     """
     s, d, K, e = ctx.sets, ctx.data, ctx.sets.K_cap, ctx.paths.pe
     cap = ctx.layout.hub_eff_cap[K.ids]
     fixed = m.hub_open.index.locate(K) < 0
     m.add_constraints("hub_capacity", K,
-                      (e[s.cap_path] * m.x[s.cap_path]).by(s.cap_hub)
-                      + m.link_flow[s.cap_link].by(s.cap_link_hub)
+                      d.design_scale * ((e[s.cap_path] * m.x[s.cap_path]).by(s.cap_hub)
+                                        + m.link_flow[s.cap_link].by(s.cap_link_hub))
                       - d.hub_module[K.ids] * m.hub_modules[K].by(K)
                       - cap * m.hub_open[K].by(K)
                       <= np.where(fixed, cap, 0.0), define_hub_capacity.__doc__)

@@ -48,6 +48,8 @@ def hubflow_blockers(data: ModelData) -> list[str]:
         out.append("unserved slack allowed")
     if data.co2_cap is not None or data.mode_share_bounds:
         out.append("CO2 cap or mode-share bounds")
+    if data.design_scale != 1.0:
+        out.append("design day differs from the average day (peak factor or utilisation cap)")
     use = data.link_usable
     if np.isfinite(data.link_cap[use]).any() or (data.link_min_weekly[use] > 0).any():
         out.append("link capacities or frequencies")

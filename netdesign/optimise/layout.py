@@ -94,8 +94,10 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
     link_rows = used_links[finite]
     expandable = data.link_module[link_rows] > 0
     link_mod = link_rows[expandable]
+    sigma = data.design_scale  # capacity rows hold σ × average-day flow (peak / utilisation)
     link_mod_ub = np.array([
-        math.ceil(max(0.0, link_demand[lk] - data.link_cap[lk]) / data.link_module[lk] - 1e-9)
+        math.ceil(max(0.0, sigma * link_demand[lk] - data.link_cap[lk]) / data.link_module[lk]
+                  - 1e-9)
         for lk in link_mod], dtype=float)
 
     # minimum weekly frequency: departures/week = D_l * (capacity/module + modules added),
@@ -129,7 +131,8 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
     ubs = []
     for k in hub_mod:
         room = data.hub_cap_cap[k] - data.hub_cap[k]
-        ub = math.ceil(max(0.0, basis_demand[k] - data.hub_cap[k]) / data.hub_module[k] - 1e-9)
+        ub = math.ceil(max(0.0, sigma * basis_demand[k] - data.hub_cap[k]) / data.hub_module[k]
+                       - 1e-9)
         if np.isfinite(room):
             ub = min(ub, max(0, math.floor(room / data.hub_module[k] + 1e-9)))
         if np.isfinite(data.hub_max_modules[k]):

@@ -92,6 +92,8 @@ class ModelData:
     col_out: list[list[int]] = field(default_factory=list)
     lh_out: list[list[int]] = field(default_factory=list)
     dist_in: list[list[int]] = field(default_factory=list)
+    peak_factor: float = 1.0      # design day / average day (capacity rows)
+    max_utilisation: float = 1.0  # largest planned use of capacity on the design day
 
     @property
     def n_modes(self) -> int:
@@ -108,6 +110,12 @@ class ModelData:
     @property
     def n_hubs(self) -> int:
         return len(self.hub_ids)
+
+    @property
+    def design_scale(self) -> float:
+        """σ = peak_factor / max_utilisation: capacity rows read σ × (average-day flow) ≤
+        capacity (docs/model.md, "Peak-season sizing"); exactly 1.0 with the defaults."""
+        return self.peak_factor / self.max_utilisation
 
     @property
     def link_is_lh(self) -> np.ndarray:
@@ -164,6 +172,13 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     for k, v in scenario.mode_share_bounds.items():
         if k not in mode_idx:
             problems.append(Problem("scenario", "mode_share_bounds", k, v, f"one of {MODES}"))
+    peak, util = scenario.peak_factor, scenario.max_utilisation
+    if not (math.isfinite(peak) and peak >= 1):
+        problems.append(Problem("scenario", "planning", "peak_factor", peak,
+                                "a finite number >= 1"))
+    if not (math.isfinite(util) and 0 < util <= 1):
+        problems.append(Problem("scenario", "planning", "max_utilisation", util,
+                                "a finite number with 0 < u <= 1"))
     if scenario.allocation not in ("single", "multiple"):
         problems.append(Problem("scenario", "allocation", "allocation", scenario.allocation,
                                 "'single' or 'multiple'"))
@@ -258,6 +273,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_capacity_basis=scenario.hub_capacity_basis,
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
+        peak_factor=float(peak), max_utilisation=float(util),
         expansion=bool(scenario.expansion),
         corr_segment=list(seg_of.to_numpy(str)), corr_weight_kg=seg_arrays["weight_kg"],
         corr_pe=seg_arrays["weight_kg"] / float(scenario.parcel_weight_kg),

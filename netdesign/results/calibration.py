@@ -225,7 +225,8 @@ def base_year_check(study, forecasts=None, solve=None, observed=None):
     solve: (network, scenario) -> Design (default: the pipeline's solver with the study's
     solver settings). observed: the figures, if already read (`study_observed`)."""
     from netdesign.config.schema import ScenarioConfig
-    from netdesign.pipeline import build_scenario, solve_scenario
+    from netdesign.optimise import design_network
+    from netdesign.scenario.build import build_scenario
 
     if observed is None:
         observed = study_observed(study)
@@ -236,11 +237,15 @@ def base_year_check(study, forecasts=None, solve=None, observed=None):
         forecasts = pd.DataFrame(columns=["series_id", "date", "mean", "lo_80", "hi_80",
                                           "lo_95", "hi_95"])
     sc = ScenarioConfig(name=f"base_year_{year}", year=year)
-    scenario = replace(build_scenario(study, sc, forecasts), expansion=False)
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    scenario = replace(build_scenario(study.cfg, sc, sc.name, fc, study.network),
+                       expansion=False)
+    # the observed base year ran on its average days: no design-day sizing (planning:, #14)
+    scenario = replace(scenario, peak_factor=1.0, max_utilisation=1.0)
     net = study.network
     if solve is None:
         def solve(n, s):
-            return solve_scenario(n, s, study.cfg.solver)
+            return design_network(n, s, study.cfg.solver)
     design = solve(net, scenario)
     if not getattr(design.report, "has_solution", True):
         table = compare_nan(observed)

@@ -141,6 +141,10 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "hub_capacity_added": (("scenario", "hub"), added[None, :]),
             "hub_throughput": (("scenario", "hub"), thr[None, :]),
             "hub_utilisation": (("scenario", "hub"), util[None, :]),
+            "hub_utilisation_peak": (("scenario", "hub"),
+                                     scenario.peak_factor * util[None, :]),
+            "peak_factor": ("scenario", [float(scenario.peak_factor)]),
+            "max_utilisation": ("scenario", [float(scenario.max_utilisation)]),
             "hub_open": (("scenario", "hub"),
                          hub_t.get("is_open", pd.Series(1, index=hubs)).astype(float)
                          .to_numpy()[None, :]),
@@ -366,6 +370,10 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
                   combine_attrs="drop")
     ds.attrs.update(provenance_attrs(study))
     ds.attrs["solver_reports"] = json.dumps(reports, default=str)
+    planning = study.cfg.planning
+    ds.attrs["peak_factor"] = planning.peak_factor if isinstance(planning.peak_factor, str) \
+        else float(planning.peak_factor)  # "forecast": each scenario's in `peak_factor`
+    ds.attrs["max_utilisation"] = float(planning.max_utilisation)
     return _annotate(ds)
 
 
@@ -381,6 +389,10 @@ SUMMARY_COLUMNS = (
     "hub_capacity_added_parcels_per_day", "share_road", "share_rail", "share_water",
     "share_air", "message",
 )
+PLANNING_COLUMNS = ("peak_factor", "max_utilisation", "max_hub_utilisation_peak")
+"""Capacity planning figures of summary.csv (issue 14): the design day's peak factor, the
+utilisation cap, and the largest design-day hub utilisation (≤ the cap when optimal)."""
+SUMMARY_COLUMNS = SUMMARY_COLUMNS + PLANNING_COLUMNS
 
 
 def _scalar(one: xr.Dataset, name: str) -> float:
@@ -416,5 +428,10 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
         for m in MODES:
             row[f"share_{m}"] = float(one["mode_share"].sel(mode=m))
         row["message"] = str(one["message"].values) if "message" in one else ""
+        for key in ("peak_factor", "max_utilisation"):
+            row[key] = float(one[key]) if key in one else 1.0
+        peak_util = one["hub_utilisation_peak"] if "hub_utilisation_peak" in one else None
+        row["max_hub_utilisation_peak"] = float(peak_util.max()) \
+            if peak_util is not None and peak_util.notnull().any() else float("nan")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

@@ -77,6 +77,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("hub_capacity_added", (*S, "hub"), "parcels/day", "hub sorting capacity added"),
     Variable("hub_throughput", (*S, "hub"), "parcels/day", "parcels sorted at the hub"),
     Variable("hub_utilisation", (*S, "hub"), "1", "hub throughput / capacity"),
+    Variable("hub_utilisation_peak", (*S, "hub"), "1",
+             "design-day hub use: peak_factor x throughput / capacity (at most "
+             "max_utilisation)", required=False),
+    Variable("peak_factor", S, "1", "design day / average day: capacity rows hold on the "
+             "design day, routing on the average day", required=False),
+    Variable("max_utilisation", S, "1", "largest planned use of capacity on the design day",
+             required=False),
     Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
     Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
     Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
@@ -169,6 +176,9 @@ ATTRIBUTES: dict[str, str] = {
     "solver_reports": "JSON: one solve report per scenario",
     "created_utc": "time of writing, ISO 8601 UTC",
     "netdesign_version": "netdesign's version",
+    "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
+                   "scenario's factor is the variable peak_factor)",
+    "max_utilisation": "planning.max_utilisation as configured",
 }
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}

@@ -191,4 +191,46 @@ def build_scenario(
         rural_min_weekly_frequency=cfg.network.rural_min_weekly_frequency,
         unserved_penalty_cny_per_parcel=cfg.network.unserved_penalty_cny_per_parcel,
         allow_unserved=cfg.network.allow_unserved,
+        peak_factor=design_peak_factor(cfg, sc, forecasts, network),
+        max_utilisation=cfg.planning.max_utilisation,
     )
+
+
+def seasonal_peak_factor(forecasts: pd.DataFrame, network: Network, year: int,
+                         quantile: str = "mean") -> float:
+    """Peak month's parcels/day over the year's mean parcels/day, all corridors together.
+
+    The same monthly figures as `design_year_demand` (forecast, else history) summed over the
+    network's corridors; month m gives total_m / days_m, the year total / days of the year.
+    Growth cases scale every month alike and cancel. E.g. a year of 11 months at 100/day and
+    a 30-day November at 124/day: mean = (335 * 100 + 30 * 124) / 365 = 101.97/day,
+    factor = 124 / 101.97 = 1.216. Never below 1 (a flat year gives exactly 1).
+    """
+    col = QUANTILE_COLUMNS[quantile]
+    corridors = network.corridors.index
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+    fc = forecasts[forecasts["series_id"].isin(corridors)]
+    fc = fc.assign(month=pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M"))
+    from_fc = fc[fc["month"].isin(months)].groupby("month")[col].sum()
+    hist = network.history
+    from_hist = hist[hist["month"].isin(months) & hist["corridor_id"].isin(corridors)] \
+        .groupby("month")["parcels"].sum()
+    total = from_fc.combine_first(from_hist).reindex(months)
+    if total.isna().any():
+        raise InputError([Problem("forecasts", f"year {year}", "date",
+                                  str(total.index[total.isna()][0]),
+                                  "forecasts covering every month of the design year "
+                                  "(planning.peak_factor: forecast)")], "cannot build scenario")
+    per_day = total.to_numpy(float) / months.days_in_month.to_numpy(float)
+    mean = total.to_numpy(float).sum() / (366 if calendar.isleap(year) else 365)
+    return max(1.0, float(per_day.max() / mean)) if mean > 0 else 1.0
+
+
+def design_peak_factor(cfg: StudyConfig, sc: ScenarioConfig, forecasts: pd.DataFrame,
+                       network: Network) -> float:
+    """`planning.peak_factor` of the study: the configured number, or for ``forecast`` the
+    scenario's design year's `seasonal_peak_factor` (its demand quantile's monthly figures)."""
+    peak = cfg.planning.peak_factor
+    if peak == "forecast":
+        return seasonal_peak_factor(forecasts, network, sc.year, sc.demand_quantile)
+    return float(peak)

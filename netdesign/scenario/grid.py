@@ -143,6 +143,7 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
         "segments": {k: v.model_dump(mode="json") for k, v in cfg.segments.items()},
         "network": cfg.network.model_dump(mode="json"),
         "solver": solver,
+        "planning": cfg.planning.model_dump(mode="json"),  # the design day (issue 14)
     })
 
 

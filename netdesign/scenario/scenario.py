@@ -72,6 +72,9 @@ class Scenario:
     expansion: True (default): the design may add link and hub modules and open optional
                hubs; False: every module and open variable is fixed at 0, so the network is
                solved with its existing capacity only (e.g. a calibrated base year).
+    peak_factor: design day / average day (>= 1); hub and link capacity rows hold on the
+               design day, routing and its costs stay on the average day.
+    max_utilisation: largest planned use of capacity on the design day (0 < u <= 1).
     """
 
     name: str
@@ -103,6 +106,8 @@ class Scenario:
     allow_unserved: bool = _NETWORK.allow_unserved
     hub_capacity_basis: str = "throughput"
     expansion: bool = True
+    peak_factor: float = 1.0
+    max_utilisation: float = 1.0
 
     def multiplier(self, key: str) -> float:
         return float(self.cost_multipliers.get(key, 1.0))
