@@ -10,7 +10,7 @@ import pandas as pd
 from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.data.network import Network
 from netdesign.errors import InputError, Problem
-from netdesign.scenario.scenario import Scenario
+from netdesign.scenario.scenario import Scenario, Segment, corridor_segments
 
 QUANTILE_COLUMNS = {"mean": "mean", "hi_80": "hi_80", "hi_95": "hi_95"}
 
@@ -118,14 +118,48 @@ def design_year_demand(
     return per_day.clip(lower=0.0).astype(float)
 
 
+def scenario_segments(cfg: StudyConfig) -> dict[str, Segment]:
+    """The study's segments as plain `Segment`s (weights resolved to kg)."""
+    return {
+        name: Segment(
+            weight_kg=float(seg.weight_kg if seg.weight_kg is not None
+                            else cfg.network.parcel_weight_kg),
+            standards_h={c: float(v) for c, v in seg.standards_h.items()},
+            late_fixed_cny_per_parcel=seg.late_penalty_cny_per_parcel,
+            late_cny_per_parcel_hour=seg.late_penalty_cny_per_parcel_hour,
+            modes=None if seg.modes is None else tuple(seg.modes),
+        )
+        for name, seg in cfg.segments.items()
+    }
+
+
+def check_segments(cfg: StudyConfig, network: Network) -> None:
+    """Raise `InputError` naming file, row and field for a corridor whose segment the study
+    config does not define."""
+    seg = corridor_segments(network.corridors)
+    problems = []
+    for row, (cid, name) in enumerate(seg.items(), start=1):
+        if name not in cfg.segments:
+            source = f"{network.source}/{cfg.data.corridors}" if network.source \
+                else cfg.data.corridors
+            problems.append(Problem(source, f"row {row} (corridor {cid})",
+                                    "segment", name,
+                                    f"a segment defined in the config's `segments:` "
+                                    f"({', '.join(sorted(cfg.segments))})"))
+    if problems:
+        raise InputError(problems[:50], "corridors name undefined segments")
+
+
 def build_scenario(
     cfg: StudyConfig, sc: ScenarioConfig, name: str, forecasts: pd.DataFrame, network: Network
 ) -> Scenario:
     """Assemble the plain `Scenario` for one scenario config (cases resolved from `cfg`)."""
     policy = cfg.policies[sc.policy]
     costs = cfg.cost_cases[sc.costs]
+    check_segments(cfg, network)
     demand = design_year_demand(forecasts, network, sc.year, sc.demand_quantile,
                                 cfg.growth_cases[sc.growth])
+    service = cfg.service.for_year(sc.year)
     return Scenario(
         name=name,
         year=sc.year,
@@ -134,15 +168,21 @@ def build_scenario(
             "year": sc.year, "growth": sc.growth, "costs": sc.costs,
             "carbon_price_cny_per_t": sc.carbon_price_cny_per_t, "policy": sc.policy,
             "demand_quantile": sc.demand_quantile,
+            **{f"on_time_floor_{c}": v for c, v in sc.on_time_floor(policy).items()},
         },
         cost_multipliers=costs.model_dump(),
         carbon_price_cny_per_t=sc.carbon_price_cny_per_t,
         co2_cap_t_per_day=policy.co2_cap_t_per_day,
         mode_share_bounds={m: (b.min, b.max) for m, b in policy.mode_share.items()},
         hub_capacity_cap=dict(policy.hub_capacity_cap),
-        service_standards_h=dict(cfg.service.standards_h),
+        service_standards_h=service.standards_h,
         service_policy=policy.service_policy or cfg.service.policy,
-        late_penalty_cny_per_parcel=cfg.service.late_penalty_cny_per_parcel,
+        late_penalty_cny_per_parcel=service.late_fixed["domestic"],
+        late_penalty_cny_per_parcel_hour=service.late_hourly["domestic"],
+        late_penalty_by_class={c: (service.late_fixed[c], service.late_hourly[c])
+                               for c in service.late_fixed},
+        segments=scenario_segments(cfg),
+        on_time_floor=sc.on_time_floor(policy),
         collection_h=cfg.service.collection_h,
         allocation=cfg.network.allocation,
         max_linehaul_legs=cfg.network.max_linehaul_legs,
