@@ -415,6 +415,8 @@ def test_hangzhou_config_validates_and_loads():
 
     cfg = load_config(ROOT / "configs" / "hangzhou.yaml")
     assert cfg.name == "hangzhou" and cfg.data.dir == "package:hangzhou"
-    assert sorted(s.year for s in cfg.scenarios) == [2025, 2035]
+    assert sorted(s.year for s in cfg.scenarios) == [2025, 2035, 2035]
+    circle = [s for s in cfg.scenarios if s.name == "circle_2035"]
+    assert len(circle) == 1 and circle[0].policy == "one_two_three"
     net = load_network(cfg)
     assert len(net.corridors) >= 1500
