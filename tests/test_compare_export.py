@@ -192,8 +192,8 @@ def test_cli_export_chinese_headers(tmp_path, results_file, sweep):
     res = runner.invoke(app, ["export", str(results_file), "--xlsx", str(out)])
     assert res.exit_code == 0, res.output
     summary = pd.read_excel(out, sheet_name="summary")
-    assert "总成本 (元/日)" in summary.columns
-    np.testing.assert_allclose(summary["总成本 (元/日)"], sweep["total_cost"].values)
+    assert "总成本（元/日）" in summary.columns
+    np.testing.assert_allclose(summary["总成本（元/日）"], sweep["total_cost"].values)
     assert [p.name for p in out.parent.iterdir()] == ["out.xlsx"]
 
 

@@ -106,22 +106,48 @@ def test_rural_routes_are_links_touching_rural_nodes(ds):
 
 
 def test_map_puts_nodes_at_their_coordinates(ds):
+    from netdesign.report.netmap import shift_lon
+
     fig = fig_network_map(ds, "2035-high", "zh")
-    nodes = [tr for tr in fig.data if tr.mode == "markers+text"]
-    xs = np.concatenate([np.asarray(tr.x, float) for tr in nodes])
-    ys = np.concatenate([np.asarray(tr.y, float) for tr in nodes])
-    names = sum((list(tr.text) for tr in nodes), [])
-    lookup = dict(zip(ds["node_name_zh"].values, zip(ds["node_lon"].values,
-                                                      ds["node_lat"].values, strict=True),
-                      strict=True))
-    assert sorted(names) == sorted(ds["node_name_zh"].values)
-    for name, x, y in zip(names, xs, ys, strict=True):
-        assert (x, y) == pytest.approx(lookup[name])
-    # every leg with flow is drawn in its mode's colour; wider legs carry more flow
+    shown = [tr for tr in fig.data if tr.visible is not False]
+    hubs = [tr for tr in shown if tr.name == "枢纽"]
+    nodes = [tr for tr in shown if tr.name == "节点"]
+    assert len(hubs) == 1 and len(nodes) == 1
+    lookup = dict(zip(ds["node"].values, zip(ds["node_lon"].values, ds["node_lat"].values,
+                                             strict=True), strict=True))
+    seen = set()
+    for tr in hubs + nodes:
+        for x, y, text in zip(tr.x, tr.y, tr.hovertext, strict=True):
+            node = re.search(r"\(([A-Z_]+)\)", text).group(1)
+            lon, lat = lookup[node]
+            assert (x, y) == pytest.approx((shift_lon(float(lon)), float(lat)))
+            seen.add(node)
+    assert seen == set(ds["node"].values)
+    # New York (74.01 W) is drawn east of the Pacific, London (0.13 W) stays west of China
+    assert shift_lon(-74.01) == pytest.approx(285.99) and shift_lon(-0.13) == -0.13
+    # one hover marker per leg with flow in the scenario shown first; legs in mode colours
     flows = ds["link_flow"].sel(scenario="2035-high").values
-    drawn = [tr for tr in fig.data if tr.mode == "lines" and tr.line.dash is None]
-    assert sum(len(tr.x) // 3 for tr in drawn) == int((flows > 0).sum())
+    legs = [tr for tr in shown if tr.name == "线路"]
+    assert len(legs) == 1 and len(legs[0].x) == int((flows > 0).sum())
+    drawn = [tr for tr in shown if tr.mode == "lines" and not str(tr.name).startswith("basemap")]
     assert {tr.line.color for tr in drawn} <= set(charts.MODE_COLOURS.values())
+    # the other scenarios' traces are hidden until chosen in the selector
+    hidden = [tr for tr in fig.data if tr.visible is False and tr.name == "枢纽"]
+    assert len(hidden) == ds.sizes["scenario"] - 1
+
+
+def test_great_circle_arc_of_a_long_leg():
+    """Hangzhou (120.2 E, 30.3 N) to London (0.13 W, 51.5 N): the great circle runs north of
+    both ends (its vertex is near 60 N over Siberia/Scandinavia for this pair, hand-checked
+    with the spherical formula for the vertex latitude: cos(lat_v) = cos(lat1) sin(azimuth1),
+    azimuth1 ~ 330 deg from Hangzhou, so lat_v ~ 64 deg); a short leg stays straight."""
+    from netdesign.report.netmap import great_circle
+
+    xs, ys = great_circle(120.2, 30.3, -0.13, 51.5)
+    assert max(ys) > 58 and xs[0] == pytest.approx(120.2)
+    assert xs[-1] == pytest.approx(-0.13) and None not in xs  # no jump across the seam
+    xs, ys = great_circle(120.2, 30.3, 121.47, 31.23)
+    assert len(xs) == 2
 
 
 # ---------------------------------------------------------------- the HTML file
@@ -162,8 +188,9 @@ def test_report_language_and_scenario_selection(ds):
     assert "<html lang='en'>" in en and "Mode split" in en and "Hangzhou Sorting Hub" in en
     specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", zh, re.S).group(1)
                        .replace("<\\/", "</"))
-    names = {tr.get("name") for tr in specs["on_time"]["data"]}
-    assert names == {"2035-high"}
+    traces = specs["on_time"]["data"]
+    assert len(traces) == 1 and "2035-high" in traces[0]["hovertemplate"]  # id on hover
+    assert traces[0]["name"].startswith("2035")  # readable label
 
 
 def test_report_handles_a_failed_scenario():
@@ -185,7 +212,11 @@ def test_cli_report_writes_file_and_reports_bad_input(tmp_path):
                               "--lang", "en", "--scenarios", "2030-base,2035-high",
                               "--map-scenario", "2035-high"])
     assert res.exit_code == 0, res.output
-    assert out.is_file() and "Network map: 2035-high" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
+                       .replace("<\\/", "</"))
+    first = specs["network_map"]["layout"]["updatemenus"][1]["buttons"][0]
+    assert first["label"].startswith("2035")  # --map-scenario drawn first
     res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--out",
                               str(tmp_path / "x.html"), "--scenarios", "2030-base,bogus"])
     assert res.exit_code == 2 and "bogus" in res.output
