@@ -31,7 +31,9 @@ def sweep(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Solve every scenario of the sweep; resume skips scenarios already solved for the same
-    inputs. Exit code 4 when some scenarios failed (the others are complete)."""
+    inputs. Exit code 4 when some scenarios failed (the others are complete); 5 when every
+    scenario has a solution but some stopped before their MIP gap (time limit, or gap above
+    solver.mip_rel_gap)."""
     from netdesign.errors import InputError, Problem
     from netdesign.sweep import list_scenarios, run_sweep
 
@@ -55,7 +57,16 @@ def sweep(
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
               highlight=False)
+    from netdesign.report.status import EXIT_GAP_NOT_REACHED, gap_not_reached
+
+    missed = gap_not_reached(outcome.results)
+    if missed:
+        err.print(f"[bold yellow]{len(missed)} scenario(s) did not reach their MIP gap[/] "
+                  "(stopped at a time limit or gap above solver.mip_rel_gap; figures are "
+                  f"not proven near-optimal): {', '.join(missed)}", highlight=False)
     if outcome.failed:
         err.print(f"[bold red]{len(outcome.failed)} scenario(s) failed[/] (status and message "
                   f"in summary.csv): {', '.join(outcome.failed)}", highlight=False)
         raise typer.Exit(outcome.exit_code)
+    if missed:
+        raise typer.Exit(EXIT_GAP_NOT_REACHED)

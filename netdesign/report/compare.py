@@ -26,8 +26,9 @@ import xarray as xr
 from rich.table import Table
 
 from netdesign.atomic import write_atomic, write_text_atomic
-from netdesign.report.i18n import fmt_number, fmt_share, fmt_signed, raw_unit, t
+from netdesign.report.i18n import colon, fmt_number, fmt_share, fmt_signed, raw_unit, t, term
 from netdesign.report.load import check_scenario, hub_names, link_labels, select_scenarios
+from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
 
 # metric column -> (label key, unit key, is_share)
@@ -54,6 +55,7 @@ class Comparison:
     base: str
     headline: pd.DataFrame
     capacity_changes: pd.DataFrame
+    dataset: xr.Dataset | None = None  # the scenarios compared (for their status flags)
 
 
 def _headline(ds: xr.Dataset, base: str) -> pd.DataFrame:
@@ -70,6 +72,9 @@ def _headline(ds: xr.Dataset, base: str) -> pd.DataFrame:
             out[f"{col}_diff_pct"] = diff / abs(b) * 100 if b != 0 and not math.isnan(b) \
                 else np.nan
     out.insert(0, "is_base", out.index == base)
+    health = scenario_health(ds)
+    out["flags"] = [",".join(health[str(s)].flags) for s in out.index]
+    out["gap_tolerance"] = [health[str(s)].gap_tolerance for s in out.index]
     return out.reset_index()
 
 
@@ -122,7 +127,7 @@ def compare_scenarios(ds: xr.Dataset, base: str, scenarios: Sequence[str] | None
         names = [base] + [s for s in scenarios if s != base]
         ds = select_scenarios(ds, names, source)
     return Comparison(base=base, headline=_headline(ds, base),
-                      capacity_changes=_capacity_changes(ds, base, tol))
+                      capacity_changes=_capacity_changes(ds, base, tol), dataset=ds)
 
 
 def _fmt_value(value: float, unit_key: str, lang: str) -> str:
@@ -153,9 +158,14 @@ def headline_rows(cmp: Comparison, lang: str,
         u = "%" if unit_key == "share" else raw_unit(unit_key, lang)
         head.append(f"{t(label, lang)} ({u})")
     rows = []
+    health = scenario_health(cmp.dataset) if cmp.dataset is not None else {}
     for _, row in cmp.headline.iterrows():
         name = f"{row['scenario']} ({t('base', lang)})" if row["is_base"] else row["scenario"]
-        cells = [str(name), str(row["status"])]
+        h = health.get(str(row["scenario"]))
+        state = term(str(row["status"]), lang)
+        if h is not None and not h.ok:
+            state = f"⚠ {state}{colon(lang)}{flag_text(h, lang)}"
+        cells = [str(name), state]
         for col, (_, unit_key, _) in HEADLINE_METRICS.items():
             value = _fmt_value(row[col], unit_key, lang)
             diff = _fmt_diff(row, col, unit_key, lang)
@@ -204,7 +214,8 @@ def rich_tables(cmp: Comparison, lang: str, max_capacity_rows: int = 60) -> list
         order = changes["change_vs_base_parcels_per_day"].abs().sort_values(
             ascending=False, kind="stable").index[:max_capacity_rows]
         changes = changes.loc[sorted(order)]
-    chead, crows = capacity_rows(Comparison(cmp.base, cmp.headline, changes), lang)
+    chead, crows = capacity_rows(Comparison(cmp.base, cmp.headline, changes, cmp.dataset),
+                                 lang)
     title = t("capacity_changes", lang)
     if n_all > len(changes):
         more = (f"（显示变化最大的 {len(changes)} 行，共 {n_all} 行；完整表见 --csv / --md）"
