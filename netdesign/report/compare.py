@@ -260,11 +260,23 @@ def capacity_csv_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}_capacity{path.suffix or '.csv'}")
 
 
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would evaluate ('=', '+', '-', '@', tab, CR first) prefixed
+    with an apostrophe, the usual defence against CSV formula injection."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or str(df[col].dtype).startswith("str"):
+            df[col] = [f"'{v}" if isinstance(v, str) and v.startswith(
+                ("=", "+", "-", "@", "\t", "\r")) else v for v in df[col]]
+    return df
+
+
 def write_comparison_csv(cmp: Comparison, path: str | Path) -> tuple[Path, Path]:
-    """Headline table to `path`, capacity changes to NAME_capacity.csv (UTF-8, atomic)."""
-    first = write_atomic(path, lambda tmp: cmp.headline.to_csv(tmp, index=False))
+    """Headline table to `path`, capacity changes to NAME_capacity.csv (UTF-8, atomic; text
+    that would start a formula is apostrophe-prefixed, see `csv_safe`)."""
+    first = write_atomic(path, lambda tmp: csv_safe(cmp.headline).to_csv(tmp, index=False))
     second = write_atomic(capacity_csv_path(path),
-                          lambda tmp: cmp.capacity_changes.to_csv(tmp, index=False))
+                          lambda tmp: csv_safe(cmp.capacity_changes).to_csv(tmp, index=False))
     return first, second
 
 

@@ -197,6 +197,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "tradeoff_on_time": ("成本与准时率的权衡", "Cost versus on-time share"),
     "title_page_note": ("情景数", "Scenarios"),
     "contents": ("目录", "Contents"),
+    "months": ("预测月数", "Months forecast"),
+    "served": ("已服务件量", "Parcels served"),
+    "co2_per_parcel": ("单件碳排放", "CO2 per parcel"),
+    "id": ("编号", "Id"),
+    "gap_tolerance": ("设定间隙", "Gap tolerance"),
+    "all_classes_short": ("全部", "All"),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)
@@ -221,6 +227,8 @@ RAW_UNITS: dict[str, tuple[str, str]] = {
     "t_day": ("吨 CO2/日", "t CO2/day"),
     "share": ("比例", "share"),
     "parcels_month": ("件/月", "parcels/month"),
+    "parcels_year": ("件/年", "parcels/year"),
+    "kg_parcel": ("千克 CO2/件", "kg CO2/parcel"),
     "per_week": ("班次/周", "departures/week"),
     "modules": ("班次/日", "modules (departures/day)"),
     "cny_t": ("元/吨 CO2", "CNY/t CO2"),
