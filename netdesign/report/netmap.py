@@ -30,7 +30,7 @@ from netdesign.report.load import link_labels, node_names
 from netdesign.report.scenarios import scenario_labels, scenario_order
 
 WIDTH_BINS = 5  # line widths used for flows (plotly draws one width per trace)
-MIN_WIDTH, MAX_WIDTH = 1.2, 9.0
+MIN_WIDTH, MAX_WIDTH = 1.0, 7.0
 HUB_KINDS = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
 SEAM_LON = -30.0
 ASPECT = 1 / math.cos(math.radians(30.0))
@@ -159,8 +159,8 @@ def place_labels(xs: list[float], ys: list[float], texts: list[str],
         if -w <= u <= PLOT_W + w and -h <= v <= PLOT_H + h:
             for pos in POSITIONS:
                 vert, horiz = pos.split()
-                x0 = u + 7 if horiz == "right" else (u - 7 - w if horiz == "left" else u - w / 2)
-                y0 = v - 7 - h if vert == "top" else (v + 7 if vert == "bottom" else v - h / 2)
+                x0 = u + 6 if horiz == "right" else (u - 6 - w if horiz == "left" else u - w / 2)
+                y0 = v - 6 - h if vert == "top" else (v + 6 if vert == "bottom" else v - h / 2)
                 b = (x0, y0, x0 + w, y0 + h)
                 if all(b[2] <= c[0] or b[0] >= c[2] or b[3] <= c[1] or b[1] >= c[3]
                        for c in boxes):
@@ -231,7 +231,7 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
                                      legendgroup=mode, showlegend=mode not in shown,
                                      line={"color": MODE_COLOURS.get(mode, "#666"),
                                            "width": width},
-                                     opacity=0.75, hoverinfo="skip", visible=k == 0))
+                                     opacity=0.6, hoverinfo="skip", visible=k == 0))
             owner.append(s)
             shown.add(mode)
         # hover markers at the middle point of every used leg
@@ -303,7 +303,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     for v, keep in enumerate(label_sets):
         label_traces.append(len(fig.data))
         fig.add_trace(go.Scatter(
-            x=[x[n] for n, _ in keep], y=[y[n] for n, _ in keep], mode="text",
+            x=[x[n] for n, _ in keep], y=[y[n] for n, _ in keep], mode="markers+text",
+            marker={"size": 12, "opacity": 0},  # offsets the text from the node's marker
             text=[names[n] for n, _ in keep], textposition=[p for _, p in keep],
             textfont={"size": [12 if kinds[n] in HUB_KINDS else 10 for n, _ in keep],
                       "color": ["#10263b" if kinds[n] in HUB_KINDS else "#444"
