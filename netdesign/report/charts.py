@@ -72,6 +72,14 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int = 420,
                 "y": 1.0 + (50 if subplot_titles else 8) / max(height - top - 60, 100)},
         hoverlabel={"font": {"family": FONT}},
     )
+    if lang == "zh":  # full-width colons in Chinese hover texts and legend names
+        for tr in fig.data:
+            for attr in ("hovertemplate", "hovertext", "name"):
+                v = getattr(tr, attr, None)
+                if isinstance(v, str):
+                    setattr(tr, attr, v.replace(": ", "："))
+                elif isinstance(v, (list, tuple)) and v and isinstance(v[0], str):
+                    setattr(tr, attr, [u.replace(": ", "：") for u in v])
     return fig
 
 
