@@ -29,6 +29,8 @@ SCENARIO_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B27
 # the layout part of plotly_white only (its per-trace-type defaults would bloat every figure)
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 MAX_RURAL_LINKS = 30  # rural routes shown at most (the tightest against their minimum)
+MAX_RURAL_SCENARIOS = 4  # more: one bar per route, the lowest frequency across scenarios
+MAX_LABELLED_SCENARIOS = 6  # more: only zero values carry a text label (on-time chart)
 UNSERVED_DRAW_TOL = 0.5  # parcels/day; less in every scenario: no chart, a sentence
 FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", '
         '"PingFang SC", "Helvetica Neue", Arial, sans-serif')
@@ -211,7 +213,9 @@ def fig_on_time(ds: xr.Dataset, lang: str) -> go.Figure:
         y = _values(ds["on_time_share_by_class"].sel(scenario=s, service_class=list(classes)),
                     0.01) + _values(ds["on_time_share"].sel(scenario=[s]), 0.01)
         fig.add_trace(go.Bar(x=x, y=y, name=labels[s], marker={"color": scenario_colour(i)},
-                             text=["–" if v is None else f"{v:.1f}%" for v in y],
+                             text=["–" if v is None else f"{v:.1f}%"
+                                   if len(order) <= MAX_LABELLED_SCENARIOS or v == 0 else ""
+                                   for v in y],
                              textposition="outside", cliponaxis=False,
                              textfont={"size": 10 if len(order) > 3 else 12},
                              hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<br><i>{s}</i>"
@@ -281,14 +285,19 @@ def fig_rural(ds: xr.Dataset, lang: str) -> go.Figure | None:
          for lk in links]
     uw = unit("per_week", lang)
     fig = go.Figure()
-    for i, s in enumerate(order):
-        vals = _values(dep.sel(scenario=s))
-        fig.add_trace(go.Bar(y=y, x=vals, orientation="h", name=labels[s],
-                             marker={"color": scenario_colour(i)},
+    if len(order) <= MAX_RURAL_SCENARIOS:
+        series = [(labels[s], _values(dep.sel(scenario=s)), f"<br><i>{s}</i>",
+                   scenario_colour(i)) for i, s in enumerate(order)]
+    else:  # many scenarios: the lowest frequency any scenario provides, per route
+        series = [(t("rural_lowest", lang), _values(dep.min("scenario", skipna=True)), "",
+                   scenario_colour(0))]
+    for name, vals, extra, colour in series:
+        fig.add_trace(go.Bar(y=y, x=vals, orientation="h", name=name,
+                             marker={"color": colour},
                              text=["" if v is None else f"{v:.0f}" for v in vals],
                              textposition="outside", cliponaxis=False,
-                             hovertemplate=f"{labels[s]}<br>%{{y}}: %{{x:.1f}} {uw.label}"
-                                           f"<br><i>{s}</i><extra></extra>"))
+                             hovertemplate=f"{name}<br>%{{y}}: %{{x:.1f}} {uw.label}"
+                                           f"{extra}<extra></extra>"))
     fig.add_trace(go.Scatter(y=y, x=_values(req), mode="markers",
                              name=t("rural_required", lang),
                              marker={"symbol": "line-ns-open", "size": 18, "color": "#D62728",
@@ -299,7 +308,7 @@ def fig_rural(ds: xr.Dataset, lang: str) -> go.Figure | None:
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=uw.label, rangemode="tozero")
     shown = "" if n_all == len(links) else f" – {len(links)} / {n_all}"
-    height = 150 + len(links) * max(22, 12 * len(order) + 8)
+    height = 150 + len(links) * max(22, 12 * len(series) + 8)
     title = f"{t('rural', lang)}{paren(uw.label, lang)}{shown}"
     fig = _layout(fig, title, lang, height=min(height, 2400))
     fig.update_layout(margin={"l": 10})

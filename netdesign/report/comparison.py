@@ -95,7 +95,7 @@ def fig_change_vs_base(ds: xr.Dataset, base: str, lang: str) -> go.Figure | None
                                (" share" if key == "rail" else ""))
         titles.append(f"{name}{paren('pp' if unit_key == 'share' else '%', lang)}")
     fig = make_subplots(rows=1, cols=len(CHANGE_METRICS), shared_yaxes=True,
-                        horizontal_spacing=0.03, subplot_titles=titles)
+                        horizontal_spacing=0.07, subplot_titles=titles)
     y = [labels[s] for s in order]
     for k, col in enumerate(CHANGE_METRICS, start=1):
         _, unit_key = KPIS[col]
@@ -149,8 +149,8 @@ def fig_tradeoff(ds: xr.Dataset, base: str, lang: str, y_metric: str) -> go.Figu
             symbol += "-open"
         fig.add_trace(go.Scatter(
             x=[xs[i]], y=[ys[i]], mode="markers+text", name=labels[s], showlegend=False,
-            text=[labels[s].split(" · ", 1)[-1] if len(order) <= 8 else ""],
-            textposition="top center", textfont={"size": 10},
+            text=[labels[s].replace(" ⚠", "") if len(order) <= 12 else ""],
+            textposition="top center", textfont={"size": 10 if len(order) <= 6 else 8},
             marker={"size": 16 if s == base else 11, "symbol": symbol,
                     "color": scenario_colour(i), "line": {"width": 2,
                                                           "color": scenario_colour(i)}},

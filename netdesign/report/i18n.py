@@ -107,6 +107,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rural_required": ("要求频次", "Required"),
     "rural_provided": ("实际频次", "Provided"),
     "rural_min": ("最低要求频次", "Minimum required"),
+    "rural_lowest": ("各情景中的最低频次", "Lowest across scenarios"),
     "rural_unopened": ("未启用枢纽的备选线路不计", "legs of unopened optional hubs not shown"),
     "no_rural": ("数据中没有农村线路。", "There are no rural routes in the data."),
     "unserved": ("未满足需求", "Unserved demand"),
