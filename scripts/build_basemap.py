@@ -30,7 +30,7 @@ from shapely.ops import unary_union
 OUT = Path(__file__).resolve().parents[1] / "netdesign" / "report" / "basemap" / "basemap.json"
 SEAM = -30.0  # longitudes west of this are drawn east of 180 (x + 360)
 WORLD_TOL, NEIGHBOUR_TOL, CHINA_TOL, PROVINCE_TOL = 0.5, 0.2, 0.04, 0.1
-WORLD_MIN_AREA, CHINA_MIN_AREA = 2.0, 0.0005  # deg^2: smaller islands dropped
+WORLD_MIN_AREA, CHINA_MIN_AREA = 2.0, 0.00005  # deg^2: smaller islands dropped
 PROVINCES = ("110000 120000 130000 140000 150000 210000 220000 230000 310000 320000 330000 "
              "340000 350000 360000 370000 410000 420000 430000 440000 450000 460000 500000 "
              "510000 520000 530000 540000 610000 620000 630000 640000 650000 710000 810000 "
@@ -85,6 +85,14 @@ def _lines(geom, tol: float) -> list[list[int]]:
     return out
 
 
+def _delta(flat: list[int]) -> list[int]:
+    """[x0, y0, x1, y1, ...] -> [x0, y0, x1 - x0, y1 - y0, ...] (smaller numbers in JSON)."""
+    out = flat[:2]
+    for k in range(2, len(flat), 2):
+        out += [flat[k] - flat[k - 2], flat[k + 1] - flat[k - 1]]
+    return out
+
+
 def main(root: Path) -> None:
     china = _load(root / "amap" / "land" / "100000.geojson")
     world = [_load(p) for p in sorted((root / "world-countries" / "land").glob("*.geojson"))]
@@ -103,12 +111,15 @@ def main(root: Path) -> None:
                                  PROVINCE_TOL)
     basemap = {
         "about": "netdesign report basemap; see DATA_SOURCES.md beside this file",
-        "units": "0.01 degree; longitude in [-30, 330) (Pacific-centred)",
+        "units": "0.01 degree; longitude in [-30, 330) (Pacific-centred); each ring is "
+                 "[x0, y0, dx1, dy1, ...]: the first point, then differences",
         "world": world_rings,
         "china": _rings(china, CHINA_TOL, CHINA_MIN_AREA),
         "provinces": [ln for ln in province_lines if len(ln) >= 6],
         "maritime": _lines(maritime, 0.01),
     }
+    for key in ("world", "china", "provinces", "maritime"):
+        basemap[key] = [_delta(r) for r in basemap[key]]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(basemap, separators=(",", ":")), encoding="utf-8")
     n = {k: sum(len(r) // 2 for r in v) for k, v in basemap.items() if isinstance(v, list)}

@@ -44,7 +44,7 @@ PLOT_W, PLOT_H = 1000, 520  # nominal plot area (px) for label placement (print 
 
 @functools.lru_cache(maxsize=1)
 def basemap() -> dict:
-    """The packaged basemap: layers of flat [x0, y0, x1, y1, ...] lists in 0.01 degree."""
+    """The packaged basemap: layers of rings, each [x0, y0, dx1, dy1, ...] in 0.01 degree."""
     text = resources.files("netdesign.report").joinpath("basemap/basemap.json").read_text(
         encoding="utf-8")
     return json.loads(text)
@@ -56,11 +56,13 @@ def shift_lon(lon: float) -> float:
 
 
 def _layer_xy(rings: list[list[int]]) -> tuple[list, list]:
+    """Degrees of a basemap layer (rings stored as a first point and differences, 0.01 deg),
+    rings separated by None."""
     xs: list = []
     ys: list = []
     for ring in rings:
-        xs += [v / 100 for v in ring[0::2]] + [None]
-        ys += [v / 100 for v in ring[1::2]] + [None]
+        xs += [v / 100 for v in np.cumsum(ring[0::2]).tolist()] + [None]
+        ys += [v / 100 for v in np.cumsum(ring[1::2]).tolist()] + [None]
     return xs, ys
 
 
