@@ -284,3 +284,18 @@ def test_study_title_and_pilot_terms_on_the_page(ds):
     assert "由 netdesign 生成" not in zh and "本报告由 netdesign 0.1.0 生成" in zh
     header = re.search(r"<header.*?</header>", zh, re.S).group(0)
     assert ds.attrs["config_hash"] not in header  # the hash is in the provenance only
+
+
+def test_sea_legs_follow_the_shipping_lanes():
+    """Ningbo (121.9 E, 29.9 N) to London by water passes Malacca (103.8 E, 1.2 N) and
+    Suez (32.3 E, 31.3 N) instead of crossing Siberia; to Los Angeles it stays a great circle
+    over the Pacific; a road leg is never rerouted."""
+    from netdesign.report.netmap import leg_path
+
+    xs, ys = leg_path(121.9, 29.9, -0.13, 51.5, "water")
+    pts = list(zip(xs, ys, strict=True))
+    assert (103.8, 1.2) in pts and (32.3, 31.3) in pts and max(ys) < 52
+    xs, ys = leg_path(121.9, 29.9, -118.24, 34.05, "water")
+    assert min(ys) > 29 and xs[-1] == pytest.approx(360 - 118.24)
+    xs, ys = leg_path(121.9, 29.9, -0.13, 51.5, "road")
+    assert max(ys) > 58  # the great circle

@@ -122,9 +122,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "pi_80": ("80%预测区间", "80% prediction interval"),
     "pi_95": ("95%预测区间", "95% prediction interval"),
     "network_map": ("网络图", "Network map"),
-    "map_note": ("线路颜色表示运输方式，线宽表示流量；远距离线路按大圆航线绘制。底图：中国国界按"
-                 "国家标准地图口径（数据见报告末尾说明）。",
-                 "Leg colour = mode, width = flow; long legs drawn as great circles. "
+    "map_note": ("线路颜色表示运输方式，线宽表示流量；远距离线路按大圆航线绘制，"
+                 "水运线路沿主要航道示意。底图：中国国界按国家标准地图口径"
+                 "（数据见报告末尾说明）。",
+                 "Leg colour = mode, width = flow; long legs drawn as great circles, sea legs "
+                 "along the main shipping lanes (schematic). "
                  "Basemap: China's boundary as on official Chinese maps (sources at the end "
                  "of the report)."),
     "map_all": ("全部", "All"),

@@ -3,7 +3,8 @@
 Projection: equirectangular at a standard parallel of 30 deg N (one degree of latitude drawn
 1/cos 30 deg times as tall as one of longitude), Pacific-centred: longitudes west of 30 deg W
 are drawn east of 180 deg (lon + 360), as on Chinese world maps, so the Americas lie east of
-China. Legs longer than `ARC_KM` are drawn as great circles. The basemap (package data
+China. Legs longer than `ARC_KM` are drawn as great circles, water legs along the main sea
+lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic). The basemap (package data
 `basemap/basemap.json`, sources in `basemap/DATA_SOURCES.md`) draws China's boundary as
 official Chinese maps do, with province borders and the South China Sea maritime line.
 No geo trace and no tiles: nothing is fetched when the report is opened.
@@ -113,6 +114,51 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[li
     return xs, ys
 
 
+# sea lanes for water legs out of East Asia (lon, lat): a water leg is drawn along them, not
+# as a great circle over land (schematic: the main straits, not a routed voyage)
+MALACCA, DONDRA, BAB_EL_MANDEB = (103.8, 1.2), (80.6, 5.6), (43.4, 12.6)
+PORT_SAID, GIBRALTAR, HORMUZ, PANAMA = (32.3, 31.3), (-5.6, 35.9), (56.5, 26.3), (-79.5, 9.0)
+
+
+def sea_lane(lon1: float, lat1: float, lon2: float, lat2: float) -> list[tuple[float, float]]:
+    """Waypoints of a water leg between East Asia (east of 100 E) and the west (Indian Ocean,
+    Gulf, Mediterranean, Atlantic Europe) or the Americas' east coast; [] when the great
+    circle is already at sea (e.g. across the Pacific)."""
+    if lon1 < 100 and lon2 >= 100:
+        return sea_lane(lon2, lat2, lon1, lat1)[::-1]
+    if lon1 < 100:
+        return []
+    if -30 <= lon2 < 100:
+        pts = [MALACCA, DONDRA]
+        if lon2 > 48 and lat2 > 20:  # the Gulf
+            return pts + [HORMUZ]
+        if lat2 > 15 or lon2 < 40:
+            pts += [BAB_EL_MANDEB, PORT_SAID]
+            if lon2 < 12 and lat2 > 36:  # Atlantic Europe
+                pts += [GIBRALTAR]
+        return pts
+    if -100 < lon2 < -60:  # Americas' east coast via Panama
+        return [PANAMA]
+    return []
+
+
+def leg_path(lon1: float, lat1: float, lon2: float, lat2: float,
+             mode: str) -> tuple[list, list]:
+    """The drawn path of a leg: great-circle pieces through the sea lane's waypoints for
+    water legs, one great circle otherwise."""
+    stops = [(lon1, lat1), *(sea_lane(lon1, lat1, lon2, lat2) if mode == "water" else []),
+             (lon2, lat2)]
+    xs: list = []
+    ys: list = []
+    for (a, b), (c, d) in zip(stops[:-1], stops[1:], strict=True):
+        px, py = great_circle(a, b, c, d)
+        if xs:
+            px, py = px[1:], py[1:]
+        xs += px
+        ys += py
+    return xs, ys
+
+
 def _width(flow: float, max_flow: float) -> float:
     """Line width (px) for a flow: square-root scale between MIN_WIDTH and MAX_WIDTH, rounded
     to one of WIDTH_BINS steps so that legs share traces."""
@@ -202,10 +248,9 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
         order = [scenario] + [s for s in order if s != scenario]
     slabels = scenario_labels(ds, lang)
     pd_unit = raw_unit("parcels_day", lang)
-    geom = {i: great_circle(float(ds["node_lon"].values[node_ids.index(link_from[i])]),
-                            float(ds["node_lat"].values[node_ids.index(link_from[i])]),
-                            float(ds["node_lon"].values[node_ids.index(link_to[i])]),
-                            float(ds["node_lat"].values[node_ids.index(link_to[i])]))
+    lon0 = dict(zip(node_ids, ds["node_lon"].values.astype(float), strict=True))
+    geom = {i: leg_path(lon0[link_from[i]], y[link_from[i]], lon0[link_to[i]], y[link_to[i]],
+                        modes[i])
             for i in range(len(link_ids)) if link_from[i] in x and link_to[i] in x}
 
     fig = go.Figure(basemap_traces(lang))
