@@ -28,3 +28,8 @@ def shared_dir() -> Path:
 def tiny_config() -> Path:
     """The tiny study used by end-to-end, sweep and report tests."""
     return TINY_CONFIG
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.lp from the current model (review the diff)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from netdesign.config.schema import SolverConfig
@@ -82,3 +83,54 @@ def line_network(rail_cap: float = math.inf, rail_module: float = 0.0,
     ]
     return make_network(nodes, links, hubs, [{"corridor_id": "A>B", "origin": "A",
                                               "destination": "B"}])
+
+
+def two_hub_network() -> Network:
+    """A collects to H1 or H2 (1 CNY each); H1->B1 and H2->B2 distribute for 1 CNY, the cross
+    distributions H1->B2, H2->B1 cost 5; line-haul H1<->H2 costs 3 (road, zero time)."""
+    nodes = [{"node_id": n} for n in ("A", "B1", "B2")] + [
+        {"node_id": h, "kind": "hub"} for h in ("H1", "H2")]
+    hubs = [{"hub_id": "H1"}, {"hub_id": "H2"}]
+    L = []
+    for h in ("H1", "H2"):
+        L.append({"link_id": f"A-{h}", "from_node": "A", "to_node": h, "role": "collection",
+                  "cost_cny_per_parcel": 1.0})
+        for b in ("B1", "B2"):
+            near = h[-1] == b[-1]
+            L.append({"link_id": f"{h}-{b}", "from_node": h, "to_node": b,
+                      "role": "distribution", "cost_cny_per_parcel": 1.0 if near else 5.0})
+    L += [{"link_id": "H1-H2", "from_node": "H1", "to_node": "H2", "cost_cny_per_parcel": 3.0},
+          {"link_id": "H2-H1", "from_node": "H2", "to_node": "H1", "cost_cny_per_parcel": 3.0}]
+    corr = [{"corridor_id": "A>B1", "origin": "A", "destination": "B1"},
+            {"corridor_id": "A>B2", "origin": "A", "destination": "B2"}]
+    return make_network(nodes, L, hubs, corr)
+
+
+def hub_location_instance(n: int, seed: int, capacity: float = math.inf):
+    """n nodes, each an optional hub (fixed cost, capacity on collected volume); links
+    3/0.75/2 CNY per km; flows W_ij between all pairs including i = i."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 100, (n, 2))
+    ids = [f"N{i}" for i in range(n)]
+    nodes = [{"node_id": i, "kind": "hub"} for i in ids]
+    hubs = [{"hub_id": i, "optional": True, "fixed_cost_cny_per_year": float(f),
+             "capacity_parcels_per_day": capacity}
+            for i, f in zip(ids, rng.uniform(500, 1500, n), strict=True)]
+    links = []
+    for a in range(n):
+        for b in range(n):
+            if a == b:
+                continue
+            km = float(np.hypot(*(xy[a] - xy[b])))
+            for role, unit in (("collection", 3.0), ("linehaul", 0.75), ("distribution", 2.0)):
+                links.append({"link_id": f"{role}{a}-{b}", "from_node": ids[a],
+                              "to_node": ids[b], "role": role, "distance_km": km,
+                              "cost_cny_per_parcel": unit * km, "transit_h": 0.0})
+    W = rng.uniform(0, 10, (n, n)).round(2)
+    corr = [{"corridor_id": f"{ids[a]}>{ids[b]}", "origin": ids[a], "destination": ids[b]}
+            for a in range(n) for b in range(n)]
+    net = make_network(nodes, links, hubs, corr)
+    demand = {f"{ids[a]}>{ids[b]}": W[a, b] for a in range(n) for b in range(n)}
+    sc = make_scenario(demand, allocation="single", allow_unserved=False,
+                       hub_capacity_basis="collected", days_per_year=365.0)
+    return net, sc, W

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from model_fixtures import exact_solver, line_network, make_network, make_scenario
+from model_fixtures import exact_solver, line_network, make_scenario, two_hub_network
 
 from netdesign.optimise import design_network
 
@@ -135,32 +135,11 @@ def test_hub_capacity_cap_limits_expansion() -> None:
     assert d.costs["total"] == pytest.approx(10_802.0)
 
 
-def _two_hub_network() -> object:
-    """A collects to H1 or H2 (1 CNY each); H1->B1 and H2->B2 distribute for 1 CNY, the cross
-    distributions H1->B2, H2->B1 cost 5; line-haul H1<->H2 costs 3 (road, zero time)."""
-    nodes = [{"node_id": n} for n in ("A", "B1", "B2")] + [
-        {"node_id": h, "kind": "hub"} for h in ("H1", "H2")]
-    hubs = [{"hub_id": "H1"}, {"hub_id": "H2"}]
-    L = []
-    for h in ("H1", "H2"):
-        L.append({"link_id": f"A-{h}", "from_node": "A", "to_node": h, "role": "collection",
-                  "cost_cny_per_parcel": 1.0})
-        for b in ("B1", "B2"):
-            near = h[-1] == b[-1]
-            L.append({"link_id": f"{h}-{b}", "from_node": h, "to_node": b,
-                      "role": "distribution", "cost_cny_per_parcel": 1.0 if near else 5.0})
-    L += [{"link_id": "H1-H2", "from_node": "H1", "to_node": "H2", "cost_cny_per_parcel": 3.0},
-          {"link_id": "H2-H1", "from_node": "H2", "to_node": "H1", "cost_cny_per_parcel": 3.0}]
-    corr = [{"corridor_id": "A>B1", "origin": "A", "destination": "B1"},
-            {"corridor_id": "A>B2", "origin": "A", "destination": "B2"}]
-    return make_network(nodes, L, hubs, corr)
-
-
 def test_single_allocation_respected() -> None:
     """Multiple allocation: A>B1 via H1 (2), A>B2 via H2 (2): 100 x 2 + 60 x 2 = 320.
     Single: A uses one hub. A@H1: 100 x 2 + 60 x (1 + 3 + 1) = 500; A@H2: 100 x 5 + 60 x 2
     = 620 -> 500, all of A's parcels collected at H1."""
-    net = _two_hub_network()
+    net = two_hub_network()
     dem = {"A>B1": 100, "A>B2": 60}
     multi = design_network(net, make_scenario(dem), exact_solver())
     assert multi.costs["total"] == pytest.approx(320.0)
@@ -233,3 +212,38 @@ def test_transfer_only_at_hubs_that_can() -> None:
     d = design_network(net, make_scenario({"A>B": 100}), exact_solver())
     assert d.corridor_flow.loc["A>B", "road"] == pytest.approx(100.0)
     assert d.costs["total"] == pytest.approx(1400.0)
+
+
+def test_no_expansion_solves_with_existing_capacity_only() -> None:
+    """H1 sorts 30 parcels/day (modules of 25 at 1 CNY/day); rail holds 60 (modules of 50 at
+    150 CNY/day). With expansion: 3 hub modules (105 >= 100) and one rail module (110), all
+    100 parcels by rail: 100 x 10 + 3 + 150 = 1,153 CNY/day. With `expansion=False` nothing
+    is added: H1 passes 30 (by rail, 10 CNY), 70 unserved at 500: 300 + 35,000 = 35,300."""
+    net = line_network(rail_cap=60, rail_module=50, rail_module_cost_per_day=150)
+    net.hubs.loc["H1", ["capacity_parcels_per_day", "module_parcels_per_day",
+                        "module_cost_cny_per_year"]] = [30.0, 25.0, 365.0]
+    grow = design_network(net, make_scenario({"A>B": 100}), exact_solver())
+    assert grow.costs["total"] == pytest.approx(1153.0)
+    assert grow.hubs.loc["H1", "modules_added"] == 3
+    assert grow.links.loc["rail", "modules_added"] == 1
+    fixed = design_network(net, make_scenario({"A>B": 100}, expansion=False), exact_solver())
+    assert fixed.costs["total"] == pytest.approx(35_300.0)
+    assert fixed.hubs["modules_added"].sum() == 0 and fixed.links["modules_added"].sum() == 0
+    assert fixed.unserved.loc["A>B"] == pytest.approx(70.0)
+    assert fixed.corridor_flow.loc["A>B", "rail"] == pytest.approx(30.0)
+
+
+def test_no_expansion_keeps_optional_hubs_closed() -> None:
+    """The optional hub H2 that pays off at 150 CNY/day (1,150 < 1,200) stays closed when the
+    scenario allows no expansion: all 100 parcels A->H1->B directly, 1,200 CNY/day."""
+    net = line_network()
+    net.hubs.loc["H2", ["optional", "fixed_cost_cny_per_year"]] = [True, 150.0 * 365]
+    extra = {"from_node": "H1", "to_node": "B", "role": "distribution",
+             "cost_cny_per_parcel": 10.5, "distance_km": 1000.0, "transit_h": 1.0,
+             "co2_kg_per_tkm": 0.0, "capacity_parcels_per_day": math.inf,
+             "module_parcels_per_day": 0.0, "module_cost_cny_per_year": 0.0,
+             "min_weekly_frequency": math.nan, "mode": "road"}
+    net.links.loc["H1-B"] = extra
+    d = design_network(net, make_scenario({"A>B": 100}, expansion=False), exact_solver())
+    assert not bool(d.hubs.loc["H2", "is_open"])
+    assert d.costs["total"] == pytest.approx(1200.0)

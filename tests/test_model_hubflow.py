@@ -8,41 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from model_fixtures import exact_solver, make_network, make_scenario
+from model_fixtures import exact_solver, hub_location_instance
 
 from netdesign.optimise.api import solve_design
 from netdesign.optimise.hubflow import hubflow_blockers
 from netdesign.optimise.model_data import build_model_data
-
-
-def hub_location_instance(n: int, seed: int, capacity: float = math.inf):
-    """n nodes, each an optional hub (fixed cost, capacity on collected volume); links
-    3/0.75/2 CNY per km; flows W_ij between all pairs including i = i."""
-    rng = np.random.default_rng(seed)
-    xy = rng.uniform(0, 100, (n, 2))
-    ids = [f"N{i}" for i in range(n)]
-    nodes = [{"node_id": i, "kind": "hub"} for i in ids]
-    hubs = [{"hub_id": i, "optional": True, "fixed_cost_cny_per_year": float(f),
-             "capacity_parcels_per_day": capacity}
-            for i, f in zip(ids, rng.uniform(500, 1500, n), strict=True)]
-    links = []
-    for a in range(n):
-        for b in range(n):
-            if a == b:
-                continue
-            km = float(np.hypot(*(xy[a] - xy[b])))
-            for role, unit in (("collection", 3.0), ("linehaul", 0.75), ("distribution", 2.0)):
-                links.append({"link_id": f"{role}{a}-{b}", "from_node": ids[a],
-                              "to_node": ids[b], "role": role, "distance_km": km,
-                              "cost_cny_per_parcel": unit * km, "transit_h": 0.0})
-    W = rng.uniform(0, 10, (n, n)).round(2)
-    corr = [{"corridor_id": f"{ids[a]}>{ids[b]}", "origin": ids[a], "destination": ids[b]}
-            for a in range(n) for b in range(n)]
-    net = make_network(nodes, links, hubs, corr)
-    demand = {f"{ids[a]}>{ids[b]}": W[a, b] for a in range(n) for b in range(n)}
-    sc = make_scenario(demand, allocation="single", allow_unserved=False,
-                       hub_capacity_basis="collected", days_per_year=365.0)
-    return net, sc, W
 
 
 @pytest.mark.parametrize(("seed", "capacity"), [(1, math.inf), (2, 60.0)])

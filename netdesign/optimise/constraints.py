@@ -1,326 +1,176 @@
-"""Constraint families of the path-based model, one ``define_*`` function each.
+"""Constraint families of the path formulation, one ``define_*`` function each.
 
-Notation (docs/model.md): corridors c with demand D_c (parcels/day); candidate paths p in P(c)
-with flow x_p (parcels/day); unserved slack u_c; link l with existing capacity K_l, module size
-Q_l and integer modules m_l; hub k with capacity K_k, module size Q_k, modules n_k, open
-binary y_k (optional hubs); allocation binaries z_{i,k} (single allocation).
-Rows are built from precomputed coefficient lists (no Python-level algebra per term).
+Each function is one or two statements over the named index sets of `layout.Sets`, to be read
+against its equation in docs/model.md (which names the function). Notation: x_p path flow,
+u_c unserved, f_l link flow, m_l link modules, w_l link used, n_k hub modules, y_k hub open,
+z_ik allocation; D_c demand, K capacity, Q module size (all parcels/day).
+How terms become rows (sparse keys, absent variables dropped): `linear.py`.
+
+Adding a family: write ``define_<name>(m, ctx)`` and append it to `FAMILIES`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from netdesign.optimise.layout import Layout
+from netdesign.optimise.layout import Layout, Sets
+from netdesign.optimise.linear import Index, LinearModel
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.paths import PathSet
 
 
 @dataclass
 class Ctx:
-    """What every ``define_*`` function needs: data, paths, index sets and variable handles."""
+    """What every ``define_*`` function reads: data arrays, candidate paths, index sets."""
 
     data: ModelData
     paths: PathSet
     layout: Layout
-    x: list = field(default_factory=list)            # path flows, by path index
-    f: dict[int, object] = field(default_factory=dict)     # link -> flow
-    u: dict[int, object] = field(default_factory=dict)     # corridor -> unserved
-    ml: dict[int, object] = field(default_factory=dict)    # link -> modules
-    w: dict[int, object] = field(default_factory=dict)     # link -> used (frequency links)
-    mh: dict[int, object] = field(default_factory=dict)    # hub -> modules
-    y: dict[int, object] = field(default_factory=dict)     # hub -> open
-    z: dict[tuple[int, int], object] = field(default_factory=dict)  # (node, hub) -> allocated
+    sets: Sets
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building creates ~1e5-1e6 small expression objects; the cyclic GC would otherwise
-    scan them repeatedly (measured: 4x slower builds). Nothing built here forms cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def define_demand(m: LinearModel, ctx: Ctx) -> None:
+    """demand(c):  Σ_{p∈P(c)} x_p + u_c = D_c      c ∈ C  (parcels/day)."""
+    s, D, corridor = ctx.sets, ctx.data.demand, ctx.paths.corridor
+    m.add_constraints("demand", s.C,
+                      m.x[s.P].by(corridor) + m.unserved[s.C].by(s.C) == D[s.C.ids],
+                      define_demand.__doc__)
 
 
-def lin(coefs, variables) -> LinearExpression:
-    """sum_i coefs[i] * variables[i] as one flat linear expression.
+def define_link_flow(m: LinearModel, ctx: Ctx) -> None:
+    """link_flow_def(l):  Σ_{p∋l} x_p − f_l = 0      l ∈ L_flow  (parcels/day)."""
+    s = ctx.sets
+    m.add_constraints("link_flow_def", s.L_flow,
+                      m.x[s.leg_path].by(s.leg_link) - m.link_flow[s.L_flow].by(s.L_flow) == 0,
+                      define_link_flow.__doc__)
 
-    Unit coefficients are passed as bare variables (no MonomialTermExpression objects): most
-    entries of this model are 1, and both building and compiling are cheaper that way.
+
+def define_link_capacity(m: LinearModel, ctx: Ctx) -> None:
+    """link_capacity(l):  f_l − Q_l m_l ≤ K_l      l ∈ L_cap (finite K_l)."""
+    d, L = ctx.data, ctx.sets.L_cap
+    m.add_constraints("link_capacity", L,
+                      m.link_flow[L].by(L) - d.link_module[L.ids] * m.link_modules[L].by(L)
+                      <= d.link_cap[L.ids], define_link_capacity.__doc__)
+
+
+def define_min_frequency(m: LinearModel, ctx: Ctx) -> None:
+    """min_frequency(l):  m_l − N_l w_l ≥ 0;   link_use(l):  f_l − U_l w_l ≤ 0   l ∈ L_freq.
+
+    N_l = ⌈F_l/7 − K_l/Q_l⌉ modules for F_l departures/week; U_l = demand of the corridors
+    that can use l (parcels/day).
     """
-    coefs = coefs.tolist() if isinstance(coefs, np.ndarray) else coefs
-    args = [v if c == 1 else MonomialTermExpression((float(c), v))
-            for c, v in zip(coefs, variables, strict=True)]
-    return LinearExpression(args)
+    s, L, U = ctx.sets, ctx.sets.L_freq, ctx.layout.link_demand
+    m.add_constraints("min_frequency", L,
+                      m.link_modules[L].by(L) - s.freq_need[L.ids] * m.link_used[L].by(L) >= 0,
+                      define_min_frequency.__doc__)
+    m.add_constraints("link_use", L,
+                      m.link_flow[L].by(L) - U[L.ids] * m.link_used[L].by(L) <= 0,
+                      "link_use(l): f_l − U_l w_l ≤ 0 (flow only on a used link).")
 
 
-def unit_lin(unit_vars: list, coefs=(), variables=()) -> LinearExpression:
-    """sum of `unit_vars` (coefficient 1, the bulk of every row here) + sum_i coefs[i] *
-    variables[i]: the same expression as `lin` over the concatenated lists, without a
-    per-term coefficient test for the unit part."""
-    args = list(unit_vars)
-    for c, v in zip(coefs, variables, strict=True):
-        args.append(v if c == 1 else MonomialTermExpression((float(c), v)))
-    return LinearExpression(args)
+def define_hub_capacity(m: LinearModel, ctx: Ctx) -> None:
+    """hub_capacity(k):  V_k − Q_k n_k − K_k y_k ≤ 0      k ∈ K_cap  (parcels/day).
 
-
-def grouped(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray):
-    """Yield (row, cols, coefs) for each distinct row of a coordinate list."""
-    if not len(rows):
-        return
-    order = np.argsort(rows, kind="stable")
-    r, c, v = rows[order], cols[order], coefs[order]
-    cuts = np.flatnonzero(r[1:] != r[:-1]) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(r)]))
-    for s, e in zip(starts, ends, strict=False):
-        yield int(r[s]), c[s:e], v[s:e]
-
-
-def grouped_index(rows: np.ndarray, cols: np.ndarray):
-    """Yield (row, cols as a list of ints) for each distinct row of a coordinate list."""
-    if not len(rows):
-        return
-    order = np.argsort(rows, kind="stable")
-    r, c = rows[order], cols[order].tolist()
-    cuts = np.flatnonzero(r[1:] != r[:-1]) + 1
-    starts = [0, *cuts.tolist()]
-    ends = [*cuts.tolist(), len(r)]
-    for s, e, row in zip(starts, ends, r[starts].tolist(), strict=True):
-        yield row, c[s:e]
-
-
-def add_rows(m: pyo.ConcreteModel, name: str, rows: dict[Hashable, object], doc: str) -> None:
-    """Attach an indexed constraint `name` whose rows are prebuilt relational expressions."""
-    if not rows:
-        return
-
-    setattr(m, name, pyo.Constraint(list(rows), rule=rows, doc=doc))
-
-
-def _xs(ctx: Ctx, idx) -> list:
-    x = ctx.x
-    return [x[i] for i in (idx.tolist() if isinstance(idx, np.ndarray) else idx)]
-
-
-def define_demand(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Demand: sum_{p in P(c)} x_p + u_c = D_c for every corridor with D_c > 0 (parcels/day).
-
-    u_c exists only when the scenario allows unserved demand.
+    y_k ≡ 1 for hubs that always exist (the K_k term is then the right-hand side).
+    V_k = Σ_{p∈S(k)} x_p + Σ_{l∈In(k)} f_l: `cap_path`/`cap_link` (docs/model.md).
     """
-    d, paths = ctx.data, ctx.paths
-    rows = {}
-    by_corr = dict(grouped_index(paths.corridor, np.arange(paths.n)))
-    for c in ctx.layout.served.tolist():
-        variables = _xs(ctx, by_corr.get(c, ()))
-        if c in ctx.u:
-            variables.append(ctx.u[c])
-        rows[d.corr_ids[c]] = unit_lin(variables) == float(d.demand[c])
-    add_rows(m, "demand", rows, define_demand.__doc__)
+    s, d, K = ctx.sets, ctx.data, ctx.sets.K_cap
+    cap = ctx.layout.hub_eff_cap[K.ids]
+    fixed = m.hub_open.index.locate(K) < 0
+    m.add_constraints("hub_capacity", K,
+                      m.x[s.cap_path].by(s.cap_hub) + m.link_flow[s.cap_link].by(s.cap_link_hub)
+                      - d.hub_module[K.ids] * m.hub_modules[K].by(K)
+                      - cap * m.hub_open[K].by(K)
+                      <= np.where(fixed, cap, 0.0), define_hub_capacity.__doc__)
 
 
-def define_link_flow(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Link flow: sum_{p uses l} x_p - f_l = 0 (parcels/day), for links with a capacity,
-    frequency or hub-capacity row (the rows below use f_l, one term instead of one per path)."""
-    d, paths = ctx.data, ctx.paths
-    if not ctx.f:
-        return
-    want = np.zeros(d.n_links, bool)
-    want[list(ctx.f)] = True
-    leg_path = paths.path_of_leg()
-    sel = want[paths.leg_link]
-    rows = {}
-    for lk, ps in grouped_index(paths.leg_link[sel], leg_path[sel]):
-        rows[d.link_ids[lk]] = unit_lin(_xs(ctx, ps), (-1.0,), (ctx.f[lk],)) == 0.0
-    add_rows(m, "link_flow_def", rows, define_link_flow.__doc__)
+def define_hub_open(m: LinearModel, ctx: Ctx) -> None:
+    """paths_need_open_hub(c,k):  Σ_{p∈P(c), k∈p} x_p − D_c y_k ≤ 0      (c, k) ∈ CK;
+    hub_modules_open(k):  n_k − N̄_k y_k ≤ 0      k ∈ K_opt_mod = K_opt ∩ K_mod."""
+    s, D, corridor = ctx.sets, ctx.data.demand, ctx.paths.corridor
+    c, k = s.CK.keys
+    m.add_constraints("paths_need_open_hub", s.CK,
+                      m.x[s.hub_path].by(corridor[s.hub_path], s.hub_hub)
+                      - D[c] * m.hub_open[k].by(c, k) <= 0, define_hub_open.__doc__)
+    K = s.K_opt_mod
+    m.add_constraints("hub_modules_open", K,
+                      m.hub_modules[K].by(K) - s.hub_mod_ub[K.ids] * m.hub_open[K].by(K) <= 0,
+                      "hub_modules_open(k): n_k − N̄_k y_k ≤ 0 (modules only at open hubs).")
 
 
-def define_link_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Link capacity: f_l - Q_l m_l <= K_l (parcels/day), finite K_l only."""
-    d = ctx.data
-    rows = {}
-    for lk in ctx.layout.link_rows.tolist():
-        coefs, variables = [1.0], [ctx.f[lk]]
-        if lk in ctx.ml:
-            coefs.append(-float(d.link_module[lk]))
-            variables.append(ctx.ml[lk])
-        rows[d.link_ids[lk]] = lin(coefs, variables) <= float(d.link_cap[lk])
-    add_rows(m, "link_capacity", rows, define_link_capacity.__doc__)
+def define_single_allocation(m: LinearModel, ctx: Ctx) -> None:
+    """Single allocation (z_ik = 1: node i is served by hub k):
 
-
-def define_min_frequency(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Rural minimum frequency on links with a requirement F_l (departures/week).
-
-    Departures/week = 7 (K_l/Q_l + m_l) (existing departures/day = capacity/module size).
-    With the use binary w_l:  m_l >= N_l w_l,  N_l = ceil(F_l/7 - K_l/Q_l)  (modules), and
-    f_l <= U_l w_l  (U_l = demand of corridors that can use l, parcels/day).
+    allocate_one(i):          Σ_k z_ik = 1  (≤ 1 with unserved slack)            i ∈ I
+    allocated_origin(c,k):    Σ_{p∈P(c), first hub k} x_p − D_c z_{o(c),k} ≤ 0   (c, k) ∈ CO
+    allocated_destination(c,k): likewise with the last hub and d(c)              (c, k) ∈ CD
+    allocate_open(i,k):       z_ik − y_k ≤ 0                                     (i, k) ∈ Z_opt
+    allocate_self(i):         z_{i,h(i)} − y_{h(i)} = 0  (= 1 for fixed hubs)     i ∈ I_self
     """
-    d, lay = ctx.data, ctx.layout
-    if not len(lay.freq_links):
+    s, d, p = ctx.sets, ctx.data, ctx.paths
+    if not len(s.Z):
         return
-    need = dict(zip(lay.freq_links.tolist(), lay.freq_need.tolist(), strict=True))
-    mods, uses = {}, {}
-    for lk in lay.freq_links.tolist():
-        w = ctx.w[lk]
-        mods[d.link_ids[lk]] = lin([1.0, -need[lk]], [ctx.ml[lk], w]) >= 0.0
-        uses[d.link_ids[lk]] = lin([1.0, -float(lay.link_demand[lk])], [ctx.f[lk], w]) <= 0.0
-    add_rows(m, "min_frequency", mods, define_min_frequency.__doc__)
-    add_rows(m, "link_use", uses, "Flow only on a used link: f_l <= U_l w_l.")
+    i, k = s.Z.keys
+    one = m.alloc[s.Z].by(i)
+    m.add_constraints("allocate_one", s.I, (one <= 1) if d.allow_unserved else (one == 1),
+                      define_single_allocation.__doc__)
+    for name, node_of, hub_of, rows in (("allocated_origin", d.corr_origin, p.first_hub, s.CO),
+                                        ("allocated_destination", d.corr_dest, p.last_hub, s.CD)):
+        c, k = rows.keys
+        m.add_constraints(name, rows,
+                          m.x[s.P].by(p.corridor, hub_of)
+                          - d.demand[c] * m.alloc[node_of[c], k].by(c, k) <= 0,
+                          f"{name}(c,k): flow via hub k only if the corridor's "
+                          f"{name.split('_')[1]} is allocated to k.")
+    i, k = s.Z_opt.keys
+    m.add_constraints("allocate_open", s.Z_opt,
+                      m.alloc[i, k].by(i, k) - m.hub_open[k].by(i, k) <= 0,
+                      "allocate_open(i,k): z_ik − y_k ≤ 0 (allocate only to open hubs).")
+    i = s.I_self.ids
+    h = d.node_hub[i]
+    fixed = m.hub_open.index.locate(h) < 0
+    m.add_constraints("allocate_self", s.I_self,
+                      m.alloc[i, h].by(i) - m.hub_open[h].by(i) == np.where(fixed, 1.0, 0.0),
+                      "allocate_self(i): an open hub serves its own node, z_{i,h(i)} = y_h(i).")
 
 
-def define_hub_capacity(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Hub capacity: V_k - Q_k n_k - K_k y_k <= 0  (parcels/day).
-
-    K_k = min(existing capacity, scenario cap); y_k = 1 for hubs that always exist (then the
-    K_k term moves to the right-hand side). V_k, the volume the capacity counts:
-    basis throughput: every parcel the hub handles = sum of f_l over collection and line-haul
-    links into k + sum of x_p over paths starting (handled) at k's own node;
-    basis collected: sum of x_p over paths whose first hub is k.
-    """
-    d, lay = ctx.data, ctx.layout
-    by_hub: dict[int, tuple[list, list]] = {int(k): ([], []) for k in lay.hub_rows}
-    for k, ps, co in grouped(lay.row_path_hub, lay.row_path, np.ones(len(lay.row_path))):
-        by_hub[k][0].extend(co.tolist())
-        by_hub[k][1].extend(_xs(ctx, ps))
-    for lk, k in zip(lay.row_link.tolist(), lay.row_link_hub.tolist(), strict=True):
-        by_hub[k][0].append(1.0)
-        by_hub[k][1].append(ctx.f[lk])
-    rows = {}
-    for k, (coefs, variables) in by_hub.items():
-        if not variables:
-            continue
-        if k in ctx.mh:
-            coefs.append(-float(d.hub_module[k]))
-            variables.append(ctx.mh[k])
-        rhs = float(lay.hub_eff_cap[k])
-        if k in ctx.y:
-            coefs.append(-rhs)
-            variables.append(ctx.y[k])
-            rhs = 0.0
-        rows[d.hub_ids[k]] = lin(coefs, variables) <= rhs
-    add_rows(m, "hub_capacity", rows, define_hub_capacity.__doc__)
-
-
-def define_hub_open(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Optional hubs: sum_{p in P(c), k in p} x_p <= D_c y_k for each corridor c and optional
-    hub k on its paths (parcels/day), and n_k <= N^max_k y_k (modules only at open hubs)."""
-    d, paths, lay = ctx.data, ctx.paths, ctx.layout
-    if not len(lay.opt_hubs):
-        return
-    want = np.zeros(d.n_hubs, bool)
-    want[lay.opt_hubs] = True
-    hp = paths.path_of_hub()
-    sel = want[paths.hub_idx]
-    ent_path, ent_hub = hp[sel], paths.hub_idx[sel]
-    key = paths.corridor[ent_path] * d.n_hubs + ent_hub
-    rows = {}
-    for kk, ps in grouped_index(key, ent_path):
-        c, k = divmod(kk, d.n_hubs)
-        rows[(d.corr_ids[c], d.hub_ids[k])] = unit_lin(
-            _xs(ctx, ps), (-float(d.demand[c]),), (ctx.y[k],)) <= 0.0
-    add_rows(m, "paths_need_open_hub", rows, "Paths through an optional hub only if open: "
-             "sum x_p <= D_c y_k.")
-    mods = {}
-    for i, k in enumerate(lay.hub_mod):
-        if int(k) in ctx.y:
-            mods[d.hub_ids[k]] = lin([1.0, -float(lay.hub_mod_ub[i])],
-                                     [ctx.mh[int(k)], ctx.y[int(k)]]) <= 0.0
-    add_rows(m, "hub_modules_open", mods, "Modules only at open hubs: n_k <= N_k y_k.")
-
-
-def define_single_allocation(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Single allocation: each origin/destination node i is served by one hub.
-
-    sum_k z_{i,k} = 1 (<= 1 when unserved demand is allowed);
-    sum_{p in P(c): first hub k} x_p <= D_c z_{o(c),k};  likewise last hub and d(c);
-    z_{i,k} <= y_k for optional hubs; a node that is itself an open hub is allocated to
-    itself: z_{k,k} = y_k (= 1 for hubs that always exist).
-    """
-    d, paths = ctx.data, ctx.paths
-    if not ctx.z:
-        return
-    by_node: dict[int, list[int]] = {}
-    for (i, k) in ctx.z:
-        by_node.setdefault(i, []).append(k)
-    one = {}
-    for i, ks in by_node.items():
-        expr = lin([1.0] * len(ks), [ctx.z[(i, k)] for k in ks])
-        one[d.node_ids[i]] = (expr <= 1.0) if d.allow_unserved else (expr == 1.0)
-    add_rows(m, "allocate_one", one, "sum_k z_ik = 1 (<= 1 with unserved slack).")
-
-    for label, node_of, hub_of in (("origin", d.corr_origin, paths.first_hub),
-                                   ("destination", d.corr_dest, paths.last_hub)):
-        ok = hub_of >= 0
-        idx = np.flatnonzero(ok)
-        key = paths.corridor[idx] * d.n_hubs + hub_of[idx]
-        rows = {}
-        for kk, ps in grouped_index(key, idx):
-            c, k = divmod(kk, d.n_hubs)
-            zvar = ctx.z[(int(node_of[c]), k)]
-            rows[(d.corr_ids[c], d.hub_ids[k])] = unit_lin(
-                _xs(ctx, ps), (-float(d.demand[c]),), (zvar,)) <= 0.0
-        add_rows(m, f"allocated_{label}", rows,
-                 f"Flow of a corridor via hub k only if its {label} is allocated to k.")
-
-    link, selfa = {}, {}
-    for (i, k), zv in ctx.z.items():
-        if k in ctx.y:
-            link[(d.node_ids[i], d.hub_ids[k])] = lin([1.0, -1.0], [zv, ctx.y[k]]) <= 0.0
-        if d.hub_node[k] == i:
-            if k in ctx.y:
-                selfa[d.node_ids[i]] = lin([1.0, -1.0], [zv, ctx.y[k]]) == 0.0
-            else:
-                selfa[d.node_ids[i]] = lin([1.0], [zv]) == 1.0
-    add_rows(m, "allocate_open", link, "z_ik <= y_k: allocate only to open hubs.")
-    add_rows(m, "allocate_self", selfa, "An open hub serves its own node: z_kk = y_k.")
-
-
-def define_co2_cap(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """CO2 cap: sum_p e_p x_p <= E (t CO2/day); e_p = sum over legs of
-    weight_kg/1000 x km x kg/tkm / 1000 (t CO2 per parcel)."""
-    d, paths = ctx.data, ctx.paths
+def define_co2_cap(m: LinearModel, ctx: Ctx) -> None:
+    """co2_cap:  Σ_p e_p x_p ≤ E  (t CO2/day); e_p = Σ_legs weight_kg/1000 × km × kg/tkm /1000
+    (t CO2 per parcel)."""
+    s, d, e = ctx.sets, ctx.data, ctx.paths.co2_t
     if d.co2_cap is None:
         return
-    nz = np.flatnonzero(paths.co2_t > 0)
-    m.co2_cap = pyo.Constraint(expr=lin(paths.co2_t[nz], _xs(ctx, nz)) <= float(d.co2_cap),
-                               doc=define_co2_cap.__doc__)
+    m.add_constraints("co2_cap", Index.single(), (e * m.x[s.P]).by() <= d.co2_cap,
+                      define_co2_cap.__doc__)
 
 
-def define_mode_share(m: pyo.ConcreteModel, ctx: Ctx) -> None:
-    """Mode-share bounds on line-haul parcel-km (parcel-km/day):
+def define_mode_share(m: LinearModel, ctx: Ctx) -> None:
+    """Mode-share bounds on line-haul parcel-km (k_pm: km of path p's line-haul legs by mode
+    m, k_p = Σ_m k_pm; shares s of line-haul parcel-km):
 
-    floor:   sum_p (k_{p,m} - s_min k_p) x_p >= 0;   ceiling: sum_p (k_{p,m} - s_max k_p) x_p <= 0,
-    with k_{p,m} the km of path p's line-haul legs by mode m and k_p their total.
+    mode_share_floor(m):    Σ_p (k_pm − s_min,m k_p) x_p ≥ 0      m with a floor
+    mode_share_ceiling(m):  Σ_p (k_pm − s_max,m k_p) x_p ≤ 0      m with a ceiling
     """
-    d, paths = ctx.data, ctx.paths
-    tot = paths.lh_pkm.sum(axis=1)
-    rows = {}
-    for mode, (lo, hi) in d.mode_share_bounds.items():
-        for tag, share, sense in (("min", lo, 1), ("max", hi, -1)):
-            if share is None:
-                continue
-            coef = paths.lh_pkm[:, mode] - float(share) * tot
-            nz = np.flatnonzero(np.abs(coef) > 1e-12)
-            if not len(nz):
-                continue
-            expr = lin(coef[nz], _xs(ctx, nz))
-            rows[f"{d.modes[mode]}_{tag}"] = (expr >= 0.0) if sense > 0 else (expr <= 0.0)
-    add_rows(m, "mode_share", rows, define_mode_share.__doc__)
+    s, d, km = ctx.sets, ctx.data, ctx.paths.lh_pkm
+    total = km.sum(axis=1)
+    for name, side, op in (("mode_share_floor", 0, "≥"), ("mode_share_ceiling", 1, "≤")):
+        bound = {mode: b[side] for mode, b in d.mode_share_bounds.items() if b[side] is not None}
+        if not bound:
+            continue
+        M = Index(np.array(list(bound)), [d.modes])
+        lhs = sum(((km[:, mode] - share * total) * m.x[s.P]).by(np.full(len(s.P), mode))
+                  for mode, share in bound.items())
+        m.add_constraints(name, M, (lhs >= 0) if op == "≥" else (lhs <= 0),
+                          f"{name}(m):  Σ_p (k_pm − s_{side and 'max' or 'min'},m k_p) x_p "
+                          f"{op} 0  (line-haul parcel-km)")
 
 
-FAMILIES: tuple[Callable[[pyo.ConcreteModel, Ctx], None], ...] = (
+FAMILIES: tuple[Callable[[LinearModel, Ctx], None], ...] = (
     define_demand, define_link_flow, define_link_capacity, define_min_frequency,
     define_hub_capacity, define_hub_open, define_single_allocation, define_co2_cap,
     define_mode_share,
 )
+"""The path formulation's constraint families, in row order."""

@@ -13,32 +13,37 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 import highspy
 import numpy as np
 
 from netdesign.config.schema import SolverConfig
-from netdesign.data.network import Network
 from netdesign.optimise.handoff import StandardForm, to_highs
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.report import Diagnosis
-from netdesign.scenario.scenario import Scenario
+from netdesign.optimise.solution import Design
+
+ElasticSolve = Callable[[SolverConfig], Design]
+"""Re-solve the same scenario with the unserved slack switched on (given by the caller, so
+that this module does not import the solve API)."""
 
 IIS_MAX_ROWS = 20_000
 ELASTIC_MAX_CORRIDORS = 5_000
 
 
-def diagnose(network: Network, scenario: Scenario, solver: SolverConfig, data: ModelData,
-             sf: StandardForm | None, elastic: bool = True) -> Diagnosis:
+def diagnose(data: ModelData, sf: StandardForm | None, solver: SolverConfig, *,
+             elastic: ElasticSolve | None = None, allow_unserved: bool = False) -> Diagnosis:
     """Diagnose an infeasible solve (never raises; parts that fail are skipped).
 
-    elastic=False skips the elastic re-solve (it uses the path formulation, which is too
-    large for hub-location instances that needed the hub-flow aggregation).
+    elastic: the re-solve with unserved slack (None skips it, e.g. for hub-location instances
+    too large for the path formulation it uses).
     """
     diag = Diagnosis()
     quick = solver.model_copy(update={"time_limit_s": min(solver.time_limit_s, 60.0)})
-    if elastic and not scenario.allow_unserved and data.n_corridors <= ELASTIC_MAX_CORRIDORS:
-        diag.unserved = _elastic_unserved(network, scenario, quick)
+    if elastic is not None and not allow_unserved and \
+            data.n_corridors <= ELASTIC_MAX_CORRIDORS:
+        diag.unserved = _elastic_unserved(elastic, quick)
     if sf is not None:
         diag.violations = _relaxation(sf, quick)
         if sf.A.shape[0] <= IIS_MAX_ROWS:
@@ -67,12 +72,9 @@ def _index_keys(name: str) -> list[str]:
     return [k.strip().strip("'\"") for k in m.group(1).split(",")]
 
 
-def _elastic_unserved(network: Network, scenario: Scenario, solver: SolverConfig) -> dict:
-    from netdesign.optimise.api import solve_design
-
+def _elastic_unserved(elastic: ElasticSolve, solver: SolverConfig) -> dict:
     try:
-        elastic = dataclasses.replace(scenario, allow_unserved=True)
-        design = solve_design(network, elastic, solver, formulation="path")
+        design = elastic(solver)
     except Exception:  # noqa: BLE001 - diagnosis must not fail the solve
         return {}
     if not design.report.has_solution:

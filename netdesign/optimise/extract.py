@@ -6,20 +6,9 @@ import numpy as np
 import pandas as pd
 
 from netdesign.optimise.constraints import Ctx
+from netdesign.optimise.linear import LinearModel
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.solution import Design
-
-
-def var_values(columns: list, values: np.ndarray):
-    """Function mapping a list of Pyomo VarData to their values (0 if not in the matrix)."""
-    pos = {id(v): i for i, v in enumerate(columns)}
-
-    def get(variables) -> np.ndarray:
-        idx = np.fromiter((pos.get(id(v), -1) for v in variables), dtype=np.int64)
-        out = np.where(idx >= 0, values[np.maximum(idx, 0)], 0.0) if len(idx) else np.zeros(0)
-        return out
-
-    return get
 
 
 def _round_int(v: np.ndarray) -> np.ndarray:
@@ -49,10 +38,10 @@ def hub_table(data: ModelData, throughput: np.ndarray, modules: np.ndarray,
                         index=pd.Index(data.hub_ids, name="hub_id"))
 
 
-def extract_path_design(ctx: Ctx, get, report) -> Design:
-    """Design of the path formulation from solver values (`get` = var_values(...))."""
+def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) -> Design:
+    """Design of the path formulation from the solver's column values."""
     d, paths, lay = ctx.data, ctx.paths, ctx.layout
-    x = get(ctx.x)
+    x = m.x.values(values).copy()
     x[x < 1e-7] = 0.0  # solver noise
     n_c = d.n_corridors
     flow = np.zeros((n_c, d.n_modes))
@@ -65,17 +54,11 @@ def extract_path_design(ctx: Ctx, get, report) -> Design:
     leg_path = paths.path_of_leg()
     link_flow = np.bincount(paths.leg_link, weights=x[leg_path], minlength=d.n_links)
     link_mods = np.zeros(d.n_links)
-    if ctx.ml:
-        keys = list(ctx.ml)
-        link_mods[keys] = _round_int(get([ctx.ml[k] for k in keys]))
+    link_mods[m.link_modules.ids] = _round_int(m.link_modules.values(values))
     hub_mods = np.zeros(d.n_hubs)
-    if ctx.mh:
-        keys = list(ctx.mh)
-        hub_mods[keys] = _round_int(get([ctx.mh[k] for k in keys]))
+    hub_mods[m.hub_modules.ids] = _round_int(m.hub_modules.values(values))
     is_open = ~d.hub_optional.copy()
-    if ctx.y:
-        keys = list(ctx.y)
-        is_open[keys] = get([ctx.y[k] for k in keys]) > 0.5
+    is_open[m.hub_open.ids] = m.hub_open.values(values) > 0.5
     throughput = np.bincount(lay.hub_hub_of, weights=x[lay.hub_path_of], minlength=d.n_hubs)
 
     pkm = paths.lh_pkm.T @ x if paths.n else np.zeros(d.n_modes)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netdesign.optimise.linear import Index
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.paths import PathSet
 
@@ -172,3 +173,113 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
                   hub_path_of=hub_path_of, hub_hub_of=hub_hub_of, flow_links=flow_links,
                   row_path=row_path, row_path_hub=row_path_hub, row_link=row_link,
                   row_link_hub=row_link_hub)
+
+
+class PathLabels:
+    """Labels of each path, computed when asked: (corridor id, ``link.link...``)."""
+
+    def __init__(self, data: ModelData, paths: PathSet):
+        self.data, self.paths = data, paths
+
+    def __len__(self) -> int:
+        return self.paths.n
+
+    def __getitem__(self, p: int) -> tuple[str, str]:
+        links = ".".join(self.data.link_ids[lk] for lk in self.paths.legs(int(p)))
+        return self.data.corr_ids[self.paths.corridor[p]], links or "none"
+
+
+@dataclass
+class Sets:
+    """The named index sets of the path formulation (docs/model.md, "Sets").
+
+    Variable sets: P paths; C_u corridors with an unserved slack; L_flow links with a flow
+    variable; L_mod links with modules; L_freq links with a frequency requirement; K_mod hubs
+    with modules; K_opt optional hubs (K_opt_mod those with modules); Z allocation pairs
+    (node, hub).
+    Row sets: C served corridors; L_cap links with a capacity row; K_cap hubs with a capacity
+    row; CK (corridor, optional hub) pairs on some path; I allocated nodes; CO / CD
+    (corridor, first hub) and (corridor, last hub) pairs; Z_opt pairs with an optional hub;
+    I_self nodes that are themselves a hub of Z.
+    Entry arrays (one element per incidence): leg_path/leg_link (path uses link),
+    hub_path/hub_hub (path passes hub), cap_path/cap_hub and cap_link/cap_link_hub (what a
+    hub's capacity counts, docs/model.md "Hub capacity").
+    """
+
+    P: Index
+    C: Index
+    C_u: Index
+    L_flow: Index
+    L_cap: Index
+    L_mod: Index
+    L_freq: Index
+    K_cap: Index
+    K_mod: Index
+    K_opt: Index
+    K_opt_mod: Index
+    Z: Index
+    I: Index  # noqa: E741 - the node set of the model's notation
+    CK: Index
+    CO: Index
+    CD: Index
+    Z_opt: Index
+    I_self: Index
+    leg_path: np.ndarray
+    leg_link: np.ndarray
+    hub_path: np.ndarray
+    hub_hub: np.ndarray
+    cap_path: np.ndarray
+    cap_hub: np.ndarray
+    cap_link: np.ndarray
+    cap_link_hub: np.ndarray
+    link_mod_ub: np.ndarray   # by link (0 where no modules)
+    hub_mod_ub: np.ndarray    # by hub (0 where no modules)
+    freq_need: np.ndarray     # by link: N_l modules (0 where no requirement)
+
+
+def index_sets(data: ModelData, paths: PathSet, lay: Layout) -> Sets:
+    """Name the layout's arrays as index sets (with labels for rows and columns)."""
+    corr, links, hubs, nodes = [data.corr_ids], [data.link_ids], [data.hub_ids], [data.node_ids]
+    path_no = np.arange(paths.n)
+    link_mod_ub = np.zeros(data.n_links)
+    link_mod_ub[lay.link_mod] = lay.link_mod_ub
+    hub_mod_ub = np.zeros(data.n_hubs)
+    hub_mod_ub[lay.hub_mod] = lay.hub_mod_ub
+    freq_need = np.zeros(data.n_links)
+    freq_need[lay.freq_links] = lay.freq_need
+
+    z = np.array(lay.alloc_pairs, dtype=np.int64).reshape(-1, 2)
+    Z = Index((z[:, 0], z[:, 1]), nodes + hubs)
+    z_opt = data.hub_optional[z[:, 1]] & np.isin(z[:, 1], lay.opt_hubs)
+    z_self = data.hub_node[z[:, 1]] == z[:, 0]
+    hub_path = paths.path_of_hub()
+    through_opt = np.isin(paths.hub_idx, lay.opt_hubs)
+    first, last = paths.first_hub >= 0, paths.last_hub >= 0
+    # a hub's capacity row exists when something counts towards it
+    counted = np.union1d(lay.row_path_hub, lay.row_link_hub)
+    return Sets(
+        P=Index(path_no, [PathLabels(data, paths)]),
+        C=Index(lay.served, corr),
+        C_u=Index(lay.served if data.allow_unserved else lay.served[:0], corr),
+        L_flow=Index(lay.flow_links, links),
+        L_cap=Index(lay.link_rows, links),
+        L_mod=Index(lay.link_mod, links),
+        L_freq=Index(lay.freq_links, links),
+        K_cap=Index(np.intersect1d(lay.hub_rows, counted), hubs),
+        K_mod=Index(lay.hub_mod, hubs),
+        K_opt=Index(lay.opt_hubs, hubs),
+        K_opt_mod=Index(np.intersect1d(lay.hub_mod, lay.opt_hubs), hubs),
+        Z=Z,
+        I=Index.distinct(z[:, 0], nodes),
+        CK=Index.distinct((paths.corridor[hub_path[through_opt]], paths.hub_idx[through_opt]),
+                          corr + hubs),
+        CO=Index.distinct((paths.corridor[first], paths.first_hub[first]), corr + hubs),
+        CD=Index.distinct((paths.corridor[last], paths.last_hub[last]), corr + hubs),
+        Z_opt=Z.subset(np.flatnonzero(z_opt)),
+        I_self=Index(z[z_self, 0], nodes),
+        leg_path=paths.path_of_leg(), leg_link=paths.leg_link,
+        hub_path=hub_path, hub_hub=paths.hub_idx,
+        cap_path=lay.row_path, cap_hub=lay.row_path_hub,
+        cap_link=lay.row_link, cap_link_hub=lay.row_link_hub,
+        link_mod_ub=link_mod_ub, hub_mod_ub=hub_mod_ub, freq_need=freq_need,
+    )

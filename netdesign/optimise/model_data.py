@@ -74,6 +74,7 @@ class ModelData:
     hub_capacity_basis: str
     mode_share_bounds: dict[int, tuple[float | None, float | None]]
     days_per_year: float
+    expansion: bool = True        # False: no modules added, no optional hub opened
     col_out: list[list[int]] = field(default_factory=list)
     lh_out: list[list[int]] = field(default_factory=list)
     dist_in: list[list[int]] = field(default_factory=list)
@@ -226,6 +227,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_capacity_basis=scenario.hub_capacity_basis,
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
+        expansion=bool(scenario.expansion),
     )
     n_nodes = len(node_ids)
     data.col_out = [[] for _ in range(n_nodes)]

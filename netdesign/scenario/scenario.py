@@ -37,6 +37,9 @@ class Scenario:
     hub_capacity_basis: what a hub's sorting capacity limits: "throughput" (every parcel the
                hub handles, the default) or "collected" (only parcels whose first hub it is,
                i.e. the volume it collects -- the convention of the CSAHLP benchmark).
+    expansion: True (default): the design may add link and hub modules and open optional
+               hubs; False: every module and open variable is fixed at 0, so the network is
+               solved with its existing capacity only (e.g. a calibrated base year).
     """
 
     name: str
@@ -61,6 +64,7 @@ class Scenario:
     unserved_penalty_cny_per_parcel: float = 500.0
     allow_unserved: bool = True
     hub_capacity_basis: str = "throughput"
+    expansion: bool = True
 
     def multiplier(self, key: str) -> float:
         return float(self.cost_multipliers.get(key, 1.0))
