@@ -26,7 +26,16 @@ import xarray as xr
 from rich.table import Table
 
 from netdesign.atomic import write_atomic, write_text_atomic
-from netdesign.report.i18n import colon, fmt_number, fmt_share, fmt_signed, raw_unit, t, term
+from netdesign.report.i18n import (
+    colon,
+    fmt_number,
+    fmt_share,
+    fmt_signed,
+    paren,
+    raw_unit,
+    t,
+    term,
+)
 from netdesign.report.load import check_scenario, hub_names, link_labels, select_scenarios
 from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
@@ -106,7 +115,7 @@ def _capacity_changes(ds: xr.Dataset, base: str, tol: float) -> pd.DataFrame:
             change = cap[i] - base_link[i]
             if abs(change) > tol or modules[i] > 1e-9:
                 rows.append({"scenario": s, "kind": "link", "id": lk,
-                             "name_zh": f"{lz[lk]} ({t(mode_of[lk], 'zh')})",
+                             "name_zh": f"{lz[lk]}（{t(mode_of[lk], 'zh')}）",
                              "name_en": f"{le[lk]} ({t(mode_of[lk], 'en')})",
                              "capacity_parcels_per_day": cap[i],
                              "base_capacity_parcels_per_day": base_link[i],
@@ -156,11 +165,12 @@ def headline_rows(cmp: Comparison, lang: str,
     head = [t("scenario", lang), t("status", lang)]
     for label, unit_key, _ in HEADLINE_METRICS.values():
         u = "%" if unit_key == "share" else raw_unit(unit_key, lang)
-        head.append(f"{t(label, lang)} ({u})")
+        head.append(t(label, lang) + paren(u, lang))
     rows = []
     health = scenario_health(cmp.dataset) if cmp.dataset is not None else {}
     for _, row in cmp.headline.iterrows():
-        name = f"{row['scenario']} ({t('base', lang)})" if row["is_base"] else row["scenario"]
+        name = f"{row['scenario']}{paren(t('base', lang), lang)}" if row["is_base"] \
+            else row["scenario"]
         h = health.get(str(row["scenario"]))
         state = term(str(row["status"]), lang)
         if h is not None and not h.ok:
@@ -178,8 +188,9 @@ def capacity_rows(cmp: Comparison, lang: str) -> tuple[list[str], list[list[str]
     """Header and formatted rows of the capacity-change table."""
     pd_unit = raw_unit("parcels_day", lang)
     head = [t("scenario", lang), t("hub", lang) + "/" + t("link", lang), t("name", lang),
-            f"{t('capacity_after', lang)} ({pd_unit})", f"{t('base', lang)} ({pd_unit})",
-            f"{t('change', lang)} ({pd_unit})", f"{t('added', lang)}"]
+            t("capacity_after", lang) + paren(pd_unit, lang),
+            t("base", lang) + paren(pd_unit, lang), t("change", lang) + paren(pd_unit, lang),
+            t("added", lang)]
     rows = []
     name_col = "name_zh" if lang == "zh" else "name_en"
     for _, r in cmp.capacity_changes.iterrows():
@@ -200,7 +211,7 @@ def rich_tables(cmp: Comparison, lang: str, max_capacity_rows: int = 60) -> list
     base under each value) and the capacity-change table, for the terminal. The latter shows
     at most `max_capacity_rows` rows, the largest changes from the base first."""
     head, rows = headline_rows(cmp, lang, sep="\n")
-    table = Table(title=f"{t('summary', lang)} – {t('base', lang)}: {cmp.base}",
+    table = Table(title=f"{t('summary', lang)} – {t('base', lang)}{colon(lang)}{cmp.base}",
                   show_lines=True)
     table.add_column("", justify="left")
     for r in rows:
@@ -248,7 +259,7 @@ def comparison_markdown(cmp: Comparison, lang: str) -> str:
     chead, crows = capacity_rows(cmp, lang)
     empty = "（无）" if lang == "zh" else "(none)"
     return "\n".join([
-        f"# {t('summary', lang)}: {t('base', lang)} = {cmp.base}", "",
+        f"# {t('summary', lang)}{colon(lang)}{t('base', lang)} = {cmp.base}", "",
         _md_table(head, rows), "",
         f"## {t('capacity_changes', lang)}", "",
         _md_table(chead, crows, left=3) if crows else empty, ""])
