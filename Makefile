@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/hangzhou
 
-.PHONY: run test install lint bench clean
+.PHONY: run test test-fast install lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+# The edit loop: everything but the tests marked slow, browser or distributed (tests/conftest.py
+# lists the slow ones); `make test` stays the full suite.
+test-fast: install
+	$(BIN)/python -m pytest tests -q -m "not slow and not browser and not distributed" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check netdesign tests scripts

@@ -15,8 +15,20 @@ from netdesign.config import schema as cs
 from netdesign.data import schema as ds
 
 
+def _unannotated(annotation: typing.Any) -> typing.Any:
+    """`annotation` without `Annotated[...]` wrappers inside dicts and lists (the bounds are
+    in the field's description)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unannotated(typing.get_args(annotation)[0])
+    origin = typing.get_origin(annotation)
+    if origin in (dict, list):
+        return origin[tuple(_unannotated(a) for a in typing.get_args(annotation))]
+    return annotation
+
+
 def _type_name(annotation: typing.Any) -> str:
-    text = str(annotation).replace("typing.", "").replace("netdesign.config.schema.", "")
+    text = str(_unannotated(annotation)).replace("typing.", "")
+    text = text.replace("netdesign.config.schema.", "")
     return text.replace("<class '", "").replace("'>", "")
 
 
@@ -33,7 +45,7 @@ def _plain(value: typing.Any) -> typing.Any:
 def _model_rows(model: type[BaseModel], prefix: str) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
-        if name == "config_dir":
+        if name in ("config_dir", "config_file"):
             continue
         ann = field.annotation
         default = "required" if field.is_required() else (
@@ -70,6 +82,14 @@ def render_reference() -> str:
         "`netdesign/data/schema.py`; do not edit by hand. Unknown keys are errors.",
         "",
         "## Study config (YAML)",
+        "",
+        "A study file may start from another: `extends: hangzhou.yaml` (a path relative to the",
+        "extending file). Its keys are merged over the base's: mappings key by key (recursively),",
+        "anything else (numbers, strings, lists such as `scenarios`) replaces the base's value,",
+        "and `null` removes the key so that the default below applies. A base may extend another",
+        "file; a missing base and a cycle are errors naming the file. Overrides from Python use",
+        "the same dotted keys: `Study.with_overrides({\"solver.time_limit_s\": 60})`",
+        "(docs/api.md).",
         "",
     ]
     extra = [(p, m) for p, m in (("refresh.", getattr(cs, "RefreshConfig", None)),) if m]

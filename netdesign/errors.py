@@ -1,7 +1,10 @@
 """Exception hierarchy and the `Problem` record used to report every input problem at once.
 
-Exit codes used by the CLI: 0 ok, 1 other failure, 2 invalid input, 3 locked (refresh),
-4 some sweep scenarios failed.
+Exit codes used by the CLI (the constants below; README and docs/architecture.md list them):
+0 ok, 1 other failure, 2 invalid input (nothing written), 3 locked (refresh, sweep),
+4 some scenario of `run` or `sweep` has no design (infeasible, error, stopped without a
+solution; the results are still written), 5 every scenario of `sweep` has a solution but some
+stopped before the configured MIP gap (`report/status.py`; `report` and `compare` flag them).
 """
 
 from __future__ import annotations
@@ -9,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INPUT = 2
+EXIT_LOCKED = 3
+EXIT_SCENARIOS_FAILED = 4
+EXIT_GAP_NOT_MET = 5
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,7 @@ class NetdesignError(Exception):
 class InputError(NetdesignError):
     """Invalid configuration or data. Carries every problem found, not only the first."""
 
-    exit_code = 2
+    exit_code = EXIT_INPUT
 
     def __init__(self, problems: Iterable[Problem], headline: str = "invalid input"):
         self.problems = [p for p in problems]
@@ -76,6 +86,6 @@ class SolveError(NetdesignError):
 
 
 class LockedError(NetdesignError):
-    """Another refresh holds the lock."""
+    """Another refresh (or sweep) holds the lock."""
 
-    exit_code = 3
+    exit_code = EXIT_LOCKED

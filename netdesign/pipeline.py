@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
-from netdesign.config.loader import load_config
 from netdesign.config.schema import ScenarioConfig, SolverConfig, StudyConfig
+from netdesign.data.inputs import StudyInputs, load_inputs
 from netdesign.data.network import Network
 from netdesign.optimise.solution import Design
 from netdesign.scenario.build import build_scenario as _build_scenario
@@ -23,24 +23,14 @@ from netdesign.scenario.scenario import Scenario
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Study:
-    """A validated study: its config and its network data."""
-
-    cfg: StudyConfig
-    network: Network
-    config_path: Path | None = None
+#: The validated config and network data (kept under its old name; `netdesign.Study`, the
+#: scripting API, extends it).
+Study = StudyInputs
 
 
 def load_study(config: str | Path | StudyConfig) -> Study:
     """Load and validate the config and its network data (raises `InputError` with all problems)."""
-    from netdesign.data.loader import load_network
-
-    path = None
-    if not isinstance(config, StudyConfig):
-        path = Path(config)
-        config = load_config(path)
-    return Study(cfg=config, network=load_network(config), config_path=path)
+    return load_inputs(config)
 
 
 def design_years(cfg: StudyConfig) -> list[int]:
@@ -83,35 +73,97 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
                             missing=f.missing, workers=f.workers, progress=progress)
 
 
-def forecast_study(study: Study, *, progress: bool = True, client=None):
-    """Forecast every corridor to December of the last design year (reconciled if configured)."""
+def forecast_study(study: Study, *, progress: bool = True, client=None, backtest=None):
+    """Forecast every corridor (and the region/network totals, when reconciling) to December
+    of the last design year; reconciled if configured; intervals calibrated on the backtest
+    if configured (`backtest`, or `backtest_study` is run for it). Cached when
+    `forecast.cache` is on (`forecast.cache`, keyed by the history and the settings)."""
     from netdesign.forecast import forecast_panel, reconcile_forecasts
+    from netdesign.forecast.calibration import apply_calibration_by_horizon, fit_calibration
     from netdesign.forecast.reconcile import aggregate_history
 
+    f = study.cfg.forecast
     years = design_years(study.cfg)
     history = history_long(study.network)
     hierarchy = corridor_hierarchy(study.network)
-    if study.cfg.forecast.reconcile:
+    if f.reconcile:
         # Forecast the region and network totals too, so that reconciliation weighs every
         # level's own forecast (MinT-diagonal) instead of only adding corridors up.
         history = pd.concat([history, aggregate_history(history, hierarchy)], ignore_index=True)
-    result = forecast_panel(history, forecast_horizon(study.network, years),
-                            forecast_settings(study.cfg, progress), client=client)
-    if study.cfg.forecast.reconcile:
-        result = replace(result, forecasts=reconcile_forecasts(result.forecasts, hierarchy))
-    return result
+    settings = forecast_settings(study.cfg, progress)
+    horizon = forecast_horizon(study.network, years)
+    result = _cached(f.cache, "forecast", history, horizon, settings, {},
+                     lambda: forecast_panel(history, horizon, settings, client=client))
+    fc = result.forecasts
+    if f.reconcile:
+        fc = reconcile_forecasts(fc, hierarchy)
+    cal = None
+    if f.calibrate_intervals and f.backtest_origins > 0:
+        if backtest is None:
+            backtest = backtest_study(study, progress=progress, client=client)
+        cal = fit_calibration(backtest.points) if backtest is not None else None
+        if cal is None:
+            log.warning("interval calibration skipped: too few backtest points")
+    fc = apply_calibration_by_horizon(fc, cal, f.backtest_horizon)
+    if backtest is not None and not backtest.points.empty:
+        # Cross-corridor dependence of the errors, for the joint design-year quantiles
+        # (scenario.build.design_year_demand, forecast.paths.sample_paths).
+        from netdesign.forecast.paths import error_correlation
+
+        fc.attrs["error_correlation"] = error_correlation(backtest.points)
+    return replace(result, forecasts=fc)
+
+
+def backtest_corridors(study: Study) -> list[str]:
+    """The corridors the backtest scores: all, or `forecast.backtest_series` of them chosen
+    by the SHA-256 of their ids (the same sample on every run and machine, whatever the order
+    of the data)."""
+    import hashlib
+
+    ids = sorted(study.network.corridors.index.astype(str))
+    n = study.cfg.forecast.backtest_series
+    if n is None or n >= len(ids):
+        return ids
+    return sorted(sorted(ids, key=lambda c: hashlib.sha256(c.encode()).hexdigest())[:n])
 
 
 def backtest_study(study: Study, *, progress: bool = True, client=None):
-    """Rolling-origin backtest of the corridor forecasts (None when disabled in the config)."""
+    """Rolling-origin backtest of the corridor forecasts (None when disabled in the config),
+    on `backtest_corridors`; cached like `forecast_study`."""
     from netdesign.forecast import backtest_panel
 
     f = study.cfg.forecast
     if f.backtest_origins == 0:
         return None
-    return backtest_panel(history_long(study.network), f.backtest_horizon,
-                          forecast_settings(study.cfg, progress), origins=f.backtest_origins,
-                          client=client)
+    history = history_long(study.network)
+    history = history[history["series_id"].isin(backtest_corridors(study))]
+    settings = forecast_settings(study.cfg, progress)
+    extra = {"kind": "backtest", "origins": f.backtest_origins}
+    return _cached(f.cache, "backtest", history, f.backtest_horizon, settings, extra,
+                   lambda: backtest_panel(history, f.backtest_horizon, settings,
+                                          origins=f.backtest_origins, client=client))
+
+
+def _cached(use: bool, kind: str, history: pd.DataFrame, horizon: int, settings, extra: dict,
+            compute):
+    """`compute()`, or its result from the forecast cache (`netdesign.forecast.cache`)."""
+    if not use:
+        return compute()
+    from netdesign.forecast import cache
+
+    key = cache.forecast_cache_key(history, settings, horizon, {"kind": kind, **extra})
+    load, store = ((cache.load_forecast, cache.store_forecast) if kind == "forecast"
+                   else (cache.load_backtest, cache.store_backtest))
+    hit = load(key)
+    if hit is not None:
+        log.info("%s loaded from the cache (%s)", kind, cache.cache_dir() / f"{key}.json")
+        return hit
+    result = compute()
+    try:
+        store(key, result)
+    except OSError as exc:  # a read-only or full cache folder never fails the run
+        log.warning("could not write the forecast cache: %s", exc)
+    return result
 
 
 def scenario_display_name(sc: ScenarioConfig) -> str:
@@ -128,7 +180,7 @@ def build_scenario(study: Study, sc: ScenarioConfig, forecasts) -> Scenario:
 
 def solve_scenario(network: Network, scenario: Scenario, solver: SolverConfig,
                    lp_path: Path | None = None) -> Design:
-    """Solve the network design model for one scenario (Pyomo model, HiGHS)."""
+    """Solve the network design model for one scenario (MIP, HiGHS)."""
     from netdesign.optimise import design_network
 
     return design_network(network, scenario, solver, lp_path=lp_path)
@@ -139,23 +191,69 @@ def _fmt_gap(report) -> str:
     return "-" if gap is None else f"{gap:.2%}"
 
 
+def _print_backtest(console, study: Study, backtest) -> None:
+    from netdesign.forecast.calibration import holdout_coverage
+
+    b, f = backtest.summary, study.cfg.forecast
+    console.print(f"  backtest ({f.backtest_origins} origin(s), {f.backtest_horizon} months, "
+                  f"{int(b['n_series'])} corridors): MASE {b['mase']:.3f}, sMAPE "
+                  f"{b['smape']:.2f} %, model interval coverage 80 % {b['coverage_80']:.3f}, "
+                  f"95 % {b['coverage_95']:.3f}", highlight=False)
+    if f.calibrate_intervals:
+        check = holdout_coverage(backtest.points)
+        if check:
+            console.print("  calibrated intervals on the latest origin (factors from the "
+                          f"older ones): 80 % {check['coverage_80_calibrated']:.3f}, 95 % "
+                          f"{check['coverage_95_calibrated']:.3f}", highlight=False)
+
+
+def _base_year_check(study: Study, forecasts, console, observed) -> pd.DataFrame | None:
+    """The base-year check's table (None when the study ships no observed figures)."""
+    from netdesign.results.calibration import base_year_check
+
+    if observed is None:
+        return None
+    fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
+    with console.status("base-year check: solving the last history year with existing "
+                        "capacity ..."):
+        out = base_year_check(study, fc, observed=observed)
+    if out is None:
+        return None
+    table, design = out
+    console.print(f"  base-year check: {design.report.status}, {design.report.total_s:.1f} s",
+                  highlight=False)
+    return table
+
+
 def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
               forecasts=None, progress: bool = True, save_lp: bool = False) -> xr.Dataset:
     """Run the whole pipeline for the study's baseline scenarios and write the outputs.
 
+    Before any work: the config and data are validated (config <-> data included) and
+    `out_dir` is checked writable; either raises `InputError` and writes nothing.
+    Temporaries a killed earlier run left in `out_dir` are removed.
     Writes into `out_dir`: results.nc, summary.csv, forecasts.csv (corridor, region and total
-    forecasts, parcels/month) and, when the backtest is enabled, backtest.csv. Every file is
-    written atomically, and only after all scenarios have been solved.
+    forecasts, parcels/month), calibration.csv when the study ships observed base-year figures
+    (`netdesign.results.calibration`; the file is checked before any work) and, when the
+    backtest is enabled, backtest.csv. Every file is written atomically, and only after all
+    scenarios have been solved.
     Returns the results Dataset.
     """
     from rich.console import Console
 
+    from netdesign.errors import raise_if_errors
     from netdesign.results import combine_results, design_to_dataset, write_results
-    from netdesign.results.io import write_frame_atomic
+    from netdesign.results.io import check_out_dir, remove_stale_temporaries, write_frame_atomic
 
     console = Console(stderr=True, quiet=not progress)
     study = config if isinstance(config, Study) else load_study(config)
     out_dir = Path(out_dir)
+    raise_if_errors(check_out_dir(out_dir), "invalid output folder")
+    for name in remove_stale_temporaries(out_dir):
+        log.warning("removed %s, left in %s by an interrupted run", name, out_dir)
+    from netdesign.results.calibration import study_observed
+
+    observed = study_observed(study)  # an invalid observed-figures file stops the run here
     net = study.network
     console.print(f"[bold]{study.cfg.name}[/]: {len(net.nodes)} nodes, {len(net.links)} links, "
                   f"{len(net.hubs)} hubs, {len(net.corridors)} corridors "
@@ -166,14 +264,11 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         from netdesign.forecast.parallel import local_client
 
         with local_client(study.cfg.forecast.workers) as client:  # one cluster for both
-            forecasts = forecast_study(study, progress=progress, client=client)
             backtest = backtest_study(study, progress=progress, client=client)
+            forecasts = forecast_study(study, progress=progress, client=client,
+                                       backtest=backtest)
         if backtest is not None:
-            b, f = backtest.summary, study.cfg.forecast
-            console.print(f"  backtest ({f.backtest_origins} origin(s), {f.backtest_horizon} "
-                          f"months): MASE {b['mase']:.3f}, sMAPE {b['smape']:.2f} %, interval "
-                          f"coverage 80 % {b['coverage_80']:.3f}, 95 % {b['coverage_95']:.3f}",
-                          highlight=False)
+            _print_backtest(console, study, backtest)
     parts = []
     for i, sc in enumerate(study.cfg.scenarios, start=1):
         scenario = build_scenario(study, sc, forecasts)
@@ -182,14 +277,19 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         lp = out_dir / f"{scenario.name}.lp" if save_lp else None
         if lp is not None:
             lp.parent.mkdir(parents=True, exist_ok=True)
-        with console.status(f"solving {scenario.name} (Pyomo model, HiGHS; time limit "
+        with console.status(f"solving {scenario.name} (MIP, HiGHS; time limit "
                             f"{study.cfg.solver.time_limit_s:g} s) ..."):
             design = solve_scenario(net, scenario, study.cfg.solver, lp_path=lp)
         console.print(f"  {design.report.status}, gap {_fmt_gap(design.report)}, "
                       f"{design.report.total_s:.1f} s", highlight=False)
         parts.append(design_to_dataset(net, scenario, design))
+    calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
     write_results(ds, out_dir)
+    if calibration is not None:
+        from netdesign.results.calibration import CALIBRATION_FILE
+
+        write_frame_atomic(calibration, out_dir / CALIBRATION_FILE)
     fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
     write_frame_atomic(fc, out_dir / "forecasts.csv")
     if backtest is not None:

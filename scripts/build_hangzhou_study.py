@@ -1,10 +1,11 @@
 """Build the embedded default study "Hangzhou two in, one out" (netdesign/data/default/hangzhou).
 
 Writes nodes.csv, links.csv, hubs.csv, corridors.csv and history.csv following
-`netdesign.data.schema`. Deterministic: a fixed seed and fixed number formats, so running it
-twice writes byte-identical files. Needs nothing outside this file: the public figures it uses
-are embedded below, each with its source (see DATA_SOURCES.md beside the data for the full list
-and for what is synthetic).
+`netdesign.data.schema`, and calibration_observed.csv (the observed base-year figures read
+by `netdesign.results.calibration`). Deterministic: a fixed seed and fixed number formats, so
+running it twice writes byte-identical files. Needs nothing outside this file: the public
+figures it uses are embedded below, each with its source (see DATA_SOURCES.md beside the data
+for the full list and for what is synthetic).
 
     python scripts/build_hangzhou_study.py              # rewrite the package data
     python scripts/build_hangzhou_study.py --out DIR    # write into DIR instead
@@ -32,6 +33,49 @@ import numpy as np
 SEED = 20150101
 OUT_DEFAULT = Path(__file__).resolve().parents[1] / "netdesign" / "data" / "default" / "hangzhou"
 PARCEL_KG = 1.2  # [E] facts §2.3/§7: planning placeholder 1.2 kg, range 0.8-2.0
+# Vehicles fill by volume, not weight (calibration §3.1): a parcel of 1.2 kg takes ~0.01 m³
+# [E, the low end of the 0.01-0.03 m³ bracket of calibration §3.1; small polybags dominate].
+PARCEL_M3 = 0.01
+FILL = 0.8  # usable share of a vehicle's volume [E, calibration §3.1]
+TRAILER_M3 = 86.0  # 13 m high-rail semi-trailer [R, vendor; GB 1589-2016 limit 13.75 m]
+FEU_M3 = 67.7  # internal volume of a 40 ft general-purpose container [E, ISO common knowledge]
+PER_TRAILER = round(TRAILER_M3 * FILL / PARCEL_M3, -2)  # 6,900 parcels (8.3 t < 29-32 t payload)
+PER_FEU = round(FEU_M3 * FILL / PARCEL_M3, -2)  # 5,400 parcels per FEU (6.5 t)
+# Air freight is sold per chargeable kg: max(actual, volume / 6,000 cm³ per kg) [E, IATA
+# volumetric divisor; calibration §3.1 gives 5,000-8,000 for express products].
+CHARGEABLE_KG = max(PARCEL_KG, PARCEL_M3 * 1e6 / 6000)  # 1.67 kg
+USD_CNY = 7.19  # 2024 average exchange rate [E, common knowledge, ~7.1-7.3 over the year]
+# Per-km cost of a full vehicle: published rates are per tonne-km of dense freight, so a
+# vehicle-km costs rate x typical payload; parcels then share it by volume.
+FTL_PAYLOAD_T = 20.0  # typical full-truckload / loaded-FEU payload behind CNY/tkm rates [E]
+ROAD_TRUCK_CNY_PER_KM = 0.35 * FTL_PAYLOAD_T  # 7.0 CNY/vehicle-km [D: 0.35 CNY/tkm, facts §7]
+RAIL_FEU_CNY_PER_KM = 0.13 * FTL_PAYLOAD_T  # 2.6 CNY/FEU-km [D: 0.13 CNY/tkm, facts §2.1]
+WATER_FEU_CNY_PER_KM = 0.03 * FTL_PAYLOAD_T  # 0.6 CNY/FEU-km, coastal [D from 0.03 [E]]
+INLAND_FEU_CNY_PER_KM = 0.035 * FTL_PAYLOAD_T  # 0.7 CNY/FEU-km, canal barge [D from [E]]
+# Ocean freight per FEU by lane, USD, 2024 means of the Drewry WCI spot quotes in
+# calibration §2.1 (Shanghai -> Rotterdam: 4,406, 6,219, 4,157, 3,132, 4,775; -> Genoa: 5,213,
+# 7,645, 5,842, 5,496; -> Los Angeles: 6,934, 6,030, 5,490, 4,814, 3,719; -> New York: 4,170,
+# 9,213, 8,451, 6,028, 5,266); composite 2024 average 3,958 [R] for the Gulf and Australia;
+# intra-Asia lanes 1,000 [E, no index in the references].
+OCEAN_USD_PER_FEU = {"north_europe": 4_538, "mediterranean": 6_049, "us_west": 5_397,
+                     "us_east": 6_626, "asia": 1_000, "other": 3_958}
+SEA_LANE = {"KR": "asia", "JP": "asia", "TH": "asia", "SG": "asia", "VN": "asia", "MY": "asia",
+            "PH": "asia", "ID": "asia", "US": "us_west", "CA": "us_west", "GB": "north_europe",
+            "DE": "north_europe", "BE": "north_europe", "FR": "north_europe", "PL": "north_europe",
+            "ES": "mediterranean", "HU": "mediterranean", "AE": "other", "AU": "other"}
+# China-Europe rail, USD per FEU: 6,000-7,000 typical (July 2024) and 7,000 Zhengzhou-Hamburg
+# (June 2024) [R, calibration §2.4] -> 6,500; ASEAN trains (Hanoi, Bangkok) [E] 3,000.
+RAIL_INTL_USD_PER_FEU = {"europe": 6_500, "asean": 3_000}
+# International air, 2024 (calibration §2.5): S. China -> US 4.75 USD/kg (May), HKG -> Europe
+# 5.49, HKG -> N. America 6.73 (December) [R]; a full long-haul flight of ~10,000 km should
+# cost ~5 USD per chargeable kg: (1 + phi) x 2.0 CNY/tkm x 10,000 km + 4 CNY/kg = 36 CNY/kg.
+AIR_INTL_CNY_PER_TKM = 2.0
+AIR_TERMINAL_CNY_PER_KG = 4.0  # export handling, screening, destination airport handling [E]
+# Time abroad after the last line-haul leg into an overseas city (and before the first leg out
+# of one): destination clearance of low-value e-commerce parcels + last-mile delivery [E].
+ABROAD_H = {"Neighbouring": 4.0 + 18.0, "Global": 6.0 + 24.0}
+WAREHOUSE_ABROAD_H = 72.0  # port/rail terminal clearance + drayage to an overseas warehouse [E]
+WRITE_SEGMENTS = False  # write corridors.segment and links.module_departures_per_week (h13b)
 MONTHS = [f"{y}-{m:02d}" for y in range(2015, 2025) for m in range(1, 13)]
 
 # --------------------------------------------------------------------------------------------
@@ -51,9 +95,11 @@ LUNAR_NEW_YEAR = {2015: date(2015, 2, 19), 2016: date(2016, 2, 8), 2017: date(20
 # Coordinates: facts §3 (OpenFlights / common knowledge / ESTIMATE hub sites); others [E].
 # --------------------------------------------------------------------------------------------
 HUB_NODES = [  # id, en, zh, kind, lat, lon, region
-    ("HGH", "Hangzhou Xiaoshan International Airport air-express hub",
-     "杭州萧山国际机场航空快件中心",
+    ("HGH", "Hangzhou Xiaoshan International Airport air-express hub (domestic)",
+     "杭州萧山国际机场航空快件中心(国内)",
      "airport", 30.2295, 120.4340, "Hangzhou"),
+    ("HGH_IEC", "Hangzhou Xiaoshan airport international express processing centre",
+     "杭州萧山国际机场国际快件处理中心", "airport", 30.2350, 120.4400, "Hangzhou"),
     ("HZ_YRD_EXPRESS_PARK", "Xiaoshan Yangtze River Delta Express Logistics Park",
      "萧山长三角快递物流产业园", "hub", 30.22, 120.40, "Hangzhou"),
     ("HZ_XIAONAN", "Xiaonan Logistics Park", "萧南物流园", "hub", 30.07, 120.27, "Hangzhou"),
@@ -192,6 +238,22 @@ GLOBAL = [
     ("AE_DUBAI", "Dubai", "迪拜", 25.20, 55.27, "AE", 1.5),
     ("AU_SYDNEY", "Sydney", "悉尼", -33.87, 151.21, "AU", 1.5),
 ]
+# Overseas warehouses (海外仓) restocked in bulk from Zhejiang: id, en, zh, lat, lon, country,
+# sea lane, China-Europe rail (bool). Sites are the usual warehouse belts of each market [E].
+WAREHOUSES = [
+    ("US_WH_LA", "Overseas warehouse, Inland Empire (Los Angeles)", "海外仓(洛杉矶内陆帝国)",
+     34.06, -117.65, "US", "us_west", False),
+    ("US_WH_NJ", "Overseas warehouse, New Jersey (New York)", "海外仓(新泽西)",
+     40.52, -74.41, "US", "us_east", False),
+    ("GB_WH", "Overseas warehouse, Midlands (UK)", "海外仓(英国中部)",
+     52.48, -1.90, "GB", "north_europe", True),
+    ("DE_WH", "Overseas warehouse, Rhine-Main (Germany)", "海外仓(德国莱茵-美因)",
+     50.05, 8.57, "DE", "north_europe", True),
+    ("PL_WH", "Overseas warehouse, Warsaw region (Poland)", "海外仓(波兰华沙)",
+     52.16, 20.85, "PL", "north_europe", True),
+    ("ES_WH", "Overseas warehouse, Madrid region (Spain)", "海外仓(西班牙马德里)",
+     40.33, -3.77, "ES", "mediterranean", True),
+]
 # Sea-route length / great-circle distance from Ningbo, by destination country [E].
 SEA_ROUTE_FACTOR = {"KR": 1.3, "JP": 1.3, "TH": 1.35, "SG": 1.3, "VN": 1.3, "MY": 1.35,
                     "PH": 1.3, "ID": 1.3, "US": 1.1, "CA": 1.1, "GB": 2.15, "DE": 2.15,
@@ -223,12 +285,21 @@ def annualised(capex_cny: float, om_share: float = 0.03) -> float:
 
 # id, capacity, module, capex per module, handling CNY/parcel, handling h, transfer modes,
 # optional, capex of opening (optional hubs), customs h, max modules
+# The airport's international express processing centre (pilot plan task 5): design capacity
+# of the 2020 international express centre 71,000 t/yr [R, caacnews 2020-09-25] / 365 / 1.2 kg
+# = 162,000 parcels/day; a module of 80,000 parcels/day (35,040 t/yr) costs the phase-1
+# international terminal's capex per t/yr (14.89亿 CNY for 600,000 t/yr [R]).
+IEC_CAPACITY = round(71_000e3 / 365 / PARCEL_KG, -4)
+IEC_MODULE = 80_000
+IEC_MODULE_CAPEX = 14.89e8 / 600_000 * (IEC_MODULE * PARCEL_KG * 365 / 1000)
 HUBS = [
-    ("HGH", 900_000, 200_000, 4.0e8, 0.60, 2.5, "road|air", False, 0, 6.0, 3),
+    ("HGH", 700_000, 200_000, 4.0e8, 0.60, 2.5, "road|air", False, 0, None, 3),
+    ("HGH_IEC", IEC_CAPACITY, IEC_MODULE, IEC_MODULE_CAPEX, 0.80, 2.5, "road|air", False, 0,
+     4.0, 10),
     ("HZ_YRD_EXPRESS_PARK", 2_500_000, 180_000, 2.2e8, 0.26, 2.0, "road", False, 0, None, None),
     ("HZ_XIAONAN", 3_500_000, 180_000, 2.2e8, 0.26, 2.0, "road", False, 0, None, None),
     ("HZ_JIANGDONG", 1_000_000, 180_000, 2.2e8, 0.28, 2.0, "road|water", False, 0, None, None),
-    ("HZ_WEST_HSR", 150_000, 50_000, 1.0e8, 0.50, 1.5, "road|rail", False, 0, None, 4),
+    ("HZ_WEST_HSR", 15_000, 5_000, 0.1e8, 0.50, 1.5, "road|rail", False, 0, None, 6),
     ("HZ_QIANTANG", 1_500_000, 180_000, 2.2e8, 0.26, 2.0, "road|rail", False, 0, None, None),
     ("NINGBO_PORT", 200_000, 100_000, 1.5e8, 0.80, 6.0, "road|rail|water", False, 0, 24.0, None),
     ("YIWU_RAIL", 100_000, 50_000, 0.6e8, 0.60, 6.0, "road|rail", False, 0, 12.0, None),
@@ -241,43 +312,93 @@ EXTRA_COLLECT = {"ZJ_NINGBO": "NINGBO_PORT", "ZJ_ZHOUSHAN": "NINGBO_PORT", "ZJ_Y
                  "ZJ_JINHUA": "YIWU_RAIL", "ZJ_JIAXING": "JIAXING_AIR", "ZJ_HUZHOU": "JIAXING_AIR"}
 
 # --------------------------------------------------------------------------------------------
-# Link classes: rate CNY/tkm, terminal CNY/parcel, detour, km/h, dwell h, kg CO2/tkm,
-#               module parcels/day, fixed share phi of full-load variable cost, CNY/departure
+# Link classes: rate CNY/tkm (of the 1.2 kg reference parcel), terminal CNY/parcel, detour,
+# km/h, dwell h, kg CO2/tkm, parcels per departure, departures/week of one module (dpw),
+# fixed share phi of full-load variable cost, CNY per departure
 # --------------------------------------------------------------------------------------------
+def _rate(cny_per_vehicle_km: float, parcels_per_vehicle: float, phi: float) -> float:
+    """CNY/tkm of the reference parcel such that a full vehicle's variable (x(1 + phi)) cost
+    is `cny_per_vehicle_km`: the vehicle-km is shared by the parcels that fill it by volume."""
+    return round(cny_per_vehicle_km / ((1 + phi) * parcels_per_vehicle * PARCEL_KG / 1000), 4)
+
+
+# Road trunk CO2: China tractor-trailers burn 44 L/100 km [R, ICCT 2015 via facts §2.4] x
+# 2.68 kg CO2/L [E] = 1.18 kg/vehicle-km over a volume-full trailer of 6,900 x 1.2 kg = 8.3 t.
+ROAD_TRUNK_CO2 = round(0.44 * 2.68 / (PER_TRAILER * PARCEL_KG / 1000), 3)  # 0.142 kg/tkm
+# Rail CO2: China electric traction 11.2 kWh/1,000 tkm x 0.5366 kg/kWh (2022 grid) = 6.0 g,
+# diesel 8.8 g [D, calibration §4]; 73.3 % of route-km electrified [R] -> 6.75 g/tkm for the
+# average (bulk-heavy) freight train; x 2 for container trains of low-density parcels, whose
+# tare per net tonne is about twice a coal train's [E] -> 13.5 g/tkm.
+RAIL_CO2 = round(2 * (0.733 * 11.2 * 0.5366 + 0.267 * 3.27 * 2.68) / 1000, 4)
+AIR_PER_KG = CHARGEABLE_KG / PARCEL_KG  # air prices apply to chargeable, not actual, weight
 LINK_CLASSES = {
-    "road_trunk": dict(mode="road", rate=0.35, term=0.0, detour=1.2, kmh=65, dwell=1.0,
-                       co2=0.077, module=25_000, phi=0.35, dep=600),
-    "road_feeder": dict(mode="road", rate=0.70, term=0.0, detour=1.3, kmh=45, dwell=0.5,
-                        co2=0.1016, module=12_000, phi=0.5, dep=300),
-    "road_rural": dict(mode="road", rate=0.70, term=0.0, detour=1.35, kmh=45, dwell=0.5,
-                       co2=0.1016, module=4_000, phi=0.5, dep=200),
-    "hsr": dict(mode="rail", rate=0.52, term=1.0, detour=1.15, kmh=200, dwell=3.0,
-                co2=0.045, module=5_000, phi=1.0, dep=1_500),
-    "rail_express": dict(mode="rail", rate=0.13, term=0.3, detour=1.3, kmh=50, dwell=8.0,
-                         co2=0.0278, module=25_000, phi=0.5, dep=4_000),
-    "rail_shuttle": dict(mode="rail", rate=0.13, term=0.3, detour=1.3, kmh=40, dwell=6.0,
-                         co2=0.0278, module=50_000, phi=0.5, dep=4_000),
-    "rail_intl": dict(mode="rail", rate=0.13, term=2.0, detour=None, kmh=700 / 24, dwell=48.0,
-                      co2=0.0278, module=20_000, phi=0.3, dep=8_000),
-    "air_dom": dict(mode="air", rate=2.0, term=0.5, detour=1.05, kmh=700, dwell=4.0,
-                    co2=0.755, module=23_000, phi=0.6, dep=20_000),
-    "air_intl_short": dict(mode="air", rate=2.0, term=0.5, detour=1.05, kmh=700, dwell=4.0,
-                           co2=0.755, module=8_000, phi=0.6, dep=3_000),
-    "air_intl_long": dict(mode="air", rate=2.0, term=0.5, detour=1.05, kmh=700, dwell=4.0,
-                          co2=0.531, module=8_000, phi=0.6, dep=3_000),
-    "sea": dict(mode="water", rate=0.03, term=0.8, detour=None, kmh=30, dwell=48.0,
-                co2=0.0161, module=20_000, phi=0.3, dep=4_000),
-    "coastal": dict(mode="water", rate=0.03, term=0.6, detour=1.3, kmh=30, dwell=24.0,
-                    co2=0.0325, module=20_000, phi=0.3, dep=2_000),
-    "inland": dict(mode="water", rate=0.035, term=0.3, detour=1.5, kmh=12, dwell=8.0,
-                   co2=0.0386, module=90_000, phi=0.4, dep=5_000),
+    # A module is one trailer after each of the hub's two daily sort waves (night and day)
+    # [E]: 14 departures/week, 13,800 parcels/day (single daily trailers made the 2035 MIP
+    # twice as slow for no planning insight on lanes of 10^4-10^5 parcels/day).
+    "road_trunk": dict(mode="road", rate=_rate(ROAD_TRUCK_CNY_PER_KM, PER_TRAILER, 0.35),
+                       term=0.0, detour=1.2, kmh=65, dwell=1.0, co2=ROAD_TRUNK_CO2,
+                       per_dep=PER_TRAILER, dpw=14, phi=0.35, dep=600),
+    # 9.6 m box truck, 50-57.6 m³, payload up to 12 t [R, LQ] -> 4,000 parcels; 0.35 x 12 t.
+    "road_feeder": dict(mode="road", rate=_rate(0.35 * 12, 4_000, 0.5), term=0.0, detour=1.3,
+                        kmh=45, dwell=0.5, co2=0.1016, per_dep=4_000, dpw=7, phi=0.5, dep=300),
+    # 4.2 m light truck, ~16 m³ [E] -> 1,300 parcels; 2.5 CNY/vehicle-km [E].
+    "road_rural": dict(mode="road", rate=_rate(2.5, 1_300, 0.5), term=0.0, detour=1.35, kmh=45,
+                       dwell=0.5, co2=0.1016, per_dep=1_300, dpw=7, phi=0.5, dep=200),
+    # HSR express: tariff not found (calibration §1); sold as cheaper than air [R, 2014] ->
+    # 0.9 x the domestic air price per chargeable kg [E]. One reserved car, ~6 t [D].
+    "hsr": dict(mode="rail", rate=round(0.9 * 2.0 * AIR_PER_KG, 4), term=1.0, detour=1.15,
+                kmh=200, dwell=3.0, co2=0.045, per_dep=5_000, dpw=7, phi=0.6, dep=1_500),
+    "rail_express": dict(mode="rail", rate=_rate(RAIL_FEU_CNY_PER_KM, PER_FEU, 0.5), term=0.3,
+                         detour=1.3, kmh=50, dwell=8.0, co2=RAIL_CO2, per_dep=PER_FEU,
+                         dpw=7, phi=0.5, dep=4_000),
+    "rail_shuttle": dict(mode="rail", rate=_rate(RAIL_FEU_CNY_PER_KM, PER_FEU, 0.5), term=0.3,
+                         detour=1.3, kmh=40, dwell=6.0, co2=RAIL_CO2, per_dep=10 * PER_FEU,
+                         dpw=7, phi=0.5, dep=4_000),
+    # China-Europe / ASEAN trains: a 10-FEU allotment twice a week; priced per FEU by lane.
+    "rail_intl": dict(mode="rail", rate=None, term=2.0, detour=None, kmh=700 / 24, dwell=48.0,
+                      co2=RAIL_CO2, per_dep=10 * PER_FEU, dpw=2, phi=0.3, dep=8_000),
+    # B757-200F, ~187 m³ [E] -> 15,000 parcels, daily.
+    "air_dom": dict(mode="air", rate=round(2.0 * AIR_PER_KG, 4), term=0.5, detour=1.05,
+                    kmh=700, dwell=4.0, co2=0.755, per_dep=15_000, dpw=7, phi=0.6, dep=20_000),
+    # Narrow-body freighter (B737-800BCF, ~141 m³ [E]) -> 11,300 parcels, daily.
+    "air_intl_short": dict(mode="air", rate=round(AIR_INTL_CNY_PER_TKM * AIR_PER_KG, 4),
+                           term=round(AIR_TERMINAL_CNY_PER_KG * CHARGEABLE_KG, 2), detour=1.05,
+                           kmh=700, dwell=4.0, co2=0.755, per_dep=11_300, dpw=7, phi=0.6,
+                           dep=5_000),
+    # Wide-body freighter (~60 t max per flight, HGH-Mexico City [R]; B767-300F ~438 m³ [E] ->
+    # 35,000 parcels, 42 t), a twice-weekly rotation (Cainiao HGH-LGG since 2018 [R]).
+    "air_intl_long": dict(mode="air", rate=round(AIR_INTL_CNY_PER_TKM * AIR_PER_KG, 4),
+                          term=round(AIR_TERMINAL_CNY_PER_KG * CHARGEABLE_KG, 2), detour=1.05,
+                          kmh=700, dwell=4.0, co2=0.531, per_dep=35_000, dpw=2, phi=0.6,
+                          dep=20_000),
+    # Ocean: a 10-FEU allotment on a weekly sailing; priced per FEU by lane (OCEAN_USD_PER_FEU).
+    "sea": dict(mode="water", rate=None, term=0.8, detour=None, kmh=30, dwell=48.0,
+                co2=0.0161, per_dep=10 * PER_FEU, dpw=1, phi=0.3, dep=4_000),
+    "coastal": dict(mode="water", rate=_rate(WATER_FEU_CNY_PER_KM, PER_FEU, 0.3), term=0.6,
+                    detour=1.3, kmh=30, dwell=24.0, co2=0.0325, per_dep=4 * PER_FEU, dpw=7,
+                    phi=0.3, dep=2_000),
+    "inland": dict(mode="water", rate=_rate(INLAND_FEU_CNY_PER_KM, PER_FEU, 0.4), term=0.3,
+                   detour=1.5, kmh=12, dwell=8.0, co2=0.0386, per_dep=16 * PER_FEU, dpw=7,
+                   phi=0.4, dep=5_000),
 }
 AIR_LONG_HAUL_KM = 3_700  # DESNZ short-haul/long-haul split [R, DESNZ methodology]
 YIWU_MADRID_KM = 13_052  # Yixin'ou route length [R] facts §2.2
 
 # Synthetic volume targets for 2024, parcels/day (DATA_SOURCES.md "Volumes").
 TARGET_2024 = {"out_domestic": 4_700_000, "in_domestic": 2_550_000,
-               "out_international": 160_000, "in_international": 70_000}
+               "out_international": 160_000, "in_international": 70_000,
+               "out_restocking": 5_300}
+# Restocking cartons/day [E]: a third of the outbound direct-mail weight (160,000 x 1.2 kg =
+# 192 t/day; air is said to carry ~80 % of cross-border e-commerce goods [R, LQ, calibration
+# §8], the rest going to overseas warehouses by sea or rail) in cartons of 12 kg [E]:
+# 64 t/day / 12 kg = 5,300 cartons/day.
+# Parcel weight per demand segment, kg: a segment's parcel uses weight / 1.2 reference parcels
+# of link and hub capacity (the model's convention); the study config must say the same.
+SEGMENT_KG = {"parcel": PARCEL_KG, "direct_mail": PARCEL_KG, "restocking": 12.0}
+RESTOCK_CITIES = ["ZJ_NINGBO", "ZJ_WENZHOU", "ZJ_SHAOXING", "ZJ_JIAXING", "ZJ_JINHUA",
+                  "ZJ_YIWU"]
+WAREHOUSE_ATTRACTION = {"US_WH_LA": 3, "US_WH_NJ": 2, "GB_WH": 1.5, "DE_WH": 2, "PL_WH": 1,
+                        "ES_WH": 1}  # synthetic
 INTL_OUT_ORIGINS = 18  # districts, parks and the six largest other Zhejiang cities
 LATE_STARTS = {  # corridor filter -> first month with parcels (new lanes) [synthetic]
     "to_budapest_vancouver": "2019-09", "from_liege": "2018-11", "future_sci_domestic": "2017-01"}
@@ -310,6 +431,9 @@ def build_nodes() -> list[dict]:
         for nid, en, zh, lat, lon, cc, _ in table:
             rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="city", lat=lat, lon=lon,
                              country=cc, region=region, rural=False))
+    for nid, en, zh, lat, lon, cc, _lane, _rail in WAREHOUSES:
+        rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="overseas_warehouse", lat=lat,
+                         lon=lon, country=cc, region="Global", rural=False))
     return rows
 
 
@@ -327,20 +451,31 @@ def build_hubs() -> list[dict]:
 
 
 def _link(cls: str, a: str, b: str, role: str, gc_km: float, coords, rural: bool = False,
-          detour: float | None = None) -> dict:
-    """One directed link of class `cls`; cost, time, CO2 and module cost from the class."""
+          detour: float | None = None, var_cny: float | None = None,
+          extra_h: float = 0.0) -> dict:
+    """One directed link of class `cls`; cost, time, CO2 and module cost from the class.
+
+    var_cny: variable CNY/parcel for lanes priced per container (sea, China-Europe rail)
+    instead of per km; extra_h: time abroad counted in the link's transit (ABROAD_H)."""
     c = LINK_CLASSES[cls]
     km = gc_km * (detour if detour is not None else c["detour"])
-    var = c["rate"] * PARCEL_KG / 1000 * km  # CNY/parcel, load-dependent
-    module = c["module"]
-    dep_fixed = c["phi"] * var * module + c["dep"]  # CNY per departure not covered by `var`
+    var = var_cny if var_cny is not None else c["rate"] * PARCEL_KG / 1000 * km  # CNY/parcel
+    per_dep, dpw = c["per_dep"], c["dpw"]
+    dep_fixed = c["phi"] * var * per_dep + c["dep"]  # CNY per departure not covered by `var`
     return dict(link_id=f"{a}>{b}:{c['mode']}", from_node=a, to_node=b, mode=c["mode"],
                 role=role, distance_km=round(km, 1),
                 cost_cny_per_parcel=round(var + c["term"], 4),
-                transit_h=round(km / c["kmh"] + c["dwell"], 2), co2_kg_per_tkm=c["co2"],
-                capacity_parcels_per_day=0.0, module_parcels_per_day=module,
-                module_cost_cny_per_year=round(365 * dep_fixed, -2),
+                transit_h=round(km / c["kmh"] + c["dwell"] + extra_h, 2), co2_kg_per_tkm=c["co2"],
+                capacity_parcels_per_day=0.0, module_parcels_per_day=round(per_dep * dpw / 7),
+                module_cost_cny_per_year=round(365 * dpw / 7 * dep_fixed, -2),
+                module_departures_per_week=dpw,
                 min_weekly_frequency=3 if rural else "", _cls=cls)
+
+
+def _per_container(usd_per_feu: float, cls: str) -> float:
+    """Variable CNY/parcel of a lane priced per FEU: the full-container price shared by the
+    parcels that fill it, less the fixed share phi carried by the module cost."""
+    return usd_per_feu * USD_CNY / PER_FEU / (1 + LINK_CLASSES[cls]["phi"])
 
 
 def _nearest(node: str, candidates: list[str], coords, k: int) -> list[str]:
@@ -357,6 +492,8 @@ def attach_hubs(coords) -> dict[str, list[str]]:
                 out[nid][-1] = _nearest(nid, SORTING_HUBS, coords, 1)[0]
             if kind == "county":  # the optional Tonglu hub serves the western counties
                 out[nid].append("HZ_TONGLU_HUB")
+            if "HGH" in out[nid]:  # the airport's international centre sits beside it
+                out[nid].append("HGH_IEC")
         else:
             out[nid] = _nearest(nid, SORTING_HUBS, coords, 2)
             if nid in EXTRA_COLLECT:
@@ -369,10 +506,11 @@ def build_links(coords, attach: dict[str, list[str]]) -> list[dict]:
     rural = {r[0] for r in ZJ_NODES if r[3] == "county"}
     links = []
 
-    def both(cls, a, b, role_ab="linehaul", role_ba="linehaul", rural_link=False, detour=None):
+    def both(cls, a, b, role_ab="linehaul", role_ba="linehaul", rural_link=False, detour=None,
+             var_cny=None, extra_h=0.0):
         d = haversine_km(coords[a], coords[b])
-        links.append(_link(cls, a, b, role_ab, d, coords, rural_link, detour))
-        links.append(_link(cls, b, a, role_ba, d, coords, rural_link, detour))
+        links.append(_link(cls, a, b, role_ab, d, coords, rural_link, detour, var_cny, extra_h))
+        links.append(_link(cls, b, a, role_ba, d, coords, rural_link, detour, var_cny, extra_h))
 
     for node, hubs in attach.items():
         for h in hubs:
@@ -402,17 +540,36 @@ def build_links(coords, attach: dict[str, list[str]]) -> list[dict]:
         if nid in JIAXING_AIR_DEST:
             both("air_dom", "JIAXING_AIR", nid)
     madrid_factor = YIWU_MADRID_KM / haversine_km(coords["YIWU_RAIL"], coords["ES_MADRID"])
-    for table in (NEIGHBOURING, GLOBAL):
+    rail_eu = _per_container(RAIL_INTL_USD_PER_FEU["europe"], "rail_intl")
+    rail_asean = _per_container(RAIL_INTL_USD_PER_FEU["asean"], "rail_intl")
+    for region, table in (("Neighbouring", NEIGHBOURING), ("Global", GLOBAL)):
+        abroad = ABROAD_H[region]
         for nid, _en, _zh, _lat, _lon, cc, _w in table:
-            for airport in ("HGH", "JIAXING_AIR") if nid in JIAXING_AIR_DEST else ("HGH",):
+            for airport in ("HGH_IEC", "JIAXING_AIR") if nid in JIAXING_AIR_DEST else ("HGH_IEC",):
                 gc = haversine_km(coords[airport], coords[nid])
-                both("air_intl_long" if gc > AIR_LONG_HAUL_KM else "air_intl_short", airport, nid)
+                both("air_intl_long" if gc > AIR_LONG_HAUL_KM else "air_intl_short", airport, nid,
+                     extra_h=abroad)
             if nid != "RU_MOSCOW":
-                both("sea", "NINGBO_PORT", nid, detour=SEA_US_EAST.get(nid, SEA_ROUTE_FACTOR[cc]))
+                lane = "us_east" if nid in SEA_US_EAST else SEA_LANE[cc]
+                both("sea", "NINGBO_PORT", nid, detour=SEA_US_EAST.get(nid, SEA_ROUTE_FACTOR[cc]),
+                     var_cny=_per_container(OCEAN_USD_PER_FEU[lane], "sea"), extra_h=abroad)
             if nid in CHINA_EUROPE_RAIL:
-                both("rail_intl", "YIWU_RAIL", nid, detour=madrid_factor)
+                both("rail_intl", "YIWU_RAIL", nid, detour=madrid_factor, var_cny=rail_eu,
+                     extra_h=abroad)
             if nid in ASEAN_RAIL:
-                both("rail_intl", "YIWU_RAIL", nid, detour=1.4)
+                both("rail_intl", "YIWU_RAIL", nid, detour=1.4, var_cny=rail_asean,
+                     extra_h=abroad)
+    for nid, _en, _zh, _lat, _lon, cc, lane, by_rail in WAREHOUSES:  # restocking, outbound only
+        d = haversine_km(coords["NINGBO_PORT"], coords[nid])
+        factor = SEA_US_EAST["US_NEW_YORK"] if lane == "us_east" else SEA_ROUTE_FACTOR[cc]
+        links.append(_link("sea", "NINGBO_PORT", nid, "linehaul", d, coords, detour=factor,
+                           var_cny=_per_container(OCEAN_USD_PER_FEU[lane], "sea"),
+                           extra_h=WAREHOUSE_ABROAD_H))
+        if by_rail:
+            d = haversine_km(coords["YIWU_RAIL"], coords[nid])
+            links.append(_link("rail_intl", "YIWU_RAIL", nid, "linehaul", d, coords,
+                               detour=madrid_factor, var_cny=rail_eu,
+                               extra_h=WAREHOUSE_ABROAD_H))
     return links
 
 
@@ -433,8 +590,16 @@ def build_corridors() -> list[dict]:
         rows.extend((d[0], n, "domestic") for n in dom_in)
     for d, sc in intl:
         rows.extend((d, n, sc) for n in districts)
-    return [dict(corridor_id=f"{o}>{d}", origin=o, destination=d, service_class=sc)
-            for o, d, sc in rows]
+    out = []
+    for o, d, sc in rows:  # cross-border parcels to or from a buyer are direct mail
+        seg = "parcel" if sc == "domestic" else "direct_mail"
+        out.append(dict(corridor_id=f"{o}>{d}" + ("" if seg == "parcel" else f":{seg}"),
+                        origin=o, destination=d, service_class=sc, segment=seg))
+    parks = [r[0] for r in zj if r[3] == "industrial_park"]
+    for o in parks + RESTOCK_CITIES:  # bulk B2B restocking of overseas warehouses, appended
+        out.extend(dict(corridor_id=f"{o}>{w[0]}:restocking", origin=o, destination=w[0],
+                        service_class="global", segment="restocking") for w in WAREHOUSES)
+    return out
 
 
 def base_volumes(corridors: list[dict], coords) -> dict[str, float]:
@@ -454,6 +619,9 @@ def base_volumes(corridors: list[dict], coords) -> dict[str, float]:
             mass = zj[node][7] if outbound else zj[node][8]
             raw[c["corridor_id"]] = mass * attraction[city] * decay
             group[c["corridor_id"]] = "out_domestic" if outbound else "in_domestic"
+        elif c["segment"] == "restocking":
+            raw[c["corridor_id"]] = zj[node][7] * zj[node][9] * WAREHOUSE_ATTRACTION[city]
+            group[c["corridor_id"]] = "out_restocking"
         else:
             propensity = zj[node][9] if outbound else 1.0
             mass = zj[node][7] if outbound else zj[node][8]
@@ -469,15 +637,25 @@ def base_volumes(corridors: list[dict], coords) -> dict[str, float]:
 # --------------------------------------------------------------------------------------------
 # Existing link capacity: a reference assignment of the 2024 volumes (synthetic)
 # --------------------------------------------------------------------------------------------
-def _ref_mode_split(service_class: str, gc_km: float, available: set[str]) -> dict[str, float]:
-    """Share of a corridor's 2024 parcels by link class in the reference assignment [E]."""
-    if service_class == "domestic":
-        split = ({"road_trunk": 0.97, "hsr": 0.01, "air": 0.02} if gc_km < 900 else
-                 {"road_trunk": 0.80, "hsr": 0.04, "air": 0.12, "rail_express": 0.02,
-                  "coastal": 0.02})
+def _ref_mode_split(segment: str, gc_km: float, available: set[str]) -> dict[str, float]:
+    """Share of a corridor's 2024 parcels by link class in the reference assignment [E].
+
+    Domestic: HSR express is < 0.1 % of national parcels [R, 2020] and at most ~0.5 % in the
+    Double-11 peak [E, calibration §1]; the West Station centre is a pilot-plan flagship, so
+    0.2 % / 1 % here. Air: domestic air cargo and mail (all of it, not only express) weighed
+    967.7万 t in 2023 [D: 1,683.3 - 715.6万 t, CAAC] = 6 % of the express tonnage (1,320.7亿 x
+    1.2 kg) -> at most a few % of parcels, mostly on long hauls. Direct mail: air ~80 % of
+    cross-border e-commerce goods [R, LQ]. Restocking: sea, China-Europe rail where it runs."""
+    if segment == "parcel":
+        split = ({"road_trunk": 0.978, "hsr": 0.002, "air": 0.02} if gc_km < 900 else
+                 {"road_trunk": 0.86, "hsr": 0.01, "air": 0.10, "rail_express": 0.02,
+                  "coastal": 0.01})
         fallback = "road_trunk"
+    elif segment == "restocking":
+        split = {"sea": 0.8, "rail_intl": 0.2}
+        fallback = "sea"
     else:
-        split = {"air": 0.65, "sea": 0.30, "rail_intl": 0.05}
+        split = {"air": 0.80, "sea": 0.15, "rail_intl": 0.05}
         fallback = "air"
     out: dict[str, float] = defaultdict(float)
     for k, v in split.items():
@@ -486,7 +664,8 @@ def _ref_mode_split(service_class: str, gc_km: float, available: set[str]) -> di
 
 
 MODE_HUB = {"road_trunk": None, "hsr": "HZ_WEST_HSR", "air": "HGH", "rail_express": "HZ_QIANTANG",
-            "coastal": "NINGBO_PORT", "sea": "NINGBO_PORT", "rail_intl": "YIWU_RAIL"}
+            "coastal": "NINGBO_PORT", "sea": "NINGBO_PORT", "rail_intl": "YIWU_RAIL",
+            "air_intl": "HGH_IEC"}
 
 
 def reference_link_flows(corridors, volumes, attach, links, coords) -> dict[str, float]:
@@ -512,7 +691,7 @@ def reference_link_flows(corridors, volumes, attach, links, coords) -> dict[str,
         raise KeyError((a, b))
 
     for c in corridors:
-        v = volumes[c["corridor_id"]]
+        v = volumes[c["corridor_id"]] * SEGMENT_KG[c["segment"]] / PARCEL_KG  # reference parcels
         o, d = c["origin"], c["destination"]
         outbound = o in attach
         node, city = (o, d) if outbound else (d, o)
@@ -524,7 +703,7 @@ def reference_link_flows(corridors, volumes, attach, links, coords) -> dict[str,
         for h in hubs + list(MODE_HUB.values()):
             if h is not None:
                 available |= into.get((h, city), set())
-        for cls, share in _ref_mode_split(c["service_class"], haversine_km(hz, coords[city]),
+        for cls, share in _ref_mode_split(c["segment"], haversine_km(hz, coords[city]),
                                           available).items():
             if cls == "road_trunk":
                 for h, w in zip(sorting, weights, strict=True):
@@ -532,20 +711,20 @@ def reference_link_flows(corridors, volumes, attach, links, coords) -> dict[str,
                     for lk in legs if outbound else [road(city, h), feeder(h, node)]:
                         flow[lk] += v * share * w
                 continue
-            mh = MODE_HUB[cls]
+            mh = MODE_HUB["air_intl" if cls == "air" and c["segment"] != "parcel" else cls]
             lh_cls = cls
             if cls == "air":
                 gc = haversine_km(coords[mh], coords[city])
                 lh_cls = ("air_dom" if c["service_class"] == "domestic" else
                           "air_intl_long" if gc > AIR_LONG_HAUL_KM else "air_intl_short")
-            if mh in hubs:
-                legs_out = [feeder(node, mh), by_ends[(mh, city, lh_cls)]]
-                legs_in = [by_ends[(city, mh, lh_cls)], feeder(mh, node)]
+            h1 = sorting[0]
+            if outbound:
+                legs = ([feeder(node, mh)] if mh in hubs else [feeder(node, h1), road(h1, mh)])
+                legs.append(by_ends[(mh, city, lh_cls)])
             else:
-                h1 = sorting[0]
-                legs_out = [feeder(node, h1), road(h1, mh), by_ends[(mh, city, lh_cls)]]
-                legs_in = [by_ends[(city, mh, lh_cls)], road(mh, h1), feeder(h1, node)]
-            for lk in legs_out if outbound else legs_in:
+                legs = [by_ends[(city, mh, lh_cls)]]
+                legs += [feeder(mh, node)] if mh in hubs else [road(mh, h1), feeder(h1, node)]
+            for lk in legs:
                 flow[lk] += v * share
     assert all(cls_of[k] for k in flow)
     return flow
@@ -675,13 +854,56 @@ COLUMNS = {
     "nodes": ["node_id", "name_en", "name_zh", "kind", "lat", "lon", "country", "region", "rural"],
     "links": ["link_id", "from_node", "to_node", "mode", "role", "distance_km",
               "cost_cny_per_parcel", "transit_h", "co2_kg_per_tkm", "capacity_parcels_per_day",
-              "module_parcels_per_day", "module_cost_cny_per_year", "min_weekly_frequency"],
+              "module_parcels_per_day", "module_cost_cny_per_year", "min_weekly_frequency"]
+    + (["module_departures_per_week"] if WRITE_SEGMENTS else []),
     "hubs": ["hub_id", "capacity_parcels_per_day", "module_parcels_per_day",
              "module_cost_cny_per_year", "handling_cost_cny_per_parcel", "handling_h",
              "transfer_modes", "fixed_cost_cny_per_year", "optional", "customs_h", "max_modules"],
-    "corridors": ["corridor_id", "origin", "destination", "service_class"],
+    "corridors": ["corridor_id", "origin", "destination", "service_class"]
+    + (["segment"] if WRITE_SEGMENTS else []),
     "history": ["corridor_id", "month", "parcels"],
 }
+
+
+# Observed base-year figures (calibration_observed.csv, read by netdesign.results.calibration):
+# figure, metric, hubs, mode, scope, observed, unit, source.
+OBSERVED = [
+    ("HGH airport cargo and mail (study parcels via HGH and HGH_IEC)", "airport_t_per_year",
+     "HGH|HGH_IEC", "", "all", 732_000, "t/yr",
+     "2024 = 790,000 t (2025, +7.9 %) / 1.079 [D; R: Xinhua (Japanese edition) 2026-01-13, "
+     "news.livedoor.com/topics/detail/30363319/]; all cargo and mail, not only express"),
+    ("HGH international cargo and mail (study parcels via HGH_IEC)", "airport_t_per_year",
+     "HGH_IEC", "", "all", 196_700, "t/yr",
+     "2024 ~ 201,000 t (international terminal, 1 Jan-21 Nov 2025, +14.7 %) / 1.147 x 366/326 "
+     "[D; R, LQ: 中新网 2025-12-29 mirror 0911-baidu.com/arodue/etfx_48122.htm]"),
+    ("HSR express share of domestic parcels", "link_share_of_parcels", "HZ_WEST_HSR", "rail",
+     "domestic", 0.001, "share",
+     "< 0.1 % of national express parcels (2020) [R: China Daily 2021-03-16]; Double-11 2024 "
+     "peak at most 0.3-0.6 % incl. luggage cars [E, calibration §1]"),
+    ("Rail share of domestic parcels (main mode)", "share_of_parcels", "", "rail", "domestic",
+     0.0045, "share",
+     "0.3-0.6 %, midpoint [E]: rail (HSR + luggage cars) carried 73,000 t in 1-20 Nov 2024 "
+     "[R: Xinhua 2024-11-21] = 3,650 t/day / 1-2 kg vs ~580 m parcels/day nationally [R]"),
+    ("Air share of domestic parcels (main mode), upper bound", "share_of_parcels", "", "air",
+     "domestic", 0.061, "share",
+     "<= 6.1 % [D]: all domestic air cargo and mail 2023 = 1,683.3 - 715.6 = 967.7万 t [R: CAAC "
+     "bulletin via m.by56.com/news/34491.html] / express 1,320.7亿 x 1.2 kg [R x E]"),
+    ("Road share of domestic parcels (main mode), lower bound", "share_of_parcels", "", "road",
+     "domestic", 0.933, "share",
+     ">= 1 - 0.061 (air bound) - 0.006 (rail bracket) [D]; no published road share of express "
+     "parcels was found (SPB and MOT bulletins give none)"),
+    ("CO2 per parcel (transport)", "co2_kg_per_parcel", "", "", "all", 0.27, "kg CO2e/parcel",
+     "0.27 kg CO2e per parcel, transport of China's express parcels in 2018, ~99 % of it "
+     "inter-city [R: Kang et al. 2021, Nature Communications 12:450]"),
+    ("International share of parcels", "international_share", "", "", "all", 0.023, "share",
+     "2.3 % nationally in 2023 (30.7 of 1,320.7亿) [R: Xinhua 2024-01-22]; Hangzhou Feb 2022 "
+     "12.18 % incl. HK-MO-TW [R, LQ: dmsdw.cn/2038.html]"),
+    ("Road line-haul cost per domestic road parcel (variable)", "linehaul_cost_cny_per_parcel",
+     "", "road", "domestic", 0.41, "CNY/parcel",
+     "ZTO unit line-haul transport cost 0.41 CNY/parcel, 2024 [R: 中邮证券 2025-03-20 via "
+     "reportify.ai]; a network average incl. short hauls and fixed costs"),
+]
+OBSERVED_COLUMNS = ["figure", "metric", "hubs", "mode", "scope", "observed", "unit", "source"]
 
 
 def _fmt(v) -> str:
@@ -726,6 +948,7 @@ def build_study(out_dir: Path | str = OUT_DEFAULT) -> dict[str, int]:
               "history": history}
     for name, rows in tables.items():
         _write_csv(out / f"{name}.csv", COLUMNS[name], rows)
+    _write_csv(out / "calibration_observed.csv", OBSERVED_COLUMNS, OBSERVED)
     return {name: len(rows) for name, rows in tables.items()}
 
 

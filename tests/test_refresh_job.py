@@ -22,7 +22,12 @@ N = 12  # corridors in the generated study
 
 @pytest.fixture()
 def study(tmp_path: Path):
-    cfg = write_study(tmp_path)
+    # The fixture's corridors are 36 months of a clean seasonal swing: since issue 16 the
+    # engine finds that season in short histories and forecasts them to ~1 % sMAPE (MASE
+    # ~0.25), where one new month can move a corridor's MASE by more than the default +20 %.
+    # A tolerance of +200 % keeps these tests about spec reuse; the "worse" rule is still
+    # exercised by a selection MASE of 1e-6 below.
+    cfg = write_study(tmp_path, refresh={"reselect_if_mase_worse": 2.0})
     store, data = tmp_path / "store", tmp_path / "incoming"
     data.mkdir()
     return cfg, store, data

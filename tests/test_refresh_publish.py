@@ -125,6 +125,7 @@ def test_lock_of_a_killed_holder_is_released(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
     deadline = time.monotonic() + 10
     while True:                                       # the kernel drops the lock at exit
         lock = RefreshLock(path)

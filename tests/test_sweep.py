@@ -268,15 +268,11 @@ def test_external_scheduler_gives_the_local_results(sweep_config: Path, referenc
 def test_results_travel_back_when_workers_cannot_write(sweep_config: Path, reference,
                                                        dask_cluster: str, tmp_path: Path):
     """Workers without access to the output folder: the driver writes what they return."""
-    import pickle
-
     from netdesign.sweep import run_sweep
     from netdesign.sweep.store import load_scenario
 
     ref, _ = reference
-    cache = next((ref / ".sweep").glob("forecasts-*.pkl"))
-    with open(cache, "rb") as fh:
-        forecasts = pickle.load(fh)
+    forecasts = pd.read_parquet(ref / ".sweep" / "forecasts.parquet")
     names = ["2030_g-base_c-base_co2-200_p-none", FAILING]
     out = tmp_path / "driver"
     outcome = run_sweep(sweep_config, out, only=names, scheduler=dask_cluster, progress=False,
@@ -324,8 +320,6 @@ def test_a_lost_worker_is_replaced_and_its_scenario_retried(
         sweep_config: Path, reference, dask_cluster: str, tmp_path: Path, kills: int):
     """Killed once: the scenario is rerun elsewhere and solved. Killed every time: after
     `allowed-failures` (1 here) retries it is reported as `killed`, the rest completes."""
-    import pickle
-
     import cloudpickle
     from distributed import Client
 
@@ -333,8 +327,7 @@ def test_a_lost_worker_is_replaced_and_its_scenario_retried(
     from netdesign.sweep.store import load_scenario
 
     ref, _ = reference
-    with open(next((ref / ".sweep").glob("forecasts-*.pkl")), "rb") as fh:
-        forecasts = pickle.load(fh)
+    forecasts = pd.read_parquet(ref / ".sweep" / "forecasts.parquet")
     victim = "2025_g-base_c-base_co2-200_p-none"
     names = [victim, "2030_g-base_c-base_co2-0_p-none"]
     marks = tmp_path / "marks"

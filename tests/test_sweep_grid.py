@@ -35,7 +35,7 @@ def test_name_lists_every_case_in_fixed_order():
 
 
 def test_explicit_name_wins_and_unsafe_chars_are_replaced():
-    assert scenario_name(ScenarioConfig(name="my run", year=2025)) == "my run"
+    assert scenario_name(ScenarioConfig(name="my_run.v2", year=2025)) == "my_run.v2"
     sc = ScenarioConfig(year=2025, policy="green/2030 plan")
     assert scenario_name(sc) == "2025_g-base_c-base_co2-0_p-green-2030-plan"
 
@@ -93,13 +93,21 @@ def test_unknown_case_is_rejected():
 def test_duplicate_names_are_rejected():
     cfg = _cfg({"axes": {"year": [2025]},
                 "scenarios": [{"year": 2025}, {"name": "x", "year": 2035},
-                              {"name": "x", "year": 2030}, {"name": "../etc", "year": 2030}]})
+                              {"name": "x", "year": 2030}]})
     with pytest.raises(InputError) as exc:
         expand_sweep(cfg)
     locs = [p.location for p in exc.value.problems]
     assert "sweep.scenarios[0]" in locs      # same name as the grid's 2025 scenario
     assert "sweep.scenarios[2]" in locs      # second "x"
-    assert "sweep.scenarios[3].name" in locs  # not a safe file name
+
+
+def test_unsafe_explicit_name_is_rejected_with_the_config():
+    """The name rule is part of the config (every command), not only of the sweep."""
+    with pytest.raises(InputError) as exc:
+        _cfg({"axes": {"year": [2025]}, "scenarios": [{"name": "../etc", "year": 2030}]})
+    (p,) = exc.value.problems
+    assert (p.location, p.value) == ("sweep.scenarios[0].name", "../etc")
+    assert "letters, digits" in p.expected
 
 
 def test_key_depends_on_inputs_not_on_name_or_unrelated_cases():

@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from netdesign.errors import InputError, NetdesignError
 
@@ -27,6 +28,18 @@ app = typer.Typer(
 # soft_wrap: never break file paths in messages (cron and systemd logs are not terminals).
 console = Console(stderr=True, soft_wrap=True, highlight=False)
 _state = {"debug": False}
+
+
+def print_error(text: str, label: str = "error", style: str = "bold red") -> None:
+    """Print `label: text` to stderr with `text` taken literally: names and values from input
+    files may contain rich markup such as ``[/x]`` or ``[bold]``, which must be shown as typed,
+    never interpreted."""
+    console.print(Text.assemble((label, style), ": ", text), highlight=False)
+
+
+def print_warning(text: str) -> None:
+    """`print_error` for a warning (yellow label)."""
+    print_error(text, "warning", "yellow")
 
 
 @app.callback()
@@ -44,12 +57,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except typer.Exit:
             raise
         except InputError as exc:
-            console.print(f"[bold red]error[/]: {exc.render()}", markup=True, highlight=False)
+            print_error(exc.render())
             raise typer.Exit(exc.exit_code) from None
         except NetdesignError as exc:
             if _state["debug"]:
                 traceback.print_exc()
-            console.print(f"[bold red]error[/]: {exc}", highlight=False)
+            print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             console.print("interrupted")
@@ -58,8 +71,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if _state["debug"]:
                 traceback.print_exc()
             else:
-                console.print(f"[bold red]error[/]: {type(exc).__name__}: {exc} "
-                              "(run with --debug for the traceback)", highlight=False)
+                print_error(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
             raise typer.Exit(1) from None
 
     return wrapper

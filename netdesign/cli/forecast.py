@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from netdesign.cli.app import app, console, handle_errors
+from netdesign.cli.app import app, console, handle_errors, print_warning
 from netdesign.errors import InputError, Problem
 
 
@@ -69,6 +69,12 @@ def forecast_cmd(
     if frequency is not None and frequency.upper() not in FREQUENCIES:
         problems.append(Problem("command line", "--frequency", "frequency", frequency,
                                 f"one of {', '.join(FREQUENCIES)}"))
+    from netdesign.results.io import check_out_file
+
+    for path, option in ((out, "--out"), (backtest_out, "--backtest-out"),
+                         (specs_out, "--specs-out")):
+        if path is not None:
+            problems += check_out_file(path, option)
     if problems:
         raise InputError(problems, "invalid options")
     freq = frequency.upper() if frequency else None
@@ -97,19 +103,19 @@ def forecast_cmd(
                   f"{result.season_length}) x {horizon} {result.grid.unit}s in "
                   f"{result.seconds:.1f} s -> {out}; fallbacks: {int(diag['fallback'].sum())}, "
                   f"imputed: {int(diag['imputed'].sum())}, "
-                  f"fit warnings: {int(diag['n_warnings'].sum())}", highlight=False)
+                  f"fit warnings: {int(diag['n_warnings'].sum())}", highlight=False, markup=False)
     for row in diag[diag["fallback"]].head(20).itertuples():
-        console.print(f"  warning: {row.series_id}: {row.message}", highlight=False)
+        print_warning(f"{row.series_id}: {row.message}")
     if bt is not None:
         s = bt.summary
         where = f" -> {backtest_out}" if backtest_out is not None else ""
         console.print(f"backtest ({origins} origins): MASE {s['mase']:.3f}, sMAPE "
                       f"{s['smape']:.2f} %, coverage 80 % {s['coverage_80']:.3f}, "
-                      f"95 % {s['coverage_95']:.3f}{where}", highlight=False)
+                      f"95 % {s['coverage_95']:.3f}{where}", highlight=False, markup=False)
     if calibrate and calibration is None:
         console.print(f"  warning: intervals not calibrated: fewer than {MIN_POINTS} "
-                      "backtest points", highlight=False)
+                      "backtest points", highlight=False, markup=False)
     elif calibration is not None:
         factors = ", ".join(f"{lv} % x{f:.2f}" for lv, f in sorted(calibration.factors.items()))
         console.print(f"intervals calibrated on {calibration.n_points} backtest points: "
-                      f"half-widths {factors}", highlight=False)
+                      f"half-widths {factors}", highlight=False, markup=False)

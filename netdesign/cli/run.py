@@ -9,7 +9,7 @@ import xarray as xr
 from rich.console import Console
 from rich.table import Table
 
-from netdesign.cli.app import app, handle_errors
+from netdesign.cli.app import app, handle_errors, print_error
 
 
 def print_summary(ds: xr.Dataset, console: Console | None = None) -> None:
@@ -51,9 +51,37 @@ def run(
     save_lp: bool = typer.Option(False, "--save-lp", help="Also write each model as an LP file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
-    """Forecast every corridor, solve the baseline scenarios, write results.nc and summary.csv."""
+    """Forecast every corridor, solve the baseline scenarios, write results.nc and summary.csv.
+
+    Exit code 4 when some scenario has no design (infeasible, error, stopped without a
+    solution): each one's diagnosis is printed; the results are written all the same.
+    """
     from netdesign.pipeline import run_study
 
     ds = run_study(config, out, progress=not quiet, save_lp=save_lp)
     print_summary(ds)
-    Console().print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}", highlight=False)
+    from netdesign.results.calibration import CALIBRATION_FILE, print_calibration
+
+    if (out / CALIBRATION_FILE).is_file():
+        import pandas as pd
+
+        print_calibration(pd.read_csv(out / CALIBRATION_FILE))
+    Console().print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}", highlight=False,
+                    markup=False)
+    report_failures(ds)
+
+
+def report_failures(ds: xr.Dataset) -> None:
+    """Print each scenario without a design and its diagnosis; exit 4 if there is one."""
+    from netdesign.errors import EXIT_SCENARIOS_FAILED
+    from netdesign.results import summary_table
+    from netdesign.results.io import failed_scenarios
+
+    failed = failed_scenarios(summary_table(ds))
+    if not failed:
+        return
+    print_error(f"{len(failed)} of {ds.sizes['scenario']} scenario(s) have no design "
+                "(results written; status and message also in summary.csv):")
+    for name, status, message in failed:
+        print_error(f"{name}: {message or '(no diagnosis)'}", label=f"  {status}")
+    raise typer.Exit(EXIT_SCENARIOS_FAILED)

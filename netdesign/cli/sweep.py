@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from netdesign.cli.app import app, handle_errors
+from netdesign.cli.app import app, handle_errors, print_error, print_warning
+from netdesign.errors import EXIT_GAP_NOT_MET
 
 MAX_TABLE_ROWS = 12  # larger sweeps: status counts only (the table is in summary.csv)
 
@@ -53,20 +54,21 @@ def sweep(
         print_summary(outcome.results)
     else:
         counts = outcome.summary["status"].value_counts()
-        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()), highlight=False)
+        err.print("status: " + ", ".join(f"{n} {s}" for s, n in counts.items()),
+                  highlight=False, markup=False)
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
-              highlight=False)
-    from netdesign.report.status import EXIT_GAP_NOT_REACHED, gap_not_reached
+              highlight=False, markup=False)
+    from netdesign.report.status import gap_not_reached
 
     missed = gap_not_reached(outcome.results)
     if missed:
-        err.print(f"[bold yellow]{len(missed)} scenario(s) did not reach their MIP gap[/] "
-                  "(stopped at a time limit or gap above solver.mip_rel_gap; figures are "
-                  f"not proven near-optimal): {', '.join(missed)}", highlight=False)
+        print_warning(f"{len(missed)} scenario(s) did not reach their MIP gap (stopped at a "
+                      "time limit or gap above solver.mip_rel_gap; figures are not proven "
+                      f"near-optimal): {', '.join(missed)}")
     if outcome.failed:
-        err.print(f"[bold red]{len(outcome.failed)} scenario(s) failed[/] (status and message "
-                  f"in summary.csv): {', '.join(outcome.failed)}", highlight=False)
+        print_error(f"{len(outcome.failed)} scenario(s) failed (status and message in "
+                    f"summary.csv): {', '.join(outcome.failed)}")
         raise typer.Exit(outcome.exit_code)
     if missed:
-        raise typer.Exit(EXIT_GAP_NOT_REACHED)
+        raise typer.Exit(EXIT_GAP_NOT_MET)

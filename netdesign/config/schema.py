@@ -1,6 +1,7 @@
 """Typed, validated study configuration (the YAML boundary).
 
-One pydantic model per section. Unknown keys are errors everywhere (``extra="forbid"``).
+One pydantic model per section. Unknown keys are errors everywhere (``extra="forbid"``), and
+so is a number that is not finite (``allow_inf_nan=False``: ``.nan``, ``.inf`` in YAML).
 Inside the pipeline these objects are read, never mutated; `StudyConfig.with_overrides`
 returns a new validated object.
 """
@@ -10,20 +11,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Mode = Literal["road", "rail", "water", "air"]
-MODES: tuple[str, ...] = ("road", "rail", "water", "air")
-ServiceClass = Literal["domestic", "neighbouring", "global"]
-SERVICE_CLASSES: tuple[str, ...] = ("domestic", "neighbouring", "global")
+from netdesign.config.names import NAME_EXPECTED, is_valid_name
+from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exported)
+    MODES,
+    SERVICE_CLASSES,
+    Allocation,
+    DemandQuantile,
+    ForecastMethod,
+    Mode,
+    ServiceClass,
+    ServicePolicy,
+)
+
+# Closed sets of names shared by every stage: netdesign/vocabulary.py.
 
 NonNegFloat = Annotated[float, Field(ge=0)]
 PosFloat = Annotated[float, Field(gt=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
+GrowthRate = Annotated[float, Field(gt=-1, le=10)]
+"""Extra annual growth as a fraction per year: above -1 (at -1 demand vanishes, below it the
+sign flips) and at most 10 (+1000 %/yr, far beyond any plausible case; catches percent
+written as a fraction's 100 times)."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DataConfig(_Strict):
@@ -45,7 +59,7 @@ class ForecastConfig(_Strict):
     """Corridor volume forecasting (statsmodels)."""
 
     season_length: int = Field(12, ge=1, description="Season length in months.")
-    method: Literal["auto", "ets", "theta", "arima", "seasonal_naive"] = Field(
+    method: ForecastMethod = Field(
         "auto", description="`auto` = the engine's default combination of candidates."
     )
     missing: Literal["impute", "reject", "report"] = Field(
@@ -55,6 +69,21 @@ class ForecastConfig(_Strict):
     )
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
+    backtest_series: int | None = Field(
+        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        "(chosen by a hash of the corridor id, so the same on every run); null = all.",
+    )
+    calibrate_intervals: bool = Field(
+        True, description="Scale the published 80/95 % intervals by the factors that make "
+        "them cover at their level in the backtest (split conformal; needs backtest_origins "
+        "> 0). Beyond the backtest horizon the factor is held and the rows are marked "
+        "`extrapolated` in `interval_basis` (docs/forecasting.md).",
+    )
+    cache: bool = Field(
+        True, description="Reuse forecasts and backtests cached for the same data, settings "
+        "and engine version (JSON files in $NETDESIGN_CACHE/forecasts, default "
+        "~/.cache/netdesign/forecasts).",
+    )
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
@@ -68,7 +97,7 @@ class ServiceConfig(_Strict):
         default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
         description="Door-to-door delivery standard per service class, hours.",
     )
-    policy: Literal["forbid", "penalty"] = Field(
+    policy: ServicePolicy = Field(
         "penalty",
         description="forbid: paths slower than the standard are not allowed; penalty: allowed "
         "at `late_penalty_cny_per_parcel` and reported as late.",
@@ -84,14 +113,15 @@ class ServiceConfig(_Strict):
 class NetworkConfig(_Strict):
     """Modelling choices about the network."""
 
-    allocation: Literal["multiple", "single"] = Field(
+    allocation: Allocation = Field(
         "multiple",
         description="single: each origin and destination node is served by exactly one hub; "
         "multiple: any hub may serve any corridor.",
     )
     max_linehaul_legs: int = Field(2, ge=1, le=3, description="Line-haul legs per path.")
     parcel_weight_kg: PosFloat = Field(1.2, description="Average parcel weight, kg.")
-    days_per_year: PosFloat = Field(365.0, description="Converts annual costs to CNY/day.")
+    days_per_year: float = Field(365.0, ge=1, le=366,
+                                 description="Converts annual costs to CNY/day (1..366).")
     rural_min_weekly_frequency: NonNegFloat = Field(
         3.0, description="Default minimum departures per week on rural feeder links."
     )
@@ -109,6 +139,13 @@ class ModeShareBound(_Strict):
     min: Share | None = None
     max: Share | None = None
 
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> ModeShareBound:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min <= max (a floor above the ceiling leaves no feasible "
+                             "mode split)")
+        return self
+
 
 class PolicyConfig(_Strict):
     """A named set of policy levers."""
@@ -120,9 +157,18 @@ class PolicyConfig(_Strict):
     hub_capacity_cap: dict[str, NonNegFloat] = Field(
         default_factory=dict, description="Maximum sorting capacity per hub, parcels/day."
     )
-    service_policy: Literal["forbid", "penalty"] | None = Field(
+    service_policy: ServicePolicy | None = Field(
         None, description="Overrides service.policy for scenarios using this policy."
     )
+
+    @model_validator(mode="after")
+    def _floors_fit(self) -> PolicyConfig:
+        floors = {m: b.min for m, b in self.mode_share.items() if b.min}
+        if sum(floors.values()) > 1 + 1e-9:
+            raise ValueError(f"mode_share floors that sum to at most 1 (got "
+                             f"{' + '.join(f'{m} {v:g}' for m, v in floors.items())} = "
+                             f"{sum(floors.values()):g})")
+        return self
 
 
 class CostCase(_Strict):
@@ -152,8 +198,6 @@ class SolverConfig(_Strict):
     def _valid_highs_options(self) -> SolverConfig:
         """Reject settings HiGHS would accept but that make the solve meaningless."""
         problems = []
-        if self.time_limit_s == float("inf"):
-            problems.append("time_limit_s: must be finite (a sweep must not hang)")
         if self.mip_rel_gap >= 1.0:
             problems.append("mip_rel_gap: must be < 1 (a 100 % gap accepts any incumbent, "
                             "so the objective would be meaningless)")
@@ -167,15 +211,24 @@ class SolverConfig(_Strict):
 class ScenarioConfig(_Strict):
     """One scenario: a design year and the cases that shape it."""
 
-    name: str | None = Field(None, description="Stable name; derived from the cases if absent.")
+    name: str | None = Field(
+        None, description="Stable name (letters, digits, `_`, `.`, `-`; not starting with `.`); "
+        "derived from the cases if absent.")
     year: int = Field(..., ge=2000, le=2100, description="Design year.")
     growth: str = Field("base", description="Name of a growth case in `growth_cases`.")
     costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
     carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
     policy: str = Field("none", description="Name of a policy set in `policies`.")
-    demand_quantile: Literal["mean", "hi_80", "hi_95"] = Field(
+    demand_quantile: DemandQuantile = Field(
         "mean", description="Which forecast the network is designed for."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_name(value):
+            raise ValueError(NAME_EXPECTED)
+        return value
 
 
 class SweepConfig(_Strict):
@@ -227,10 +280,10 @@ class StudyConfig(_Strict):
     forecast: ForecastConfig = Field(default_factory=ForecastConfig)
     service: ServiceConfig = Field(default_factory=ServiceConfig)
     network: NetworkConfig = Field(default_factory=NetworkConfig)
-    growth_cases: dict[str, float] = Field(
+    growth_cases: dict[str, GrowthRate] = Field(
         default_factory=lambda: {"base": 0.0},
         description="Extra annual growth on top of the statistical forecast after its last "
-        "history year, as a fraction per year (0.02 = +2 %/yr).",
+        "history year, as a fraction per year (0.02 = +2 %/yr; above -1, at most 10).",
     )
     cost_cases: dict[str, CostCase] = Field(default_factory=lambda: {"base": CostCase()})
     policies: dict[str, PolicyConfig] = Field(default_factory=lambda: {"none": PolicyConfig()})
@@ -244,6 +297,8 @@ class StudyConfig(_Strict):
 
     # Set by the loader: the folder of the YAML file, for relative data paths.
     config_dir: Path | None = Field(None, exclude=True)
+    # Set by the loader: the YAML file itself, named in messages about the config.
+    config_file: Path | None = Field(None, exclude=True)
 
     @model_validator(mode="after")
     def _references_exist(self) -> StudyConfig:
@@ -268,7 +323,8 @@ class StudyConfig(_Strict):
         data = self.model_dump()
         data.update(changes)
         new = StudyConfig.model_validate(data)
-        return new.model_copy(update={"config_dir": self.config_dir})
+        return new.model_copy(update={"config_dir": self.config_dir,
+                                      "config_file": self.config_file})
 
 
 def _scenario_reference_problems(cfg: StudyConfig, sc: ScenarioConfig, where: str) -> list[str]:

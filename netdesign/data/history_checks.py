@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from netdesign.data.network import Network
-from netdesign.data.validate import (
+from netdesign.data.rules import (
     MAX_ROW_PROBLEMS,
     blank_mask,
     framed,

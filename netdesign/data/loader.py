@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from netdesign.config.schema import StudyConfig
+from netdesign.data.config_rules import check_config_against_data
 from netdesign.data.network import Network
 from netdesign.data.schema import TABLES, Column
 from netdesign.data.validate import (
@@ -31,6 +32,7 @@ from netdesign.data.validate import (
     validate_network,
 )
 from netdesign.errors import InputError, Problem
+from netdesign.textfiles import decode_utf8
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +80,9 @@ def _read_raw(path: Path, source: str) -> tuple[pd.DataFrame | None, list[Proble
         else:
             return None, [Problem(source, "(file)", None, suffix or path.name,
                                   "a file ending in .csv, .parquet or .pq")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(source, f"byte {exc.start}", None, None,
-                              "UTF-8 encoded text")]
+    except UnicodeDecodeError:  # name the row and the likely encoding
+        _, problem = decode_utf8(path.read_bytes(), source, table=True)
+        return None, [problem or Problem(source, "(file)", None, None, "UTF-8 encoded text")]
     except pd.errors.EmptyDataError:
         return None, [Problem(source, "(file)", None, "an empty file",
                               "a header row naming the columns")]
@@ -285,12 +287,14 @@ def _collect(cfg: StudyConfig) -> tuple[Network | None, list[Problem], list[Prob
         frames[table], sources[table] = df, display_path(path)
         paths.append(path)
         read_problems += probs
-    if any(p.location == "(file)" or p.location.startswith("byte ") for p in read_problems):
+    if any(p.location == "(file)" or p.field is None and p.expected.startswith("UTF-8")
+           for p in read_problems):
         return None, read_problems, []
     label = cfg.data.dir if cfg.data.dir.startswith("package:") else str(data_dir.resolve())
     net = build_network(frames, label, _data_version(paths))
     rule_problems = validate_network(net, sources, check_values=False,
                                      max_linehaul_legs=cfg.network.max_linehaul_legs)
+    rule_problems += check_config_against_data(cfg, net, sources)
     return net, read_problems, _dedupe(read_problems, rule_problems)
 
 

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from netdesign.data.network import Network
+from netdesign.data.rules import MAX_ROW_PROBLEMS, row_location
 from netdesign.data.schema import MODES
 from netdesign.errors import Problem
 
@@ -187,8 +188,6 @@ def corridors_without_path(net: Network, max_linehaul_legs: int = 2,
 def check_corridor_paths(net: Network, sources: dict[str, str], *,
                          max_linehaul_legs: int = 2) -> list[Problem]:
     """Every corridor has at least one path under the grammar in the module docstring."""
-    from netdesign.data.validate import MAX_ROW_PROBLEMS, row_location
-
     graph = PathGraph(net)
     bad = set(corridors_without_path(net, max_linehaul_legs))
     if not bad:

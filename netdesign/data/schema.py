@@ -9,20 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NODE_KINDS = (
-    "district",          # urban district of the study city (collection/delivery area)
-    "city",              # a city (domestic or overseas destination / origin)
-    "county",            # rural county ("into villages")
-    "industrial_park",   # factory cluster ("into factories")
-    "hub",               # sorting hub / logistics park
-    "airport",           # air cargo hub
-    "rail_terminal",     # rail freight / HSR express terminal
-    "port",              # seaport
-    "overseas_gateway",  # border crossing / overseas eHub
-)
-MODES = ("road", "rail", "water", "air")
-LINK_ROLES = ("collection", "linehaul", "distribution")
-SERVICE_CLASSES = ("domestic", "neighbouring", "global")
+from netdesign.vocabulary import LINK_ROLES, MODES, NODE_KINDS, SERVICE_CLASSES
+
+# Node kinds, modes, link roles and service classes are those of netdesign/vocabulary.py.
 
 # Which modes a node of each kind can serve directly (load/unload). A link whose mode an end
 # node cannot serve is a validation error. Hubs, airports, terminals and ports state their
@@ -37,6 +26,7 @@ KIND_MODES: dict[str, tuple[str, ...]] = {
     "rail_terminal": ("road", "rail"),
     "port": ("road", "rail", "water"),
     "overseas_gateway": ("road", "rail", "water", "air"),
+    "overseas_warehouse": ("road", "rail", "water", "air"),
 }
 
 

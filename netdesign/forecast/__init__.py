@@ -1,6 +1,6 @@
 """Corridor volume forecasting: statsmodels candidates, combination, intervals, backtest,
-interval calibration, reconciliation, Dask fan-out and stored model specs (see
-docs/forecasting.md)."""
+interval calibration, reconciliation, joint demand paths, a cache of results, Dask fan-out
+and stored model specs (see docs/forecasting.md)."""
 
 from netdesign.forecast.backtest import BacktestResult, backtest_panel
 from netdesign.forecast.calibration import (
@@ -9,8 +9,9 @@ from netdesign.forecast.calibration import (
     fit_calibration,
 )
 from netdesign.forecast.engine import ForecastResult, ForecastSettings, forecast_panel
+from netdesign.forecast.paths import aggregate_paths, error_correlation, sample_paths
 from netdesign.forecast.reconcile import reconcile_forecasts
 
 __all__ = ["BacktestResult", "ForecastResult", "ForecastSettings", "IntervalCalibration",
-           "apply_calibration", "backtest_panel", "fit_calibration", "forecast_panel",
-           "reconcile_forecasts"]
+           "aggregate_paths", "apply_calibration", "backtest_panel", "error_correlation",
+           "fit_calibration", "forecast_panel", "reconcile_forecasts", "sample_paths"]

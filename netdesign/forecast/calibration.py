@@ -92,3 +92,53 @@ def apply_calibration(forecasts: pd.DataFrame, cal: IntervalCalibration) -> pd.D
         out[f"lo_{level}"], out[f"hi_{level}"] = lo, hi
         lo_prev, hi_prev = lo, hi
     return out
+
+
+CALIBRATED = "calibrated"
+EXTRAPOLATED = "extrapolated"
+MODEL = "model"
+
+
+def apply_calibration_by_horizon(forecasts: pd.DataFrame, cal: IntervalCalibration | None,
+                                 calibrated_steps: int) -> pd.DataFrame:
+    """`apply_calibration` for published forecasts whose horizon may exceed the backtest's,
+    plus a column `interval_basis` saying where each row's interval width comes from.
+
+    Rule for horizons longer than any backtest: the factor measured over steps
+    1..`calibrated_steps` (the backtest horizon, periods) is held unchanged for every later
+    step, so the interval keeps growing as the model's own forecast variance grows (the
+    factor corrects the level of the model's variance, the model sets its growth with the
+    horizon). Rows up to `calibrated_steps` periods after each series' last observation (its
+    first forecast row is step 1) are ``calibrated``; later rows ``extrapolated``. With no
+    calibration (`cal` None) the intervals are unchanged and every row is ``model``.
+    `forecasts` must be sorted by date within each series (as `forecast_panel` returns it).
+    """
+    if cal is None:
+        return forecasts.assign(interval_basis=MODEL)
+    out = apply_calibration(forecasts, cal)
+    step = out.groupby("series_id", sort=False).cumcount().to_numpy() + 1
+    out["interval_basis"] = np.where(step <= calibrated_steps, CALIBRATED, EXTRAPOLATED)
+    return out
+
+
+def holdout_coverage(points: pd.DataFrame, levels: tuple[int, ...] = (80, 95)
+                     ) -> dict[str, float]:
+    """An honest check of the calibration: factors fitted on the backtest's older origins
+    (origin ≥ 2) and applied to the latest origin's points (origin 1), which they never saw.
+    Returns ``coverage_<L>_calibrated`` (share of the latest origin's actuals inside the
+    calibrated interval) and ``coverage_<L>_uncalibrated`` for the same points; empty when
+    there are fewer than two origins or too few points."""
+    if points.empty or "origin" not in points or points["origin"].max() < 2:
+        return {}
+    cal = fit_calibration(points[points["origin"] >= 2], levels)
+    test = points[points["origin"] == 1]
+    if cal is None or test.empty:
+        return {}
+    scaled = apply_calibration(test, cal)
+    a = test["actual"].to_numpy(float)
+    out: dict[str, float] = {}
+    for lv in levels:
+        for name, frame in (("calibrated", scaled), ("uncalibrated", test)):
+            lo, hi = frame[f"lo_{lv}"].to_numpy(float), frame[f"hi_{lv}"].to_numpy(float)
+            out[f"coverage_{lv}_{name}"] = float(np.mean((a >= lo) & (a <= hi)))
+    return out

@@ -21,6 +21,8 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
+from netdesign.forecast import hw_start
+
 # Non-seasonal ETS forms fitted on the seasonally adjusted series: (error, trend, damped).
 ETS_FORMS: dict[str, tuple[str, str | None, bool]] = {
     "ANN": ("add", None, False),
@@ -122,12 +124,15 @@ def fit_theta(y: np.ndarray, h: int, ses: Fit | None = None) -> Fit:
                params={"alpha": alpha, "b0": b0})
 
 
-def fit_holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool) -> Fit:
+def fit_holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool,
+                     n_alpha: int | None = None) -> Fit:
     """Damped-trend Holt–Winters on the raw (not seasonally adjusted) series, seasonal
     period `m`, multiplicative seasonality when `multiplicative` (positive data) else
     additive; statsmodels' `ExponentialSmoothing` with the heuristic initial states of
     Hyndman et al. (2008, §2.6.1) and least squares for the smoothing and damping
-    parameters (started from statsmodels' brute-force grid). Its seasonal pattern adapts over
+    parameters, started from the best point of a grid over (α, β*, γ) evaluated vectorised
+    (`hw_start`; `n_alpha` points along α, None = `hw_start.N_ALPHA`, 29 = statsmodels' own
+    brute-force grid, 0 = statsmodels' own brute-force loop). Its seasonal pattern adapts over
     time, unlike the classical decomposition's fixed indices.
 
     Variance: `ets_variance` of ETS(A,Ad,A) with the error-correction trend smoothing
@@ -139,8 +144,16 @@ def fit_holt_winters(y: np.ndarray, h: int, m: int, multiplicative: bool) -> Fit
     seasonal = "mul" if multiplicative else "add"
     if multiplicative and np.min(y) <= 0:
         raise ValueError("multiplicative seasonality needs positive data")
-    res = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal=seasonal,
-                               seasonal_periods=m, initialization_method="heuristic").fit()
+    model = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal=seasonal,
+                                 seasonal_periods=m, initialization_method="heuristic")
+    n_alpha = hw_start.N_ALPHA if n_alpha is None else n_alpha
+    if n_alpha == 0:
+        res = model.fit()
+    else:
+        l0, b0, s0 = model.initial_values()
+        start = hw_start.best_start(np.asarray(y, float), m, l0, b0, np.asarray(s0, float),
+                                    multiplicative, n_alpha)
+        res = model.fit(start_params=start)
     mean = np.asarray(res.forecast(h), float)
     p = res.params
     alpha, beta_star = float(p["smoothing_level"]), float(p["smoothing_trend"])

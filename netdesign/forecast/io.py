@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 
 from netdesign.errors import InputError, Problem
-from netdesign.forecast.periods import EXPECTED, FrequencyError, infer_grid
+from netdesign.forecast.periods import (
+    EXPECTED,
+    SUB_DAILY_EXPECTED,
+    FrequencyError,
+    infer_grid,
+    mixed_frequencies,
+    series_frequencies,
+    sub_daily_rows,
+)
+from netdesign.textfiles import decode_utf8
 
 REQUIRED = ("series_id", "date", "value")
 
@@ -26,7 +35,11 @@ def read_history_csv(path: str | Path, frequency: str | None = None) -> pd.DataF
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise InputError([Problem(src, "file", None, None, "an existing CSV file")]) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        _, problem = decode_utf8(Path(path).read_bytes(), src, table=True)
+        raise InputError([problem or Problem(src, "file", None, None, "UTF-8 text")],
+                         f"invalid history file {src}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError([Problem(src, "file", None, str(exc)[:80],
                                   "a CSV file with header series_id,date,value")]) from None
     problems = [Problem(src, "header", c, None, "a column named " + c)
@@ -48,6 +61,18 @@ def read_history_csv(path: str | Path, frequency: str | None = None) -> pd.DataF
         problems.append(Problem(src, f"row {i + 1}", "value", raw["value"].iloc[i],
                                 "a volume >= 0, or empty for a missing period"))
     ok = dates.notna().to_numpy()
+    sub_daily = sub_daily_rows(dates)
+    if len(sub_daily):  # one problem, not one "repeats day" per row
+        i = sub_daily[0]
+        problems.append(Problem(src, f"{len(sub_daily)} rows (first: row {i + 1})", "date",
+                                raw["date"].iloc[i], SUB_DAILY_EXPECTED))
+        raise InputError(problems, f"invalid history file {src}")
+    mixed = None if frequency else mixed_frequencies(series_frequencies(dates[ok], sid[ok]))
+    if mixed:
+        problems.append(Problem(src, "all rows", "date", mixed,
+                                "series of one frequency per file (split the file by "
+                                "frequency and forecast each part)"))
+        raise InputError(problems, f"invalid history file {src}")
     try:
         grid = infer_grid(dates[ok], sid[ok], frequency)
     except FrequencyError as exc:

@@ -25,7 +25,7 @@ from netdesign.forecast import candidates as cand
 from netdesign.forecast.combine import combine
 from netdesign.forecast.intervals import interval_table
 from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
-from netdesign.forecast.seasonality import expand, is_seasonal, seasonal_estimate
+from netdesign.forecast.seasonality import expand, has_seasonality, seasonal_estimate
 from netdesign.forecast.selection import akaike_weights, is_sane
 from netdesign.forecast.specs import make_spec, spec_problem
 from netdesign.forecast.temporal import (
@@ -175,7 +175,7 @@ def _fit_levels(ya: np.ndarray, h: int, members: list[str], levels: list[int],
 def _decomposition(y: np.ndarray, m: int, spec: dict | None) -> str:
     if spec is not None:
         return spec.get("decomposition", "none")
-    if m < 2 or len(y) < 2 * m or not is_seasonal(y, m):
+    if not has_seasonality(y, m):
         return "none"
     return "multiplicative" if np.min(y) > 0 else "additive"
 

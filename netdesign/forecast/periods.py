@@ -125,3 +125,50 @@ def infer_grid(dates: pd.Series, series_id: pd.Series, freq: str | None = None) 
         if at_end and not at_start:
             grid = Grid(alias, "end")
     return grid
+
+
+SUB_DAILY_EXPECTED = ("dates without a time of day: sub-daily (e.g. hourly) data is not "
+                      "supported; aggregate it to one row per series and day first (sum the "
+                      "values of each day), then forecast daily")
+
+
+def sub_daily_rows(dates: pd.Series) -> np.ndarray:
+    """Positions of timestamps with a time of day other than midnight (parsed dates; NaT
+    ignored)."""
+    d = pd.to_datetime(pd.Series(np.asarray(dates)))
+    return np.flatnonzero((d.notna() & (d != d.dt.normalize())).to_numpy())
+
+
+def series_frequencies(dates: pd.Series, series_id: pd.Series) -> dict[str, str]:
+    """Frequency code of each series with at least two dates, inferred from its own most
+    common spacing ("?" when the spacing fits no frequency)."""
+    frame = pd.DataFrame({"s": np.asarray(series_id),
+                          "d": pd.to_datetime(pd.Series(np.asarray(dates))).dt.normalize()})
+    frame = frame.dropna().drop_duplicates().sort_values(["s", "d"])
+    gaps = frame.groupby("s", sort=False)["d"].diff().dt.days
+    out: dict[str, str] = {}
+    for sid, g in gaps.groupby(frame["s"], sort=False):
+        g = g.dropna()
+        if g.empty:
+            continue
+        try:
+            out[str(sid)] = frequency_for(float(g.mode().min()))
+        except FrequencyError:
+            out[str(sid)] = "?"
+    return out
+
+
+def mixed_frequencies(freqs: dict[str, str], limit: int = 5) -> str | None:
+    """A description of the frequencies when the series do not share one, e.g.
+    ``"monthly: A, B; daily: C"`` (at most `limit` series named per frequency); else None."""
+    by_code: dict[str, list[str]] = {}
+    for sid, code in freqs.items():
+        by_code.setdefault(code, []).append(sid)
+    if len(by_code) <= 1:
+        return None
+    parts = []
+    for code, ids in sorted(by_code.items(), key=lambda kv: -len(kv[1])):
+        name = FREQUENCIES[code][0] if code in FREQUENCIES else "irregular"
+        more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+        parts.append(f"{name} ({len(ids)}): {', '.join(ids[:limit])}{more}")
+    return "; ".join(parts)

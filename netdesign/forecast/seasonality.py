@@ -37,6 +37,59 @@ def is_seasonal(y: np.ndarray, season_length: int, z: float = 1.645) -> bool:
     return bool(abs(r[m]) > limit)
 
 
+SHORT_SEASONS = 4        # below this many full seasons the F test may also find a season
+SHORT_F_LEVEL = 0.01     # its significance level (stricter than the ACF test's 10 %)
+
+
+def seasonal_f_test(y: np.ndarray, season_length: int, level: float = SHORT_F_LEVEL) -> bool:
+    """F test of season-position effects after a linear trend (on logs when all positive).
+
+    Regresses the series on an intercept and a linear trend, then adds one dummy per season
+    position but one; the season is significant when the F statistic of the dummies,
+    ``((RSS_0 − RSS_1) / (m − 1)) / (RSS_1 / (n − m − 1))``, exceeds its ``1 − level``
+    quantile. Unlike the autocorrelation test it does not lose power when the seasonal
+    pattern is smooth (a sine swing makes every lag's autocorrelation large, which inflates
+    Bartlett's standard error), so it finds a plain seasonal swing in two or three years of
+    data. Needs ``n ≥ m + 3`` (at least 2 residual degrees of freedom)."""
+    from scipy.stats import f as f_dist
+
+    m = season_length
+    x = np.asarray(y, float)
+    n = len(x)
+    if m < 2 or n < m + 3 or not np.all(np.isfinite(x)):
+        return False
+    if np.min(x) > 0:
+        x = np.log(x)
+    t = np.arange(n, dtype=float)
+    base = np.column_stack([np.ones(n), t])
+    dummies = (np.arange(n)[:, None] % m == np.arange(1, m)[None, :]).astype(float)
+    full = np.column_stack([base, dummies])
+    rss0 = float(np.sum((x - base @ np.linalg.lstsq(base, x, rcond=None)[0]) ** 2))
+    rss1 = float(np.sum((x - full @ np.linalg.lstsq(full, x, rcond=None)[0]) ** 2))
+    dof = n - m - 1
+    tiny = 1e-12 * max(float(np.sum((x - x.mean()) ** 2)), 1e-300)  # rounding, not signal
+    if rss0 <= tiny:  # the trend alone fits exactly: nothing left for a season
+        return False
+    if rss1 <= tiny:  # the season fits exactly what the trend leaves
+        return True
+    stat = ((rss0 - rss1) / (m - 1)) / (rss1 / dof)
+    return bool(stat > f_dist.ppf(1.0 - level, m - 1, dof))
+
+
+def has_seasonality(y: np.ndarray, season_length: int) -> bool:
+    """The engine's seasonality decision: the ACF test (`is_seasonal`), or, for histories of
+    two to four seasons, where that test has little power, the F test
+    (`seasonal_f_test`). Longer series (all of the M3 monthly competition's) are decided by
+    the ACF test alone."""
+    m = season_length
+    n = len(y)
+    if m < 2 or n < 2 * m:
+        return False
+    if is_seasonal(y, m):
+        return True
+    return n < SHORT_SEASONS * m and seasonal_f_test(y, m)
+
+
 def seasonal_indices(y: np.ndarray, season_length: int, multiplicative: bool,
                      shrink: bool = False) -> np.ndarray:
     """Classical-decomposition seasonal indices, one per season position of ``y[0]`` onwards.

@@ -283,6 +283,8 @@ def _cap_per_corridor(corridor: np.ndarray, cost: np.ndarray, time_h: np.ndarray
     if not len(corridor):
         return keep
     cand = np.flatnonzero(eligible)
+    if not len(cand):  # every path excluded (e.g. all late under policy "forbid")
+        return keep
     order = cand[np.lexsort((cost[cand], corridor[cand]))]
     corr_sorted = corridor[order]
     start = np.concatenate(([True], corr_sorted[1:] != corr_sorted[:-1]))

@@ -26,6 +26,7 @@ import pandas as pd
 
 from netdesign.forecast import (
     ForecastSettings,
+    IntervalCalibration,
     backtest_panel,
     fit_calibration,
     forecast_panel,
@@ -56,6 +57,7 @@ class FitOutcome:
     diagnostics: pd.DataFrame
     worsened: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    calibration: IntervalCalibration | None = None  # from the backtest's points, if enough
 
 
 def plan_fit(stored: dict[str, dict[str, Any]], corridors: list[str],
@@ -133,9 +135,11 @@ def fit_corridors(
             points = pd.concat([points[~points["series_id"].isin(worsened)], bt2.points],
                                ignore_index=True)
         summary.update(_interval_factors(points))
+        calibration = fit_calibration(points)
     else:
         per = pd.DataFrame(columns=BACKTEST_COLUMNS)
         summary = {}
+        calibration = None
     seconds["backtest"] = time.perf_counter() - t
     if pause:
         pause("backtested")
@@ -161,7 +165,7 @@ def fit_corridors(
     return FitOutcome(
         forecasts=fc.forecasts, backtest=per.reset_index(drop=True), backtest_summary=summary,
         specs=dict(fc.specs), spec_source=source, diagnostics=fc.diagnostics,
-        worsened=sorted(worsened), seconds=seconds,
+        worsened=sorted(worsened), seconds=seconds, calibration=calibration,
     )
 
 

@@ -288,6 +288,13 @@ def _fit_and_publish(cfg, config_path, st, state, network, merged, files, counts
     t = time.perf_counter()
     if cfg.forecast.reconcile:
         outcome.forecasts = reconciled(outcome.forecasts, network)
+    # Published intervals calibrated on this refresh's backtest by default; `interval_basis`
+    # says which rows are calibrated and which extrapolated (docs/forecasting.md).
+    from netdesign.forecast.calibration import apply_calibration_by_horizon
+
+    outcome.forecasts = apply_calibration_by_horizon(
+        outcome.forecasts, outcome.calibration if cfg.forecast.calibrate_intervals else None,
+        cfg.forecast.backtest_horizon)
     manifest = build_manifest(
         cfg=cfg, config_path=config_path, network=network, run_id=run_id, now=now,
         state=state, files=files, counts=counts, merged=merged, fingerprint=fp,

@@ -1,6 +1,6 @@
 """Open a results file, check it against the results schema, select scenarios.
 
-The schema is the "Results dataset" table of docs/architecture.md. Every problem found
+The schema is `netdesign.results.schema` (the table in docs/architecture.md). Every problem found
 (missing variable, wrong dimensions, unknown scenario) is reported at once as an `InputError`.
 """
 
@@ -16,87 +16,17 @@ import pandas as pd
 import xarray as xr
 
 from netdesign.errors import InputError, Problem
+from netdesign.results import schema
+from netdesign.vocabulary import FORECAST_STATS
 
 RESULTS_FILE = "results.nc"
 
-# variable (data variable or coordinate) -> dims, per docs/architecture.md
+# The results schema lives in netdesign/results/schema.py (writer, reader, docs, tests).
 SCHEMA_VARIABLES: dict[str, tuple[str, ...]] = {
-    "year": ("scenario",),
-    "growth": ("scenario",),
-    "costs": ("scenario",),
-    "policy": ("scenario",),
-    "demand_quantile": ("scenario",),
-    "carbon_price": ("scenario",),
-    "demand": ("scenario", "corridor"),
-    "flow": ("scenario", "corridor", "mode"),
-    "unserved": ("scenario", "corridor"),
-    "late": ("scenario", "corridor"),
-    "parcel_km": ("scenario", "mode"),
-    "mode_share": ("scenario", "mode"),
-    "mode_parcels": ("scenario", "mode"),
-    "hub_capacity": ("scenario", "hub"),
-    "hub_capacity_existing": ("hub",),
-    "hub_capacity_added": ("scenario", "hub"),
-    "hub_throughput": ("scenario", "hub"),
-    "hub_utilisation": ("scenario", "hub"),
-    "link_flow": ("scenario", "link"),
-    "link_capacity": ("scenario", "link"),
-    "link_modules_added": ("scenario", "link"),
-    "link_departures_per_week": ("scenario", "link"),
-    "cost": ("scenario", "cost_component"),
-    "total_cost": ("scenario",),
-    "co2": ("scenario",),
-    "on_time_share": ("scenario",),
-    "on_time_share_by_class": ("scenario", "service_class"),
-    "status": ("scenario",),
-    "mip_gap": ("scenario",),
-    "objective": ("scenario",),
-    "best_bound": ("scenario",),
-    "solve_seconds": ("scenario",),
-    "history": ("corridor", "month"),
-    "forecast": ("corridor", "forecast_month", "stat"),
-    "corridor_origin": ("corridor",),
-    "corridor_destination": ("corridor",),
-    "corridor_service_class": ("corridor",),
-    "node_lat": ("node",),
-    "node_lon": ("node",),
-    "node_name_en": ("node",),
-    "node_name_zh": ("node",),
-    "node_kind": ("node",),
-    "node_rural": ("node",),
-    "link_from": ("link",),
-    "link_to": ("link",),
-    "link_mode": ("link",),
-    "link_role": ("link",),
-    "link_distance_km": ("link",),
-    "link_min_weekly_frequency": ("link",),
-    "hub_name_en": ("hub",),
-    "hub_name_zh": ("hub",),
-}
-SCHEMA_ATTRS = ("study", "config_yaml", "config_hash", "data_source", "data_version",
-                "package_versions", "solver_reports", "created_utc", "netdesign_version")
-STATS = ("mean", "lo_80", "hi_80", "lo_95", "hi_95")
-
-
-def schema_problems(ds: xr.Dataset, source: str) -> list[Problem]:
-    """Every way `ds` departs from the results schema (missing variables, wrong dims)."""
-    problems: list[Problem] = []
-    for name, dims in SCHEMA_VARIABLES.items():
-        if name not in ds.variables:
-            problems.append(Problem(source, "variables", name, None,
-                                    f"a variable '{name}' with dims {dims}"))
-        elif tuple(ds[name].dims) != dims:
-            problems.append(Problem(source, f"variable '{name}'", "dims", tuple(ds[name].dims),
-                                    f"dims {dims}"))
-    if "forecast" in ds.variables and "stat" in ds.coords:
-        missing = [s for s in STATS if s not in ds["stat"].values.astype(str)]
-        if missing:
-            problems.append(Problem(source, "coordinate 'stat'", "stat", missing,
-                                    f"the statistics {STATS}"))
-    if "scenario" in ds.dims and ds.sizes["scenario"] == 0:
-        problems.append(Problem(source, "dimension 'scenario'", "scenario", 0,
-                                "at least one scenario"))
-    return problems
+    v.name: v.dims for v in (*schema.VARIABLES, *schema.COORDINATES) if v.required}
+SCHEMA_ATTRS = tuple(schema.ATTRIBUTES)
+STATS = FORECAST_STATS
+schema_problems = schema.schema_problems
 
 
 def open_results(path: str | Path) -> xr.Dataset:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 import xarray as xr
 import yaml
 
+from netdesign.errors import EXIT_GAP_NOT_MET
 from netdesign.report.load import solver_report
 
 DEFAULT_MIP_REL_GAP = 0.005  # SolverConfig.mip_rel_gap's default
 UNSERVED_TOL_PARCELS_PER_DAY = 0.5
 SOLVED = ("optimal", "feasible")
-EXIT_GAP_NOT_REACHED = 5
+EXIT_GAP_NOT_REACHED = EXIT_GAP_NOT_MET  # 5, errors.py
 # flag key -> severity (2: figures unusable, 1: figures usable with care)
 FLAG_ORDER = ("no_solution", "time_limit", "gap", "unserved")
 

@@ -13,49 +13,17 @@ import xarray as xr
 from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
+from netdesign.results import schema
 from netdesign.scenario.scenario import Scenario
+from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 
 if TYPE_CHECKING:
-    from netdesign.pipeline import Study
+    from netdesign.data.inputs import StudyInputs as Study
 
-COST_COMPONENTS = ("transport", "handling", "capacity", "carbon", "late_penalty",
-                   "unserved_penalty")
-STATS = ("mean", "lo_80", "hi_80", "lo_95", "hi_95")
-
-# variable -> (units, long name)
-UNITS: dict[str, tuple[str, str]] = {
-    "year": ("1", "design year"),
-    "carbon_price": ("CNY/t CO2", "carbon price"),
-    "demand": ("parcels/day", "corridor demand in the design year"),
-    "flow": ("parcels/day", "corridor flow by main line-haul mode"),
-    "unserved": ("parcels/day", "unserved corridor demand"),
-    "late": ("parcels/day", "parcels delivered later than the service standard"),
-    "parcel_km": ("parcel-km/day", "line-haul parcel-km"),
-    "mode_share": ("1", "share of line-haul parcel-km"),
-    "mode_parcels": ("parcels/day", "parcels by main line-haul mode"),
-    "hub_capacity": ("parcels/day", "hub sorting capacity after expansion"),
-    "hub_capacity_existing": ("parcels/day", "existing hub sorting capacity"),
-    "hub_capacity_added": ("parcels/day", "hub sorting capacity added"),
-    "hub_throughput": ("parcels/day", "parcels sorted at the hub"),
-    "hub_utilisation": ("1", "hub throughput / capacity"),
-    "hub_open": ("1", "hub open (1) or closed (0)"),
-    "link_flow": ("parcels/day", "parcels on the link"),
-    "link_capacity": ("parcels/day", "link capacity after expansion"),
-    "link_modules_added": ("modules", "departures/day added on the link"),
-    "link_departures_per_week": ("departures/week", "link departures per week"),
-    "cost": ("CNY/day", "cost by component"),
-    "total_cost": ("CNY/day", "total cost (objective)"),
-    "co2": ("t CO2/day", "CO2 emissions"),
-    "on_time_share": ("1", "share of demand delivered within its service standard"),
-    "on_time_share_by_class": ("1", "on-time share by service class"),
-    "unserved_total": ("parcels/day", "total unserved demand"),
-    "mip_gap": ("1", "relative MIP gap"),
-    "objective": ("CNY/day", "incumbent objective"),
-    "best_bound": ("CNY/day", "best dual bound"),
-    "solve_seconds": ("s", "build + hand-off + solve wall time"),
-    "history": ("parcels/month", "observed corridor volume"),
-    "forecast": ("parcels/month", "corridor volume forecast"),
-}
+STATS = FORECAST_STATS
+# Units and long names of every variable: netdesign/results/schema.py (the one schema source).
+UNITS: dict[str, tuple[str, str]] = {name: (v.units, v.long_name)
+                                     for name, v in schema.BY_NAME.items()}
 
 
 def _report_value(report: Any, *names: str, default: Any = np.nan) -> Any:
@@ -296,10 +264,7 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
 
 
 def _annotate(ds: xr.Dataset) -> xr.Dataset:
-    for name, (units, long_name) in UNITS.items():
-        if name in ds.variables:
-            ds[name].attrs.update(units=units, long_name=long_name)
-    return ds
+    return schema.annotate(ds)
 
 
 SUMMARY_COLUMNS = (

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-import netdesign
+from netdesign import __version__
 
 if TYPE_CHECKING:
     from netdesign.config.schema import StudyConfig
-    from netdesign.pipeline import Study
+    from netdesign.data.inputs import StudyInputs as Study
 
 PACKAGES = ("netdesign", "numpy", "pandas", "pyarrow", "scipy", "statsmodels", "dask",
             "distributed", "pydantic", "pyomo", "highspy", "xarray", "netCDF4")
@@ -51,6 +51,6 @@ def provenance_attrs(study: Study) -> dict[str, Any]:
         "data_source": study.network.source,
         "data_version": study.network.version,
         "package_versions": json.dumps(package_versions()),
-        "netdesign_version": netdesign.__version__,
+        "netdesign_version": __version__,
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 
+import numpy as np
 import pandas as pd
 
 from netdesign.config.schema import ScenarioConfig, StudyConfig
@@ -12,6 +13,50 @@ from netdesign.errors import InputError, Problem
 from netdesign.scenario.scenario import Scenario
 
 QUANTILE_COLUMNS = {"mean": "mean", "hi_80": "hi_80", "hi_95": "hi_95"}
+
+
+# Probability of each upper quantile column (upper bound of its central interval).
+JOINT_PROBABILITY = {"hi_80": 0.90, "hi_95": 0.975}
+JOINT_DRAWS = 1000      # joint draws for the design-year quantile
+JOINT_WINDOW = 0.025    # draws within ±2.5 percentage points of the percentile are averaged
+JOINT_SEED = 20240601   # fixed: the same design demand on every run
+
+
+def joint_design_demand(fc: pd.DataFrame, probability: float, correlation: float,
+                        n_draws: int = JOINT_DRAWS, window: float = JOINT_WINDOW
+                        ) -> pd.DataFrame:
+    """Monthly demand (series × month, parcels/month) of every corridor in `fc` consistent with
+    the `probability` percentile of the network's total over those months.
+
+    Draws `n_draws` joint paths (the draws of `forecast.paths.sample_paths`, one-factor copula
+    with `correlation`), ranks the draws by the network total over all months of `fc`, and
+    averages each corridor's months over the draws ranked within ±`window` of `probability`.
+    So the corridors add up to (about) that percentile of the total, and each corridor sits
+    where it typically is when the network is that busy: near its own percentile when
+    corridors move together (correlation 1 gives the sum of the corridors' own percentiles),
+    nearer its mean when they move independently.
+
+    A draw keeps each corridor's percentile for all months, and every month's quantile
+    function has the same breakpoints, so a corridor's total over the months is the quantile
+    function through its summed quantiles: the draws are ranked with those (2,000 × draws
+    values instead of a full path each), and only the chosen draws' months are evaluated."""
+    from netdesign.forecast.paths import _LEVELS, draw_scores, quantile_values
+
+    fc = fc.assign(series_id=fc["series_id"].astype(str))
+    if "month" not in fc:
+        fc = fc.assign(month=pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M"))
+    ids = list(dict.fromkeys(fc["series_id"]))
+    u = draw_scores(len(ids), n_draws, JOINT_SEED, correlation)  # series × draws
+    cols = [c for c, _ in _LEVELS]
+    summed = fc.groupby("series_id", sort=False)[cols].sum().reindex(ids)
+    total = quantile_values(summed, u).sum(axis=0)
+    rank = (np.argsort(np.argsort(total)) + 0.5) / n_draws
+    pick = np.flatnonzero(np.abs(rank - probability) <= window)
+    rows = fc["series_id"].map({s: i for i, s in enumerate(ids)}).to_numpy()
+    values = quantile_values(fc, u[rows][:, pick]).mean(axis=1)
+    out = (fc.assign(_v=values).pivot_table(index="series_id", columns="month", values="_v",
+                                             aggfunc="sum"))
+    return out
 
 
 def design_year_demand(
@@ -25,9 +70,13 @@ def design_year_demand(
 
     forecasts: long frame (series_id, date, mean, lo_80, hi_80, lo_95, hi_95) of monthly
         parcels. Months of `year` inside the history are taken from the history itself.
-    quantile: which forecast column the network is designed for. For an upper quantile the
-        monthly upper bounds are summed over the year, which is conservative (it treats the
-        months' errors as fully correlated).
+    quantile: which forecast column the network is designed for. For an upper quantile
+        (hi_80 = the 90th percentile, hi_95 = the 97.5th) the demand comes from the joint
+        distribution of all corridors (`joint_design_demand`): the corridors' year totals in
+        the joint draws whose network total is at that percentile. The cross-corridor
+        correlation is `forecasts.attrs["error_correlation"]` (set by the study pipeline from
+        its backtest); without it, 1 (every corridor at the same percentile: the sum of the
+        corridors' monthly upper bounds, as before the joint scenarios).
     growth_per_year: the scenario's growth case, applied on top of the statistical forecast as
         (1 + g) ** (year - last history year).
     Returns parcels/day, indexed by corridor_id, for every corridor in the network.
@@ -42,7 +91,17 @@ def design_year_demand(
     fc_month = pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M")
     fc = fc.assign(month=fc_month)
     from_fc = fc[fc["month"].isin(months)].pivot_table(
-        index="series_id", columns="month", values=col, aggfunc="sum")
+        index="series_id", columns="month", values="mean" if col != "mean" else col,
+        aggfunc="sum")
+    rho = float(forecasts.attrs.get("error_correlation", 1.0))
+    if col != "mean" and rho < 1.0:
+        joint = joint_design_demand(fc[fc["month"].isin(months)],
+                                    JOINT_PROBABILITY[quantile],
+                                    rho)
+        from_fc = joint.reindex(index=from_fc.index, columns=from_fc.columns)
+    elif col != "mean":  # comonotone: every corridor at its own percentile, exactly the column
+        from_fc = fc[fc["month"].isin(months)].pivot_table(
+            index="series_id", columns="month", values=col, aggfunc="sum")
     from_hist = hist[hist["month"].isin(months)].pivot_table(
         index="corridor_id", columns="month", values="parcels", aggfunc="sum")
     monthly = from_fc.combine_first(from_hist).reindex(index=corridors, columns=months)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from netdesign import __version__
+from netdesign.config.names import NAME_EXPECTED, is_valid_name, scenario_name
 from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.errors import InputError, Problem
 
@@ -24,37 +24,6 @@ from netdesign.errors import InputError, Problem
 # list (and the `scenario` dimension of the results) reads year by year.
 AXES: tuple[str, ...] = ("year", "growth", "costs", "carbon_price_cny_per_t", "policy",
                          "demand_quantile")
-_NAME_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def _safe(text: str) -> str:
-    """Replace every run of characters unsafe in file names by ``-``."""
-    return _UNSAFE.sub("-", str(text)).strip("-") or "x"
-
-
-def _number(value: float) -> str:
-    """``200.0`` -> ``200``, ``12.5`` -> ``12.5`` (no exponent for usual carbon prices)."""
-    v = float(value)
-    return str(int(v)) if v.is_integer() else format(v, "g")
-
-
-def scenario_name(sc: ScenarioConfig) -> str:
-    """The stable, readable, filesystem-safe name of a scenario.
-
-    An explicit ``sc.name`` wins. Otherwise the name lists every case, in a fixed order:
-    ``{year}_g-{growth}_c-{costs}_co2-{carbon price CNY/t}_p-{policy}``, followed by
-    ``_q-{demand_quantile}`` when the design demand is not the forecast mean; e.g.
-    ``2035_g-high_c-base_co2-200_p-rail_push``. Characters other than letters, digits,
-    ``_``, ``.`` and ``-`` in case names are replaced by ``-``.
-    """
-    if sc.name:
-        return sc.name
-    parts = [str(sc.year), f"g-{_safe(sc.growth)}", f"c-{_safe(sc.costs)}",
-             f"co2-{_number(sc.carbon_price_cny_per_t)}", f"p-{_safe(sc.policy)}"]
-    if sc.demand_quantile != "mean":
-        parts.append(f"q-{_safe(sc.demand_quantile)}")
-    return "_".join(parts)
 
 
 def _default_years(cfg: StudyConfig) -> list[int]:
@@ -133,10 +102,8 @@ def expand_sweep(cfg: StudyConfig, source: str = "<config>") -> list[ScenarioCon
     seen: dict[str, str] = {}
     for where, sc in entries:
         name = scenario_name(sc)
-        if not _NAME_OK.match(name) or name.startswith("."):
-            problems.append(Problem(source, f"{where}.name", "name", name,
-                                    "letters, digits, '_', '.' and '-' only, not starting "
-                                    "with '.' (the name is a file name)"))
+        if not is_valid_name(name):
+            problems.append(Problem(source, f"{where}.name", "name", name, NAME_EXPECTED))
             continue
         if name in seen:
             problems.append(Problem(source, where, "name", name,

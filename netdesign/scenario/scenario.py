@@ -7,6 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from netdesign.config.schema import NetworkConfig, ServiceConfig
+
+_SERVICE = ServiceConfig()
+_NETWORK = NetworkConfig()
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -51,18 +56,19 @@ class Scenario:
     co2_cap_t_per_day: float | None = None
     mode_share_bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     hub_capacity_cap: dict[str, float] = field(default_factory=dict)
+    # Defaults: those of the config (`ServiceConfig`, `NetworkConfig`), not repeated here.
     service_standards_h: dict[str, float] = field(
-        default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0})
-    service_policy: str = "penalty"
-    late_penalty_cny_per_parcel: float = 15.0
-    collection_h: float = 4.0
-    allocation: str = "multiple"
-    max_linehaul_legs: int = 2
-    parcel_weight_kg: float = 1.2
-    days_per_year: float = 365.0
-    rural_min_weekly_frequency: float = 3.0
-    unserved_penalty_cny_per_parcel: float = 500.0
-    allow_unserved: bool = True
+        default_factory=lambda: dict(_SERVICE.standards_h))
+    service_policy: str = _SERVICE.policy
+    late_penalty_cny_per_parcel: float = _SERVICE.late_penalty_cny_per_parcel
+    collection_h: float = _SERVICE.collection_h
+    allocation: str = _NETWORK.allocation
+    max_linehaul_legs: int = _NETWORK.max_linehaul_legs
+    parcel_weight_kg: float = _NETWORK.parcel_weight_kg
+    days_per_year: float = _NETWORK.days_per_year
+    rural_min_weekly_frequency: float = _NETWORK.rural_min_weekly_frequency
+    unserved_penalty_cny_per_parcel: float = _NETWORK.unserved_penalty_cny_per_parcel
+    allow_unserved: bool = _NETWORK.allow_unserved
     hub_capacity_basis: str = "throughput"
     expansion: bool = True
 

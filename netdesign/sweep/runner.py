@@ -11,9 +11,7 @@ scenarios are combined into ``DIR/results.nc`` and ``DIR/summary.csv`` (the sche
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
-import pickle
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -28,14 +26,20 @@ import xarray as xr
 from netdesign import __version__
 from netdesign.config.loader import load_config
 from netdesign.config.schema import ScenarioConfig, SolverConfig, StudyConfig
-from netdesign.errors import InputError, LockedError, Problem
+from netdesign.errors import (
+    EXIT_SCENARIOS_FAILED,
+    InputError,
+    LockedError,
+    Problem,
+    raise_if_errors,
+)
 from netdesign.scenario.grid import expand_sweep, scenario_key, study_fingerprint
 from netdesign.scenario.scenario import Scenario
 from netdesign.sweep import store
 from netdesign.sweep.execute import run_in_process, run_on_dask, shared_with_workers, start_client
 from netdesign.sweep.progress import SweepProgress
 
-EXIT_SCENARIOS_FAILED = 4
+log = logging.getLogger(__name__)
 
 
 def select_scenarios(scenarios: list[ScenarioConfig], only: Sequence[str] | None,
@@ -97,33 +101,32 @@ class SweepOutcome:
         return EXIT_SCENARIOS_FAILED if self.failed else 0
 
 
-def _forecast_cache_key(study, fingerprint_data: dict[str, Any]) -> str:
+def forecast_cache_inputs(study) -> dict[str, Any]:
+    """What the study's forecasts depend on: the data version (content hash of the input
+    files), the forecast settings, the design years and the netdesign version."""
     from netdesign.pipeline import design_years
 
-    text = json.dumps({**fingerprint_data, "years": design_years(study.cfg),
-                       "version": __version__}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    return {"data_version": study.network.version,
+            "forecast": study.cfg.forecast.model_dump(mode="json"),
+            "years": design_years(study.cfg), "netdesign_version": __version__}
 
 
-def _forecasts(study, out_dir: Path, client, progress: bool):
-    """The study's forecasts: from the cache in ``DIR/.sweep/`` if valid, else computed once."""
+def _forecasts(study, out_dir: Path, client, progress: bool) -> pd.DataFrame:
+    """The study's forecasts frame: from the data-only cache in ``DIR/.sweep/`` when its key
+    matches, else computed once and cached (`store.read_forecast_cache`)."""
     from netdesign.pipeline import forecast_study
 
-    key = _forecast_cache_key(study, {"data_version": study.network.version,
-                                      "forecast": study.cfg.forecast.model_dump(mode="json")})
-    path = out_dir / store.STATE_DIR / f"forecasts-{key}.pkl"
-    if path.is_file():
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # noqa: BLE001 - a bad cache is recomputed
-            path.unlink(missing_ok=True)
-    forecasts = forecast_study(study, progress=progress, client=client)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(forecasts, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    for name in store.remove_legacy_pickles(out_dir):
+        log.warning("removed %s/%s/%s without opening it (pickle caches are no longer used)",
+                    out_dir, store.STATE_DIR, name)
+    inputs = forecast_cache_inputs(study)
+    key = store.forecast_cache_key(inputs)
+    series = set(map(str, study.network.corridors.index))
+    cached = store.read_forecast_cache(out_dir, key, series=series)
+    if cached is not None:
+        return cached
+    forecasts = forecast_study(study, progress=progress, client=client).forecasts
+    store.write_forecast_cache(out_dir, key, inputs, forecasts)
     return forecasts
 
 
@@ -173,11 +176,13 @@ def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
     from filelock import FileLock, Timeout
 
     from netdesign.pipeline import load_study
+    from netdesign.results.io import check_out_dir
 
     cfg, source = _config_and_source(config)
     selected = select_scenarios(expand_sweep(cfg, source), only)
     study = load_study(config)
     out_dir = Path(out_dir)
+    raise_if_errors(check_out_dir(out_dir), "invalid output folder")
     lock_path = out_dir / store.STATE_DIR / "lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path))
@@ -197,10 +202,11 @@ def _run_locked(study, selected: list[ScenarioConfig], out_dir: Path, *, workers
                 worker_writes: bool | None = None) -> SweepOutcome:
     from netdesign.pipeline import build_scenario
     from netdesign.results import combine_results, summary_table, write_results
-    from netdesign.results.io import write_frame_atomic
+    from netdesign.results.io import remove_stale_temporaries, write_frame_atomic
 
     cfg = study.cfg
     store.remove_stale_temporaries(out_dir)
+    remove_stale_temporaries(out_dir, older_than_s=0)  # the lock is ours: no live writer
     fp = study_fingerprint(cfg, study.network.version)
     keys = {sc.name: scenario_key(fp, sc, cfg) for sc in selected}
     reused = [sc.name for sc in selected

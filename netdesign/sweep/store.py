@@ -5,7 +5,8 @@ Layout of ``DIR``::
     DIR/scenarios/<name>.nc    one scenario (scenario dim of length 1), written atomically;
                                attrs: sweep_key, sweep_status, sweep_message, sweep_timings
     DIR/sweep-log.jsonl        one JSON line per event (start, computed, failed, skipped, done)
-    DIR/.sweep/                forecast cache, lock file
+    DIR/.sweep/                forecast cache (forecasts.parquet + forecasts.json, its key),
+                               lock file
     DIR/results.nc, DIR/summary.csv, DIR/forecasts.csv   written at the end (as `netdesign run`)
 
 A file under ``scenarios/`` only ever appears complete (temporary name in the same folder, then
@@ -15,8 +16,9 @@ for which inputs.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -24,17 +26,23 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import numpy as np
+import pandas as pd
 import xarray as xr
 
-from netdesign.results.io import write_dataset_atomic
+from netdesign.atomic import write_atomic, write_json_atomic
+from netdesign.results.io import (  # noqa: F401 - FAILED_STATUSES re-exported (defined once)
+    FAILED_STATUSES,
+    is_failure,
+    write_dataset_atomic,
+)
+
+log = logging.getLogger(__name__)
 
 SCENARIO_DIR = "scenarios"
 LOG_FILE = "sweep-log.jsonl"
 STATE_DIR = ".sweep"
 
-# Statuses that mean "no usable design" (besides a NaN total cost, which always means that).
-FAILED_STATUSES = frozenset({"error", "infeasible", "unbounded", "infeasible_or_unbounded",
-                             "time_limit_no_solution", "no_solution", "killed"})
 # Failures worth recomputing on resume (they may not happen again); other failures are
 # deterministic for the same inputs and are kept.
 RETRY_ON_RESUME = frozenset({"error", "killed"})
@@ -43,11 +51,6 @@ RETRY_ON_RESUME = frozenset({"error", "killed"})
 def scenario_path(out_dir: Path, name: str) -> Path:
     """Where the result of scenario `name` lives."""
     return Path(out_dir) / SCENARIO_DIR / f"{name}.nc"
-
-
-def is_failure(status: str, total_cost_cny_per_day: float) -> bool:
-    """True when a scenario produced no usable design (an error, infeasible, no incumbent)."""
-    return status.lower() in FAILED_STATUSES or not math.isfinite(total_cost_cny_per_day)
 
 
 @dataclass(frozen=True)
@@ -156,3 +159,97 @@ def read_log(out_dir: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError:
             continue
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# forecast cache: data only (Parquet + a JSON key file), never code (docs/security.md)
+# ---------------------------------------------------------------------------------------------
+CACHE_DATA = "forecasts.parquet"
+CACHE_KEY = "forecasts.json"
+MAX_KEY_BYTES = 100_000
+#: Columns of a cached forecasts frame and their kinds (numpy dtype kinds).
+CACHE_COLUMNS = {"series_id": "O", "date": "M", "mean": "f", "lo_80": "f", "hi_80": "f",
+                 "lo_95": "f", "hi_95": "f"}
+
+
+def forecast_cache_key(inputs: dict[str, Any]) -> str:
+    """sha256 (hex) of the forecast's inputs (data version, settings, years, version)."""
+    text = json.dumps(inputs, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_forecast_cache(out_dir: Path, key: str,
+                        series: set[str] | None = None) -> pd.DataFrame | None:
+    """The cached forecasts frame when its key file says `key` and the Parquet file is the
+    one the key file names (sha256), has the expected columns, finite forecasts >= 0 and
+    (if given) every one of `series`; None otherwise, with a log line saying why (the
+    caller recomputes). Nothing in the folder is executed or unpickled: JSON and Parquet
+    are parsed as data."""
+    state = Path(out_dir) / STATE_DIR
+    data, meta_path = state / CACHE_DATA, state / CACHE_KEY
+    if not meta_path.is_file() or not data.is_file():
+        return None
+    why = ""
+    try:
+        if meta_path.stat().st_size > MAX_KEY_BYTES:
+            why = "key file too large"
+        else:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or meta.get("key") != key:
+                why = "made for other inputs (data, forecast settings, years or version)"
+            elif meta.get("parquet_sha256") != _sha256_file(data):
+                why = "data file does not match its key file"
+            else:
+                frame = pd.read_parquet(data, engine="pyarrow")
+                why = _frame_problem(frame, series)
+                if not why:
+                    log.info("reusing cached forecasts %s", data)
+                    return frame
+    except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        why = f"unreadable ({type(exc).__name__}: {exc})"
+    log.warning("ignoring the forecast cache in %s (%s); forecasting again", state, why)
+    return None
+
+
+def _frame_problem(frame: pd.DataFrame, series: set[str] | None) -> str:
+    for col, kind in CACHE_COLUMNS.items():
+        if col not in frame.columns:
+            return f"column {col!r} missing"
+        if frame[col].dtype.kind != kind and not (kind == "O" and frame[col].dtype == "string"):
+            return f"column {col!r} has type {frame[col].dtype}"
+    values = frame[["mean", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(float)
+    if not np.isfinite(values).all() or (values < 0).any():
+        return "non-finite or negative forecasts"
+    if series is not None and not series <= set(frame["series_id"].astype(str)):
+        return "some of the study's corridors are missing"
+    return ""
+
+
+def write_forecast_cache(out_dir: Path, key: str, inputs: dict[str, Any],
+                         frame: pd.DataFrame) -> None:
+    """Write the forecasts frame (Parquet) and then its key file (JSON), each atomically;
+    the key file last, so that a kill in between leaves a cache that is ignored."""
+    state = Path(out_dir) / STATE_DIR
+    data = state / CACHE_DATA
+    write_atomic(data, lambda tmp: frame.to_parquet(tmp, engine="pyarrow", index=False))
+    write_json_atomic(state / CACHE_KEY, {"key": key, "inputs": inputs, "rows": len(frame),
+                                          "parquet_sha256": _sha256_file(data)})
+
+
+def remove_legacy_pickles(out_dir: Path) -> list[str]:
+    """Delete pickle caches written by earlier versions (``.sweep/forecasts-*.pkl``) without
+    opening them; returns their names."""
+    state = Path(out_dir) / STATE_DIR
+    removed = []
+    for p in state.glob("forecasts-*.pkl") if state.is_dir() else []:
+        p.unlink(missing_ok=True)
+        removed.append(p.name)
+    return removed

@@ -1,0 +1,66 @@
+"""Config <-> data cross checks: every id the study config names exists in the network data.
+
+One function, `check_config_against_data`, run by `load_network` / `collect_network` and so
+by `netdesign validate` and before any work in `run`, `sweep` and `refresh`. Each problem names
+the config file, the key path, the value and what the data offers.
+"""
+
+from __future__ import annotations
+
+from netdesign.config.schema import SERVICE_CLASSES, StudyConfig
+from netdesign.data.network import Network
+from netdesign.data.validate import source_of
+from netdesign.errors import Problem
+
+
+def config_source(cfg: StudyConfig) -> str:
+    """How messages name the config: its file when loaded from one."""
+    return str(cfg.config_file) if cfg.config_file is not None else f"study config '{cfg.name}'"
+
+
+def _listing(values: list[str], limit: int = 12) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def check_config_against_data(cfg: StudyConfig, net: Network,
+                              sources: dict[str, str]) -> list[Problem]:
+    """Problems where the config names something the data does not have.
+
+    - ``policies.P.hub_capacity_cap.H``: H must be a hub of the hubs table (otherwise the cap
+      would be silently ignored);
+    - ``policies.P.mode_share.M.min`` > 0: some line-haul link must have mode M (otherwise
+      every scenario with the policy is infeasible, or all unserved);
+    - ``service.standards_h``: a standard for every service class the corridors use (warning:
+      corridors of a class without one are never late).
+    """
+    src = config_source(cfg)
+    hubs = [str(h) for h in net.hubs.index]
+    known_hubs = set(hubs)
+    hubs_file = source_of(sources, "hubs")
+    links = net.links
+    lh_modes = set(links.loc[links["role"] == "linehaul", "mode"].astype(str))
+    out: list[Problem] = []
+    for pname, policy in cfg.policies.items():
+        for hub in policy.hub_capacity_cap:
+            if hub not in known_hubs:
+                out.append(Problem(src, f"policies.{pname}.hub_capacity_cap.{hub}",
+                                   "hub_capacity_cap", hub,
+                                   f"a hub_id listed in {hubs_file}: {_listing(hubs)}"))
+        for mode, bound in policy.mode_share.items():
+            if bound.min and mode not in lh_modes:
+                out.append(Problem(
+                    src, f"policies.{pname}.mode_share.{mode}.min", "min", bound.min,
+                    f"no floor for {mode!r}: no line-haul link in "
+                    f"{source_of(sources, 'links')} has that mode (line-haul modes: "
+                    f"{', '.join(sorted(lh_modes)) or 'none'})"))
+    used = set(net.corridors["service_class"].dropna().astype(str))
+    classes = [c for c in SERVICE_CLASSES if c in used]  # unknown ones: check_column_values
+    missing = [c for c in classes if c not in cfg.service.standards_h]
+    for c in missing:
+        n = int((net.corridors["service_class"] == c).sum())
+        out.append(Problem(src, "service.standards_h", c, None,
+                           f"a standard for service class {c!r} ({n} corridor(s) in "
+                           f"{source_of(sources, 'corridors')}); without one they are never "
+                           "late", "warning"))
+    return out

@@ -1,0 +1,180 @@
+"""The schema of results.nc, written once: dimensions, variables (dims, units, long names),
+coordinates and dataset attributes.
+
+The writer (`results.dataset`) takes units and long names from here; the reader
+(`report.load.check_results`) checks files against it; the table in docs/architecture.md is
+generated from it (`markdown_table`, checked by `tests/test_results_schema.py`); the tests
+compare a real run with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import xarray as xr
+
+from netdesign.errors import Problem
+from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS, SOLVE_STATUSES
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable or non-index coordinate of results.nc.
+
+    name: as in the file. dims: its dimensions, in order. units: a UDUNITS-like string
+    ("1" = dimensionless, "" = names/labels). long_name: what it is. doc_units: the unit as
+    the docs table shows it, when not `units` ("–" for names and years).
+    required: a results file without it is rejected by the reader (False for additions that
+    older files lack).
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    units: str
+    long_name: str
+    doc_units: str | None = None
+    required: bool = True
+
+
+S = ("scenario",)
+
+#: Dimensions and what one element of each is.
+DIMENSIONS: dict[str, str] = {
+    "scenario": "one solved scenario (name)",
+    "corridor": "an origin-destination corridor (corridor_id)",
+    "mode": "a transport mode (road, rail, water, air)",
+    "hub": "a hub (hub_id)",
+    "link": "a directed link (link_id)",
+    "node": "a node (node_id)",
+    "service_class": "a service class (domestic, neighbouring, global)",
+    "cost_component": "a cost component (" + ", ".join(COST_COMPONENTS) + ")",
+    "month": "a month of history (month start)",
+    "forecast_month": "a forecast month (month start)",
+    "stat": "a forecast statistic (" + ", ".join(FORECAST_STATS) + ")",
+}
+
+#: Data variables and scenario coordinates.
+VARIABLES: tuple[Variable, ...] = (
+    Variable("year", S, "1", "design year", "–"),
+    Variable("growth", S, "", "growth case (name in growth_cases)"),
+    Variable("costs", S, "", "cost case (name in cost_cases)"),
+    Variable("policy", S, "", "policy (name in policies)"),
+    Variable("demand_quantile", S, "", "forecast the design is for (mean, hi_80, hi_95)"),
+    Variable("carbon_price", S, "CNY/t CO2", "carbon price"),
+    Variable("demand", (*S, "corridor"), "parcels/day", "corridor demand in the design year"),
+    Variable("flow", (*S, "corridor", "mode"), "parcels/day",
+             "corridor flow by main line-haul mode"),
+    Variable("unserved", (*S, "corridor"), "parcels/day", "unserved corridor demand"),
+    Variable("late", (*S, "corridor"), "parcels/day",
+             "parcels delivered later than the service standard"),
+    Variable("parcel_km", (*S, "mode"), "parcel-km/day", "line-haul parcel-km"),
+    Variable("mode_share", (*S, "mode"), "1", "share of line-haul parcel-km (sums to 1)"),
+    Variable("mode_parcels", (*S, "mode"), "parcels/day", "parcels by main line-haul mode"),
+    Variable("hub_capacity", (*S, "hub"), "parcels/day", "hub sorting capacity after expansion"),
+    Variable("hub_capacity_existing", ("hub",), "parcels/day", "existing hub sorting capacity"),
+    Variable("hub_capacity_added", (*S, "hub"), "parcels/day", "hub sorting capacity added"),
+    Variable("hub_throughput", (*S, "hub"), "parcels/day", "parcels sorted at the hub"),
+    Variable("hub_utilisation", (*S, "hub"), "1", "hub throughput / capacity"),
+    Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
+    Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
+    Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
+    Variable("link_modules_added", (*S, "link"), "modules",
+             "modules (departures/day) added on the link"),
+    Variable("link_departures_per_week", (*S, "link"), "departures/week",
+             "link departures per week"),
+    Variable("cost", (*S, "cost_component"), "CNY/day",
+             "cost by component (" + ", ".join(COST_COMPONENTS) + ")"),
+    Variable("total_cost", S, "CNY/day", "total cost (objective)"),
+    Variable("co2", S, "t CO2/day", "CO2 emissions"),
+    Variable("on_time_share", S, "1", "share of demand delivered within its service standard"),
+    Variable("on_time_share_by_class", (*S, "service_class"), "1",
+             "on-time share by service class"),
+    Variable("unserved_total", S, "parcels/day", "total unserved demand", required=False),
+    Variable("status", S, "", "solve status (" + ", ".join(SOLVE_STATUSES) + ")"),
+    Variable("message", S, "", "solver or failure message", required=False),
+    Variable("mip_gap", S, "1", "relative MIP gap"),
+    Variable("objective", S, "CNY/day", "incumbent objective"),
+    Variable("best_bound", S, "CNY/day", "best dual bound"),
+    Variable("solve_seconds", S, "s", "build + hand-off + solve wall time"),
+    Variable("history", ("corridor", "month"), "parcels/month", "observed corridor volume"),
+    Variable("forecast", ("corridor", "forecast_month", "stat"), "parcels/month",
+             "corridor volume forecast (" + ", ".join(FORECAST_STATS) + ")"),
+)
+
+#: Coordinates of the static dimensions (node, link, hub, corridor).
+COORDINATES: tuple[Variable, ...] = (
+    Variable("corridor_origin", ("corridor",), "", "origin node id"),
+    Variable("corridor_destination", ("corridor",), "", "destination node id"),
+    Variable("corridor_service_class", ("corridor",), "", "service class"),
+    Variable("node_lat", ("node",), "degrees_north", "latitude"),
+    Variable("node_lon", ("node",), "degrees_east", "longitude"),
+    Variable("node_name_en", ("node",), "", "English name"),
+    Variable("node_name_zh", ("node",), "", "Chinese name"),
+    Variable("node_kind", ("node",), "", "node kind"),
+    Variable("node_rural", ("node",), "1", "rural county (1) or not (0)"),
+    Variable("link_from", ("link",), "", "tail node id"),
+    Variable("link_to", ("link",), "", "head node id"),
+    Variable("link_mode", ("link",), "", "mode"),
+    Variable("link_role", ("link",), "", "collection, linehaul or distribution"),
+    Variable("link_distance_km", ("link",), "km", "distance"),
+    Variable("link_min_weekly_frequency", ("link",), "departures/week",
+             "minimum departures per week (NaN = none)"),
+    Variable("hub_name_en", ("hub",), "", "English name"),
+    Variable("hub_name_zh", ("hub",), "", "Chinese name"),
+)
+
+#: Dataset attributes and what each holds.
+ATTRIBUTES: dict[str, str] = {
+    "study": "the study's name",
+    "config_yaml": "the validated config as canonical YAML",
+    "config_hash": "short sha256 of config_yaml",
+    "data_source": "the data folder or package:NAME",
+    "data_version": "short content hash of the input tables",
+    "package_versions": "JSON: Python and package versions",
+    "solver_reports": "JSON: one solve report per scenario",
+    "created_utc": "time of writing, ISO 8601 UTC",
+    "netdesign_version": "netdesign's version",
+}
+
+BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
+
+
+def annotate(ds: xr.Dataset) -> xr.Dataset:
+    """Set `units` and `long_name` on every schema variable present in `ds` (in place)."""
+    for name, var in BY_NAME.items():
+        if name in ds.variables:
+            ds[name].attrs.update(units=var.units, long_name=var.long_name)
+    return ds
+
+
+def schema_problems(ds: xr.Dataset, source: str) -> list[Problem]:
+    """Every way `ds` departs from the schema: a required variable missing, wrong dims, a
+    forecast without every statistic, no scenario."""
+    problems: list[Problem] = []
+    for var in (*VARIABLES, *COORDINATES):
+        if var.name not in ds.variables:
+            if var.required:
+                problems.append(Problem(source, "variables", var.name, None,
+                                        f"a variable '{var.name}' with dims {var.dims}"))
+        elif tuple(ds[var.name].dims) != var.dims:
+            problems.append(Problem(source, f"variable '{var.name}'", "dims",
+                                    tuple(ds[var.name].dims), f"dims {var.dims}"))
+    if "forecast" in ds.variables and "stat" in ds.coords:
+        missing = [s for s in FORECAST_STATS if s not in ds["stat"].values.astype(str)]
+        if missing:
+            problems.append(Problem(source, "coordinate 'stat'", "stat", missing,
+                                    f"the statistics {FORECAST_STATS}"))
+    if "scenario" in ds.dims and ds.sizes["scenario"] == 0:
+        problems.append(Problem(source, "dimension 'scenario'", "scenario", 0,
+                                "at least one scenario"))
+    return problems
+
+
+def markdown_table() -> str:
+    """The variables table of docs/architecture.md ("Results dataset")."""
+    lines = ["| variable | dims | unit | meaning |", "|---|---|---|---|"]
+    for var in VARIABLES:
+        unit = var.doc_units or var.units or "–"
+        note = "" if var.required else " (optional: older files lack it)"
+        lines.append(f"| `{var.name}` | {', '.join(var.dims)} | {unit} | {var.long_name}{note} |")
+    return "\n".join(lines)
