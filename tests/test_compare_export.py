@@ -196,7 +196,7 @@ def test_cli_export_chinese_headers(tmp_path, results_file, sweep):
     assert res.exit_code == 0, res.output
     summary = pd.read_excel(out, sheet_name="主要指标")
     assert "总成本（元/日）" in summary.columns
-    assert set(summary["状态"]) == {"最优"} and "铁路份额不低于25%" in set(summary["政策"])
+    assert set(summary["状态"]) == {"最优"} and "铁路份额下限" in set(summary["政策"])
     np.testing.assert_allclose(summary["总成本（元/日）"], sweep["total_cost"].values)
     assert [p.name for p in out.parent.iterdir()] == ["out.xlsx"]
 

@@ -26,9 +26,9 @@ def test_scenario_labels_are_built_from_the_cases(ds):
     zh = scenario_labels(ds, "zh", flag=False)
     assert zh == {"2030-base": "2030 · 基准增长 · 碳价100元/吨 · 无政策约束",
                   "2035-high": "2035 · 高增长 · 碳价100元/吨 · 无政策约束",
-                  "2035-high-co2_300": "2035 · 高增长 · 碳价300元/吨 · 铁路份额不低于25%"}
+                  "2035-high-co2_300": "2035 · 高增长 · 碳价300元/吨 · 铁路份额下限"}
     en = scenario_labels(ds, "en", flag=False)
-    assert en["2035-high-co2_300"] == "2035 · High growth · CO2 300 CNY/t · Rail share at least 25%"
+    assert en["2035-high-co2_300"] == "2035 · High growth · CO2 300 CNY/t · Rail share floor"
     one = scenario_labels(ds.sel(scenario=["2035-high"]), "zh", flag=False)
     assert one == {"2035-high": "2035"}  # nothing varies: the year alone
 

@@ -68,8 +68,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "case_costs_high_fuel": ("燃油涨价", "High fuel prices"),
     "case_costs_cheap_rail": ("铁路降价", "Cheaper rail"),
     "case_policy_none": ("无政策约束", "No policy constraint"),
-    "case_policy_rail_push": ("铁路份额不低于25%", "Rail share at least 25%"),
+    "case_policy_rail_push": ("铁路份额下限", "Rail share floor"),
     "case_policy_co2_cap": ("碳排放总量上限", "CO2 cap"),
+    "case_policy_one_two_three": ("123时效刚性约束", "1-2-3 day standards enforced"),
     "case_demand_quantile_mean": ("需求均值", "Mean demand"),
     "case_demand_quantile_hi_80": ("需求80%上界", "Demand at 80% upper bound"),
     "case_demand_quantile_hi_95": ("需求95%上界", "Demand at 95% upper bound"),
@@ -274,7 +275,7 @@ def term(value: str, lang: str) -> str:
 
 def case_value(field: str, value: str, lang: str) -> str:
     """A scenario's case (field: growth, costs, policy, demand_quantile) in `lang`, e.g.
-    case_value('policy', 'rail_push', 'zh') -> '铁路份额不低于25%'. A case the glossary does
+    case_value('policy', 'rail_push', 'zh') -> '铁路份额下限'. A case the glossary does
     not know (a user's own) is shown as named in the config, '_' as spaces (and recorded)."""
     key = f"case_{field}_{value}"
     if key in LABELS:

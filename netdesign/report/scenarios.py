@@ -1,7 +1,7 @@
 """Readable scenario labels built from a scenario's cases (the id stays available on hover).
 
 A sweep names its scenarios like `2035_g-base_c-base_co2-200_p-rail_push`; a reader wants
-"2035 · 碳价200元/吨 · 铁路份额不低于25%". The label holds the design year and those cases
+"2035 · 碳价200元/吨 · 铁路份额下限". The label holds the design year and those cases
 (growth, costs, carbon price, policy, demand quantile) that differ between the scenarios
 shown; a flagged scenario (see `status.py`) ends in ' ⚠'. Labels are made unique by adding
 the id when two scenarios would read the same.
