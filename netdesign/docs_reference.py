@@ -7,6 +7,7 @@ a test compares the committed file with this output.
 
 from __future__ import annotations
 
+import re
 import typing
 
 from pydantic import BaseModel
@@ -29,6 +30,7 @@ def _unannotated(annotation: typing.Any) -> typing.Any:
 def _type_name(annotation: typing.Any) -> str:
     text = str(_unannotated(annotation)).replace("typing.", "")
     text = text.replace("netdesign.config.schema.", "")
+    text = re.sub(r" at 0x[0-9a-f]+", "", text)  # validator functions: no memory address
     return text.replace("<class '", "").replace("'>", "")
 
 
@@ -63,7 +65,10 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("data.", cs.DataConfig),
     ("forecast.", cs.ForecastConfig),
     ("service.", cs.ServiceConfig),
+    ("service.by_year.YEAR.", cs.ServiceYear),
+    ("segments.NAME.", cs.SegmentConfig),
     ("network.", cs.NetworkConfig),
+    ("planning.", cs.PlanningConfig),
     ("cost_cases.NAME.", cs.CostCase),
     ("policies.NAME.", cs.PolicyConfig),
     ("policies.NAME.mode_share.MODE.", cs.ModeShareBound),

@@ -75,7 +75,7 @@ AIR_TERMINAL_CNY_PER_KG = 4.0  # export handling, screening, destination airport
 # of one): destination clearance of low-value e-commerce parcels + last-mile delivery [E].
 ABROAD_H = {"Neighbouring": 4.0 + 18.0, "Global": 6.0 + 24.0}
 WAREHOUSE_ABROAD_H = 72.0  # port/rail terminal clearance + drayage to an overseas warehouse [E]
-WRITE_SEGMENTS = False  # write corridors.segment and links.module_departures_per_week (h13b)
+WRITE_SEGMENTS = True  # write corridors.segment and links.module_departures_per_week (h13b)
 MONTHS = [f"{y}-{m:02d}" for y in range(2015, 2025) for m in range(1, 13)]
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import math
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -151,6 +152,31 @@ def test_base_year_is_solved_without_expansion(tmp_path, tiny_config):
     assert (design.hubs["modules_added"].fillna(0) == 0).all()
     served = float((design.corridor_flow.sum(axis=1)).sum())
     assert table.loc[0, "model"] == pytest.approx(design.co2_t_per_day * 1000 / served)
+
+
+def test_base_year_check_ignores_the_design_day(tmp_path, tiny_config):
+    """A study planned for a design day (peak factor 1.25, cap 0.85) still checks its base
+    year on the average day: the observed year's flows used its existing capacity as it is
+    (issue 14); the solved scenario has π = u = 1."""
+    from netdesign.pipeline import load_study, solve_scenario
+    from netdesign.results.calibration import base_year_check
+
+    study_dir = tmp_path / "study"
+    shutil.copytree(tiny_config.parent, study_dir)
+    pd.DataFrame([("co2", "co2_kg_per_parcel", "", "", "all", "0.27", "kg", "src")],
+                 columns=list(OBSERVED_COLUMNS)).to_csv(
+        study_dir / "calibration_observed.csv", index=False)
+    study = load_study(study_dir / tiny_config.name)
+    study = replace(study, cfg=study.cfg.with_overrides(
+        planning={"peak_factor": 1.25, "max_utilisation": 0.85}))
+    seen = {}
+
+    def solve(net, sc):
+        seen.update(peak=sc.peak_factor, cap=sc.max_utilisation)
+        return solve_scenario(net, sc, study.cfg.solver)
+
+    base_year_check(study, solve=solve)
+    assert seen == {"peak": 1.0, "cap": 1.0}
 
 
 # --------------------------------------------------------------------- the default study

@@ -55,7 +55,7 @@ def test_tiny_counts_and_index(net):
     assert len(net.history) == 10 * 72
     assert net.nodes.index.name == "node_id" and net.links.index.name == "link_id"
     assert net.hubs.index.name == "hub_id" and net.corridors.index.name == "corridor_id"
-    assert list(net.corridors.columns) == ["origin", "destination", "service_class"]
+    assert list(net.corridors.columns) == ["origin", "destination", "service_class", "segment"]
     assert list(net.history.columns) == ["corridor_id", "month", "parcels"]
     assert set(net.links["mode"]) == {"road", "rail", "water", "air"}
 

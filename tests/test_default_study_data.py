@@ -40,13 +40,18 @@ def _num(s: pd.Series) -> pd.Series:
 # ----------------------------------------------------------------------------- schema
 @pytest.mark.parametrize("name", TABLES)
 def test_columns_follow_schema(t, name):
-    assert list(t[name].columns) == [c.name for c in schema.TABLES[name]]
+    # optional columns may be left out (e.g. corridors.segment until the data writes it)
+    present = set(t[name].columns)
+    assert list(t[name].columns) == [c.name for c in schema.TABLES[name]
+                                     if c.required or c.name in present]
 
 
 @pytest.mark.parametrize("name", TABLES)
 def test_values_follow_schema(t, name):
     df = t[name]
     for col in schema.TABLES[name]:
+        if col.name not in df and not col.required:
+            continue
         s = df[col.name]
         if col.required:
             assert (s != "").all(), f"{name}.{col.name} has blanks"

@@ -66,6 +66,26 @@ def test_flows_conserve_demand_and_shares_sum_to_one(tiny_run):
         np.testing.assert_allclose(summary["total_cost_cny_per_day"], ds["total_cost"].values)
 
 
+def test_summary_separates_economic_from_penalty_cost(tiny_run):
+    """summary.csv (issue 13): economic + penalty = total, on-time share per class within
+    [0, 1] and consistent with results.nc; mode shares by parcels per scope sum to 1."""
+    out, _ = tiny_run
+    summary = pd.read_csv(out / "summary.csv")
+    for col in ("economic_cost_cny_per_day", "penalty_cost_cny_per_day",
+                "on_time_share_domestic", "on_time_share_neighbouring", "on_time_share_global"):
+        assert col in summary.columns, col
+    np.testing.assert_allclose(summary["economic_cost_cny_per_day"]
+                               + summary["penalty_cost_cny_per_day"],
+                               summary["total_cost_cny_per_day"], rtol=1e-9)
+    with xr.open_dataset(out / "results.nc") as ds:
+        np.testing.assert_allclose(
+            summary["on_time_share_domestic"],
+            ds["on_time_share_by_class"].sel(service_class="domestic").values)
+        shares = ds["mode_share_parcels"].sel(scope="all").sum("mode").values
+        np.testing.assert_allclose(shares, 1.0)
+        assert ds["on_time_share_by_segment"].dims == ("scenario", "segment")
+
+
 def test_invalid_config_exits_2_and_writes_nothing(tmp_path, tiny_config):
     study = tmp_path / "study"
     shutil.copytree(tiny_config.parent, study)

@@ -130,3 +130,6 @@ def test_key_depends_on_inputs_not_on_name_or_unrelated_cases():
     # but a different time limit does
     cfg4 = _cfg({"axes": {"year": [2025]}}, solver={"time_limit_s": 5})
     assert k != scenario_key(study_fingerprint(cfg4, "v1"), sc, cfg4)
+    # and so does the design day (issue 14: planning.peak_factor sizes every hub)
+    cfg5 = _cfg({"axes": {"year": [2025]}}, planning={"peak_factor": 1.25})
+    assert k != scenario_key(study_fingerprint(cfg5, "v1"), sc, cfg5)

@@ -27,6 +27,9 @@ NAME_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
 NAME_EXPECTED = ("letters, digits, '_', '.' and '-' only, not starting with '.' "
                  "(the name is a file name)")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+FLOOR_TAGS = {"on_time_floor_domestic": "otd", "on_time_floor_neighbouring": "otn",
+              "on_time_floor_global": "otg"}
+"""Name tags of the scenario's on-time floor overrides (issue 13)."""
 
 
 def is_valid_name(name: str) -> bool:
@@ -50,7 +53,8 @@ def scenario_name(sc: ScenarioCases) -> str:
 
     An explicit ``sc.name`` wins. Otherwise the name lists every case, in a fixed order:
     ``{year}_g-{growth}_c-{costs}_co2-{carbon price CNY/t}_p-{policy}``, followed by
-    ``_q-{demand_quantile}`` when the design demand is not the forecast mean; e.g.
+    ``_q-{demand_quantile}`` when the design demand is not the forecast mean, and
+    ``_otd-``/``_otn-``/``_otg-{floor}`` for an on-time floor set by the scenario; e.g.
     ``2035_g-high_c-base_co2-200_p-rail_push``. Characters other than letters, digits,
     ``_``, ``.`` and ``-`` in case names are replaced by ``-``.
     """
@@ -60,4 +64,8 @@ def scenario_name(sc: ScenarioCases) -> str:
              f"co2-{_number(sc.carbon_price_cny_per_t)}", f"p-{safe_part(sc.policy)}"]
     if sc.demand_quantile != "mean":
         parts.append(f"q-{safe_part(sc.demand_quantile)}")
+    for axis, tag in FLOOR_TAGS.items():
+        value = getattr(sc, axis)
+        if value is not None:
+            parts.append(f"{tag}-{_number(value)}")
     return "_".join(parts)

@@ -8,10 +8,12 @@ returns a new validated object.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
 from netdesign.config.names import NAME_EXPECTED, is_valid_name
 from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exported)
@@ -34,6 +36,9 @@ GrowthRate = Annotated[float, Field(gt=-1, le=10)]
 """Extra annual growth as a fraction per year: above -1 (at -1 demand vanishes, below it the
 sign flips) and at most 10 (+1000 %/yr, far beyond any plausible case; catches percent
 written as a fraction's 100 times)."""
+
+
+_SEGMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class _Strict(BaseModel):
@@ -90,24 +95,158 @@ class ForecastConfig(_Strict):
     )
 
 
+def _penalty_number(x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise ValueError(f"a number >= 0, got {x!r}")
+    if not math.isfinite(float(x)) or float(x) < 0:
+        raise ValueError(f"a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def _penalty_value(value: object) -> float | dict[str, float]:
+    """One number for every class, or a mapping class -> number (one error, not one per
+    alternative of a union)."""
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in SERVICE_CLASSES]
+        if unknown:
+            raise ValueError(f"unknown service class {unknown[0]!r}; expected one of "
+                             f"{', '.join(SERVICE_CLASSES)}")
+        return {str(k): _penalty_number(v) for k, v in value.items()}
+    return _penalty_number(value)
+
+
+PerClassPenalty = Annotated[float | dict[ServiceClass, float], PlainValidator(_penalty_value)]
+
+
+def _per_class_problems(section: BaseModel) -> list[str]:
+    """Both late-penalty parts of `section`, when given as a mapping, must name every class."""
+    out = []
+    for key in ("late_penalty_cny_per_parcel", "late_penalty_cny_per_parcel_hour"):
+        value = getattr(section, key)
+        missing = [c for c in SERVICE_CLASSES if c not in value] \
+            if isinstance(value, dict) else []
+        if missing:
+            out.append(f"{key}: a per-class mapping must name every service class "
+                       f"({', '.join(SERVICE_CLASSES)}); missing {', '.join(missing)} "
+                       "(or give one number for all classes)")
+    return out
+
+
+class ServiceYear(_Strict):
+    """Service standards and late penalties in force from one design year on."""
+
+    standards_h: dict[ServiceClass, PosFloat] | None = Field(
+        None, description="Door-to-door standard per service class, h (classes not named keep "
+        "the default standard).")
+    late_penalty_cny_per_parcel: PerClassPenalty | None = Field(
+        None, description="Fixed part of the late penalty, CNY/parcel (one number for all "
+        "classes or one per class); empty = the default.")
+    late_penalty_cny_per_parcel_hour: PerClassPenalty | None = Field(
+        None, description="Part per hour beyond the standard, CNY/(parcel h); empty = the "
+        "default.")
+
+    @model_validator(mode="after")
+    def _every_class(self) -> ServiceYear:
+        problems = _per_class_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class ServiceConfig(_Strict):
-    """The "1-2-3 day circle": door-to-door standards per service class."""
+    """The "1-2-3 day circle": door-to-door standards per service class.
+
+    A late path (door-to-door time T above the standard S) costs, per parcel,
+    fixed + per_hour x (T - S) CNY (graded lateness); `policy: forbid` drops late paths.
+    """
 
     standards_h: dict[ServiceClass, PosFloat] = Field(
         default_factory=lambda: {"domestic": 24.0, "neighbouring": 48.0, "global": 72.0},
-        description="Door-to-door delivery standard per service class, hours.",
+        description="Door-to-door delivery standard per service class, h.",
     )
     policy: ServicePolicy = Field(
         "penalty",
         description="forbid: paths slower than the standard are not allowed; penalty: allowed "
-        "at `late_penalty_cny_per_parcel` and reported as late.",
+        "at the graded late penalty and reported as late.",
     )
-    late_penalty_cny_per_parcel: NonNegFloat = Field(
-        15.0, description="Penalty per parcel delivered later than its standard, CNY/parcel."
+    late_penalty_cny_per_parcel: PerClassPenalty = Field(
+        15.0, description="Fixed part of the penalty per parcel delivered later than its "
+        "standard, CNY/parcel: one number for every class, or one per class.",
+    )
+    late_penalty_cny_per_parcel_hour: PerClassPenalty = Field(
+        0.0, description="Part of the late penalty per hour beyond the standard, "
+        "CNY/(parcel h): one number for every class, or one per class.",
+    )
+    by_year: dict[int, ServiceYear] = Field(
+        default_factory=dict,
+        description="Standards and penalties from a design year on: a scenario uses the entry "
+        "of the latest year <= its design year (keys it leaves empty keep the defaults above); "
+        "years before the first entry use the defaults.",
     )
     collection_h: NonNegFloat = Field(
         4.0, description="First-mile pick-up and last-mile delivery time added to every path, h."
     )
+
+    @model_validator(mode="after")
+    def _every_class(self) -> ServiceConfig:
+        problems = [f"by_year.{y}: a design year in 2000..2100" for y in self.by_year
+                    if not 2000 <= y <= 2100]
+        problems += _per_class_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def for_year(self, year: int) -> ResolvedService:
+        """Standards (h) and penalty parts (CNY/parcel, CNY/(parcel h)) per class in `year`."""
+        standards = dict(self.standards_h)
+        fixed: PerClassPenalty = self.late_penalty_cny_per_parcel
+        hourly: PerClassPenalty = self.late_penalty_cny_per_parcel_hour
+        from_years = [y for y in self.by_year if y <= year]
+        if from_years:
+            entry = self.by_year[max(from_years)]
+            standards.update(entry.standards_h or {})
+            if entry.late_penalty_cny_per_parcel is not None:
+                fixed = entry.late_penalty_cny_per_parcel
+            if entry.late_penalty_cny_per_parcel_hour is not None:
+                hourly = entry.late_penalty_cny_per_parcel_hour
+        return ResolvedService(
+            standards_h={c: float(v) for c, v in standards.items()},
+            late_fixed={c: float(fixed[c] if isinstance(fixed, dict) else fixed)
+                        for c in SERVICE_CLASSES},
+            late_hourly={c: float(hourly[c] if isinstance(hourly, dict) else hourly)
+                         for c in SERVICE_CLASSES},
+        )
+
+
+class ResolvedService(BaseModel):
+    """Service parameters of one design year, per class (plain numbers)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    standards_h: dict[str, float]
+    late_fixed: dict[str, float]
+    late_hourly: dict[str, float]
+
+
+class SegmentConfig(_Strict):
+    """A demand segment (corridors.csv column `segment`): its parcels and their service."""
+
+    weight_kg: PosFloat | None = Field(
+        None, description="Average weight of one parcel of the segment, kg; empty = "
+        "`network.parcel_weight_kg`. A parcel counts weight_kg / network.parcel_weight_kg "
+        "reference parcels in link and hub costs, CO2 and capacity use.")
+    standards_h: dict[ServiceClass, PosFloat] = Field(
+        default_factory=dict, description="Door-to-door standard per service class for this "
+        "segment, h; overrides the class standard (every design year).")
+    late_penalty_cny_per_parcel: NonNegFloat | None = Field(
+        None, description="Fixed part of the late penalty, CNY/parcel; empty = the class's.")
+    late_penalty_cny_per_parcel_hour: NonNegFloat | None = Field(
+        None, description="Late penalty per hour beyond the standard, CNY/(parcel h); empty = "
+        "the class's.")
+    modes: list[Mode] | None = Field(
+        None, description="Modes the segment's parcels may use on line-haul legs; empty = all.")
+    label: dict[Literal["en", "zh"], str] = Field(
+        default_factory=dict, description="Name per language, shown in reports.")
 
 
 class NetworkConfig(_Strict):
@@ -160,6 +299,10 @@ class PolicyConfig(_Strict):
     service_policy: ServicePolicy | None = Field(
         None, description="Overrides service.policy for scenarios using this policy."
     )
+    on_time_floor: dict[ServiceClass, Share] = Field(
+        default_factory=dict, description="Minimum share of each named service class's demand "
+        "delivered within its standard (a constraint; infeasible when it cannot be met).",
+    )
 
     @model_validator(mode="after")
     def _floors_fit(self) -> PolicyConfig:
@@ -208,6 +351,44 @@ class SolverConfig(_Strict):
         return self
 
 
+class PlanningConfig(_Strict):
+    """Capacity planning (issue 14): what day the capacity is sized for.
+
+    Capacity rows hold on a *design day* = average day x `peak_factor`, at no more than
+    `max_utilisation` of capacity; routing and its costs stay on the average day
+    (docs/model.md, "Peak-season sizing")."""
+
+    peak_factor: float | Literal["forecast"] = Field(
+        1.0,
+        description="Design day / average day of the design year (a number >= 1), or "
+        "`forecast`: the peak month's parcels/day over the year's mean parcels/day, from the "
+        "forecasts the scenario is built from. 1 = size for the average day.",
+    )
+    max_utilisation: float = Field(
+        1.0, description="Largest planned use of hub and link capacity on the design day, "
+        "0 < u <= 1 (0.85 = keep 15 % headroom).")
+
+    @field_validator("peak_factor", mode="before")
+    @classmethod
+    def _peak_factor(cls, value: Any) -> Any:
+        if value == "forecast":
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("a number >= 1 or 'forecast'")
+        if not math.isfinite(value) or value < 1:
+            raise ValueError("a finite number >= 1 (the design day is at least the average "
+                             "day) or 'forecast'")
+        return float(value)
+
+    @field_validator("max_utilisation", mode="before")
+    @classmethod
+    def _max_utilisation(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or not 0 < value <= 1:
+            raise ValueError("a finite number with 0 < u <= 1")
+        return float(value)
+
+
 class ScenarioConfig(_Strict):
     """One scenario: a design year and the cases that shape it."""
 
@@ -222,6 +403,22 @@ class ScenarioConfig(_Strict):
     demand_quantile: DemandQuantile = Field(
         "mean", description="Which forecast the network is designed for."
     )
+    on_time_floor_domestic: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the domestic class.")
+    on_time_floor_neighbouring: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the neighbouring class.")
+    on_time_floor_global: Share | None = Field(
+        None, description="Overrides the policy's on-time floor of the global class (a sweep "
+        "over it traces the cost of the circle).")
+
+    def on_time_floor(self, policy: PolicyConfig) -> dict[str, float]:
+        """Floors per service class: the policy's, overridden by this scenario's."""
+        out = {c: float(v) for c, v in policy.on_time_floor.items()}
+        for c in SERVICE_CLASSES:
+            v = getattr(self, f"on_time_floor_{c}")
+            if v is not None:
+                out[c] = float(v)
+        return out
 
     @field_validator("name")
     @classmethod
@@ -235,7 +432,9 @@ class SweepConfig(_Strict):
     """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
 
     axes: dict[Literal["year", "growth", "costs", "carbon_price_cny_per_t", "policy",
-                       "demand_quantile"], list[Any]] = Field(default_factory=dict)
+                       "demand_quantile", "on_time_floor_domestic",
+                       "on_time_floor_neighbouring", "on_time_floor_global"],
+               list[Any]] = Field(default_factory=dict)
     scenarios: list[ScenarioConfig] = Field(default_factory=list)
     retries: int = Field(2, ge=0, description="Retries of a scenario whose worker died.")
 
@@ -279,7 +478,13 @@ class StudyConfig(_Strict):
     data: DataConfig = Field(default_factory=DataConfig)
     forecast: ForecastConfig = Field(default_factory=ForecastConfig)
     service: ServiceConfig = Field(default_factory=ServiceConfig)
+    segments: dict[str, SegmentConfig] = Field(
+        default_factory=lambda: {"parcel": SegmentConfig()},
+        description="Demand segments by name (corridors.csv column `segment`, default "
+        "`parcel`); every segment a corridor names must be defined here.",
+    )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    planning: PlanningConfig = Field(default_factory=PlanningConfig)
     growth_cases: dict[str, GrowthRate] = Field(
         default_factory=lambda: {"base": 0.0},
         description="Extra annual growth on top of the statistical forecast after its last "
@@ -302,7 +507,10 @@ class StudyConfig(_Strict):
 
     @model_validator(mode="after")
     def _references_exist(self) -> StudyConfig:
-        problems = []
+        problems = [f"segments.{name}: a name of letters, digits, '_', '.' and '-'"
+                    for name in self.segments if not _SEGMENT_NAME.match(name)]
+        if not self.segments:
+            problems.append("segments: at least one segment (default: {parcel: {}})")
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
         if self.sweep is not None:

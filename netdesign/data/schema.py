@@ -75,6 +75,10 @@ LINKS = (
            doc="Annualised cost of one module, CNY/yr."),
     Column("min_weekly_frequency", "float", required=False, min=0,
            doc="Minimum departures per week (rural routes); empty = none."),
+    Column("module_departures_per_week", "float", required=False, min=0,
+           doc="Departures per week one module stands for (a freighter flying twice a week: "
+               "2); empty = 7 (one daily departure). Departures/week = (capacity/module + "
+               "modules added) x this."),
 )
 
 HUBS = (
@@ -106,6 +110,8 @@ CORRIDORS = (
     Column("destination", "str", doc="Destination node id."),
     Column("service_class", "str", choices=SERVICE_CLASSES,
            doc="domestic (24 h), neighbouring (48 h) or global (72 h)."),
+    Column("segment", "str", required=False,
+           doc="Demand segment (defined in the study config's `segments:`); empty = parcel."),
 )
 
 HISTORY = (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netdesign.data.schema import SERVICE_CLASSES
 from netdesign.optimise.layout import Layout, Sets
 from netdesign.optimise.linear import Index, LinearModel
 from netdesign.optimise.model_data import ModelData
@@ -41,18 +42,23 @@ def define_demand(m: LinearModel, ctx: Ctx) -> None:
 
 
 def define_link_flow(m: LinearModel, ctx: Ctx) -> None:
-    """link_flow_def(l):  Σ_{p∋l} x_p − f_l = 0      l ∈ L_flow  (parcels/day)."""
-    s = ctx.sets
+    """link_flow_def(l):  Σ_{p∋l} e_p x_p − f_l = 0      l ∈ L_flow  (reference parcels/day;
+    e_p = parcel equivalents of p's segment, 1 for the reference parcel)."""
+    s, e = ctx.sets, ctx.paths.pe
     m.add_constraints("link_flow_def", s.L_flow,
-                      m.x[s.leg_path].by(s.leg_link) - m.link_flow[s.L_flow].by(s.L_flow) == 0,
+                      (e[s.leg_path] * m.x[s.leg_path]).by(s.leg_link)
+                      - m.link_flow[s.L_flow].by(s.L_flow) == 0,
                       define_link_flow.__doc__)
 
 
 def define_link_capacity(m: LinearModel, ctx: Ctx) -> None:
-    """link_capacity(l):  f_l − Q_l m_l ≤ K_l      l ∈ L_cap (finite K_l)."""
+    """link_capacity(l):  σ f_l − Q_l m_l ≤ K_l      l ∈ L_cap (finite K_l).
+
+    σ = peak factor / max utilisation (design day; f_l is on the average day)."""
     d, L = ctx.data, ctx.sets.L_cap
     m.add_constraints("link_capacity", L,
-                      m.link_flow[L].by(L) - d.link_module[L.ids] * m.link_modules[L].by(L)
+                      d.design_scale * m.link_flow[L].by(L)
+                      - d.link_module[L.ids] * m.link_modules[L].by(L)
                       <= d.link_cap[L.ids], define_link_capacity.__doc__)
 
 
@@ -72,16 +78,19 @@ def define_min_frequency(m: LinearModel, ctx: Ctx) -> None:
 
 
 def define_hub_capacity(m: LinearModel, ctx: Ctx) -> None:
-    """hub_capacity(k):  V_k − Q_k n_k − K_k y_k ≤ 0      k ∈ K_cap  (parcels/day).
+    """hub_capacity(k):  σ V_k − Q_k n_k − K_k y_k ≤ 0      k ∈ K_cap  (reference parcels/day).
 
     y_k ≡ 1 for hubs that always exist (the K_k term is then the right-hand side).
-    V_k = Σ_{p∈S(k)} x_p + Σ_{l∈In(k)} f_l: `cap_path`/`cap_link` (docs/model.md).
+    V_k = Σ_{p∈S(k)} e_p x_p + Σ_{l∈In(k)} f_l: `cap_path`/`cap_link` (docs/model.md;
+    e_p = parcel equivalents of p's segment).
+    σ = peak factor / max utilisation: peak × V_k ≤ u (K_k y_k + Q_k n_k) divided by u.
     """
-    s, d, K = ctx.sets, ctx.data, ctx.sets.K_cap
+    s, d, K, e = ctx.sets, ctx.data, ctx.sets.K_cap, ctx.paths.pe
     cap = ctx.layout.hub_eff_cap[K.ids]
     fixed = m.hub_open.index.locate(K) < 0
     m.add_constraints("hub_capacity", K,
-                      m.x[s.cap_path].by(s.cap_hub) + m.link_flow[s.cap_link].by(s.cap_link_hub)
+                      d.design_scale * ((e[s.cap_path] * m.x[s.cap_path]).by(s.cap_hub)
+                                        + m.link_flow[s.cap_link].by(s.cap_link_hub))
                       - d.hub_module[K.ids] * m.hub_modules[K].by(K)
                       - cap * m.hub_open[K].by(K)
                       <= np.where(fixed, cap, 0.0), define_hub_capacity.__doc__)
@@ -168,9 +177,27 @@ def define_mode_share(m: LinearModel, ctx: Ctx) -> None:
                           f"{op} 0  (line-haul parcel-km)")
 
 
+def define_on_time_floor(m: LinearModel, ctx: Ctx) -> None:
+    """on_time_floor(g):  Σ_{p: class(c_p) = g, T_p ≤ S_c} x_p ≥ φ_g Σ_{c: class(c) = g} D_c
+    g ∈ classes with a floor φ_g  (parcels/day; unserved parcels are not on time)."""
+    s, d, p = ctx.sets, ctx.data, ctx.paths
+    floors = [(g, float(d.on_time_floor[g])) for g in SERVICE_CLASSES if g in d.on_time_floor]
+    if not floors:
+        return
+    code = {g: i for i, g in enumerate(SERVICE_CLASSES)}
+    corr_class = np.array([code.get(c, -1) for c in d.corr_class], dtype=np.int64)
+    G = Index(np.array([code[g] for g, _ in floors], dtype=np.int64), [SERVICE_CLASSES])
+    demand = np.array([d.demand[corr_class == code[g]].sum() for g, _ in floors])
+    share = np.array([phi for _, phi in floors])
+    on_time = s.P.ids[~p.late[s.P.ids]]
+    m.add_constraints("on_time_floor", G,
+                      m.x[on_time].by(corr_class[p.corridor[on_time]]) >= share * demand,
+                      define_on_time_floor.__doc__)
+
+
 FAMILIES: tuple[Callable[[LinearModel, Ctx], None], ...] = (
     define_demand, define_link_flow, define_link_capacity, define_min_frequency,
     define_hub_capacity, define_hub_open, define_single_allocation, define_co2_cap,
-    define_mode_share,
+    define_mode_share, define_on_time_floor,
 )
 """The path formulation's constraint families, in row order."""

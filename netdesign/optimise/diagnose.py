@@ -1,6 +1,7 @@
 """Infeasibility diagnosis in the user's terms: which corridors, hubs, links and constraints.
 
-Three views, cheapest first:
+Three views, cheapest first (and, for on-time floors, the largest share of each floored
+class that can be on time at all, from an LP that maximises it with the floors dropped):
 1. elastic re-solve: the same scenario with the unserved slack switched on -> the corridors
    that cannot be served and how many parcels/day (the most useful answer for users);
 2. HiGHS feasibility relaxation of the original rows (bounds kept) -> the constraints that
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from netdesign.config.schema import SolverConfig
 from netdesign.optimise.handoff import StandardForm, to_highs
@@ -60,8 +62,50 @@ def diagnose(data: ModelData, sf: StandardForm | None, solver: SolverConfig, *,
             if key in links:
                 named_l.add(key)
     diag.corridors, diag.hubs, diag.links = sorted(named_c), sorted(named_h), sorted(named_l)
-    diag.message = _message(diag)
+    diag.message = "; ".join(p for p in (_floor_message(data, sf, quick), _message(diag))
+                             if p)
     return diag
+
+
+def _floor_message(data: ModelData, sf: StandardForm | None, solver: SolverConfig) -> str:
+    """The service classes whose on-time floor cannot be met, with the largest share of their
+    demand that can be on time: max Σ on-time x over the LP relaxation with every floor row
+    dropped (an upper bound; the floor row's own coefficients are the objective)."""
+    if sf is None or not data.on_time_floor:
+        return ""
+    names = sf.row_names
+    rows = [i for i, n in enumerate(names) if n.startswith("on_time_floor[")]
+    parts = []
+    for i in rows:
+        cls = _index_keys(names[i])[0]
+        floor = data.on_time_floor.get(cls, float("nan"))
+        demand = float(sum(dm for dm, c in zip(data.demand, data.corr_class, strict=True)
+                           if c == cls))
+        best = _max_row_value(sf, i, rows, solver)
+        if best is None or demand <= 0 or best >= floor * demand - 1e-6 * max(1.0, demand):
+            continue
+        parts.append(f"the on-time floor of service class '{cls}' ({floor:.0%} of its demand) "
+                     f"cannot be met: at most {best / demand:.1%} of its {demand:,.0f} "
+                     "parcels/day can be delivered within the standard")
+    return "; ".join(parts)
+
+
+def _max_row_value(sf: StandardForm, row: int, drop: list[int],
+                   solver: SolverConfig) -> float | None:
+    """max A[row] x subject to the other rows (rows in `drop` freed), LP relaxation."""
+    try:
+        lower, upper = sf.row_lower.copy(), sf.row_upper.copy()
+        lower[drop], upper[drop] = -np.inf, np.inf
+        c = -np.asarray(sp.csr_array(sf.A)[[row], :].todense()).ravel()
+        relaxed = dataclasses.replace(sf, c=c, offset=0.0, row_lower=lower, row_upper=upper,
+                                      integrality=np.zeros_like(sf.integrality))
+        h = to_highs(relaxed, solver)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return -float(h.getInfo().objective_function_value)
+    except Exception:  # noqa: BLE001 - diagnosis must not fail the solve
+        return None
 
 
 def _index_keys(name: str) -> list[str]:

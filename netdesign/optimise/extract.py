@@ -16,10 +16,13 @@ def _round_int(v: np.ndarray) -> np.ndarray:
 
 
 def link_table(data: ModelData, flow: np.ndarray, modules: np.ndarray) -> pd.DataFrame:
-    """links table: flow, modules added, capacity after expansion, departures/week."""
+    """links table: flow and capacity after expansion (reference parcels/day), modules added,
+    departures/week = D_l (K_l/Q_l + m_l), D_l the departures/week of one module (7 = daily)."""
     cap = data.link_cap + data.link_module * modules
+    dpm = data.link_departures_per_module if len(data.link_departures_per_module) \
+        else np.full(data.n_links, 7.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dep = np.where(data.link_module > 0, 7.0 * (data.link_cap / data.link_module + modules),
+        dep = np.where(data.link_module > 0, dpm * (data.link_cap / data.link_module + modules),
                        np.nan)
     return pd.DataFrame({"flow_parcels_per_day": flow, "modules_added": modules,
                          "capacity_parcels_per_day": cap, "departures_per_week": dep},
@@ -52,16 +55,20 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
     late = np.bincount(paths.corridor, weights=x * paths.late, minlength=n_c)
 
     leg_path = paths.path_of_leg()
-    link_flow = np.bincount(paths.leg_link, weights=x[leg_path], minlength=d.n_links)
+    x_ref = x * paths.pe  # reference parcels/day (what link and hub capacity count)
+    link_flow = np.bincount(paths.leg_link, weights=x_ref[leg_path], minlength=d.n_links)
     link_mods = np.zeros(d.n_links)
     link_mods[m.link_modules.ids] = _round_int(m.link_modules.values(values))
     hub_mods = np.zeros(d.n_hubs)
     hub_mods[m.hub_modules.ids] = _round_int(m.hub_modules.values(values))
     is_open = ~d.hub_optional.copy()
     is_open[m.hub_open.ids] = m.hub_open.values(values) > 0.5
-    throughput = np.bincount(lay.hub_hub_of, weights=x[lay.hub_path_of], minlength=d.n_hubs)
+    throughput = np.bincount(lay.hub_hub_of, weights=x_ref[lay.hub_path_of],
+                             minlength=d.n_hubs)
 
     pkm = paths.lh_pkm.T @ x if paths.n else np.zeros(d.n_modes)
+    corridor_pkm = np.zeros((n_c, d.n_modes))
+    np.add.at(corridor_pkm, paths.corridor, paths.lh_pkm * x[:, None])
     capacity_cost = float(link_mods @ d.link_module_cost + hub_mods @ d.hub_module_cost
                           + d.hub_fixed_cost[d.hub_optional & is_open].sum())
     u_cost = float(d.unserved_penalty * unserved.sum())
@@ -85,6 +92,8 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
         costs=costs,
         co2_t_per_day=float(x @ paths.co2_t),
         report=report,
+        extra={"corridor_parcel_km": pd.DataFrame(corridor_pkm, index=idx,
+                                                  columns=list(d.modes))},
     )
 
 

@@ -33,7 +33,8 @@ def hubflow_applies(data: ModelData) -> bool:
     finite hub capacity); zero hub handling cost; at most one link per (from, to, role);
     line-haul links only between hubs, complete among them, with per-parcel cost
     (incl. carbon) satisfying the triangle inequality (so one line-haul leg is optimal for any
-    max_linehaul_legs >= 1); every hub transfers every mode in use; and no path can be late.
+    max_linehaul_legs >= 1); every hub transfers every mode in use; no path can be late;
+    no on-time floor; every segment of the reference weight and allowed every mode.
     """
     return not hubflow_blockers(data)
 
@@ -47,6 +48,8 @@ def hubflow_blockers(data: ModelData) -> list[str]:
         out.append("unserved slack allowed")
     if data.co2_cap is not None or data.mode_share_bounds:
         out.append("CO2 cap or mode-share bounds")
+    if data.design_scale != 1.0:
+        out.append("design day differs from the average day (peak factor or utilisation cap)")
     use = data.link_usable
     if np.isfinite(data.link_cap[use]).any() or (data.link_min_weekly[use] > 0).any():
         out.append("link capacities or frequencies")
@@ -57,6 +60,12 @@ def hubflow_blockers(data: ModelData) -> list[str]:
         out.append("hub handling cost")
     if not data.expansion:
         out.append("expansion switched off")
+    if data.on_time_floor:
+        out.append("on-time floors")
+    if len(data.corr_pe) and (np.abs(data.corr_pe - 1.0) > 1e-12).any():
+        out.append("segments heavier or lighter than the reference parcel")
+    if len(data.corr_modes_ok) and not data.corr_modes_ok.all():
+        out.append("segments restricted to some modes")
     if out:
         return out
     lk = np.flatnonzero(use)

@@ -28,7 +28,8 @@ class Layout:
     hub_rows:      hub indices with a capacity row; hub_mod (+ub) those with module variables.
     opt_hubs:      optional hubs used by some path (binary open variable).
     alloc_pairs:   (node, hub) pairs of single allocation (empty for multiple).
-    link_demand:   upper bound on each link's flow (sum of demand of corridors using it).
+    link_demand:   upper bound on each link's flow (sum of demand of corridors using it, in
+                   reference parcels: demand x the corridor's parcel equivalents).
     hub_demand:    upper bound on each hub's throughput.
     """
 
@@ -70,7 +71,9 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
     """Derive the sparse index sets and variable bounds from the candidate paths."""
     served = np.flatnonzero(data.demand > 0)
     leg_path = paths.path_of_leg()
-    link_demand = _upper_demand(leg_path, paths.leg_link, paths.corridor, data.demand,
+    # capacity rows count reference parcels: a corridor's parcels weigh e_c = corr_pe each
+    demand_ref = data.demand * data.corr_pe if len(data.corr_pe) else data.demand
+    link_demand = _upper_demand(leg_path, paths.leg_link, paths.corridor, demand_ref,
                                 data.n_links)
     used_links = np.flatnonzero(link_demand > 0)
 
@@ -82,20 +85,25 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
         hub_path_of = paths.path_of_hub()
         hub_hub_of = paths.hub_idx
     all_hub_path = paths.path_of_hub()
-    hub_demand = _upper_demand(all_hub_path, paths.hub_idx, paths.corridor, data.demand,
+    hub_demand = _upper_demand(all_hub_path, paths.hub_idx, paths.corridor, demand_ref,
                                data.n_hubs)
-    basis_demand = _upper_demand(hub_path_of, hub_hub_of, paths.corridor, data.demand,
+    basis_demand = _upper_demand(hub_path_of, hub_hub_of, paths.corridor, demand_ref,
                                  data.n_hubs)
 
     finite = np.isfinite(data.link_cap[used_links])
     link_rows = used_links[finite]
     expandable = data.link_module[link_rows] > 0
     link_mod = link_rows[expandable]
+    sigma = data.design_scale  # capacity rows hold σ × average-day flow (peak / utilisation)
     link_mod_ub = np.array([
-        math.ceil(max(0.0, link_demand[lk] - data.link_cap[lk]) / data.link_module[lk] - 1e-9)
+        math.ceil(max(0.0, sigma * link_demand[lk] - data.link_cap[lk]) / data.link_module[lk]
+                  - 1e-9)
         for lk in link_mod], dtype=float)
 
-    # minimum weekly frequency: departures/week = 7 * (capacity/module + modules added)
+    # minimum weekly frequency: departures/week = D_l * (capacity/module + modules added),
+    # D_l = departures/week one module stands for (7 = daily)
+    dpm = data.link_departures_per_module if len(data.link_departures_per_module) \
+        else np.full(data.n_links, 7.0)
     need = []
     freq_links = []
     for lk in used_links:
@@ -103,7 +111,7 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
         mod = data.link_module[lk]
         if mw <= 0 or mod <= 0 or not np.isfinite(data.link_cap[lk]):
             continue
-        n_req = math.ceil(mw / 7.0 - data.link_cap[lk] / mod - 1e-9)
+        n_req = math.ceil(mw / dpm[lk] - data.link_cap[lk] / mod - 1e-9)
         if n_req > 0:
             freq_links.append(lk)
             need.append(n_req)
@@ -123,7 +131,8 @@ def build_layout(data: ModelData, paths: PathSet) -> Layout:
     ubs = []
     for k in hub_mod:
         room = data.hub_cap_cap[k] - data.hub_cap[k]
-        ub = math.ceil(max(0.0, basis_demand[k] - data.hub_cap[k]) / data.hub_module[k] - 1e-9)
+        ub = math.ceil(max(0.0, sigma * basis_demand[k] - data.hub_cap[k]) / data.hub_module[k]
+                       - 1e-9)
         if np.isfinite(room):
             ub = min(ub, max(0, math.floor(room / data.hub_module[k] + 1e-9)))
         if np.isfinite(data.hub_max_modules[k]):

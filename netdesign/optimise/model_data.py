@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from netdesign.data.network import Network
-from netdesign.data.schema import MODES
+from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.errors import InputError, Problem
-from netdesign.scenario.scenario import Scenario
+from netdesign.scenario.scenario import DEFAULT_SEGMENT, Scenario, Segment, corridor_segments
 
 LINK_ROLE_CODES = {"collection": 0, "linehaul": 1, "distribution": 2}
 
@@ -75,9 +75,25 @@ class ModelData:
     mode_share_bounds: dict[int, tuple[float | None, float | None]]
     days_per_year: float
     expansion: bool = True        # False: no modules added, no optional hub opened
+    # --- service grading, segments, weekly departures (issue 13); defaults = the old model
+    corr_segment: list[str] = field(default_factory=list)
+    corr_weight_kg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # kg/parcel
+    corr_pe: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """reference-parcel equivalents of one parcel: weight_kg / ref_weight_kg (link and hub
+    costs, CO2 and capacity use scale with it)."""
+    corr_late_fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))   # CNY/parcel
+    corr_late_hourly: np.ndarray = field(default_factory=lambda: np.zeros(0))  # CNY/(parcel h)
+    corr_modes_ok: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    """(corridors, modes): modes the corridor's segment may use on line-haul legs."""
+    ref_weight_kg: float = 1.2    # kg of the reference parcel the link/hub data are given for
+    link_departures_per_module: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """departures/week one module stands for (7 = daily)."""
+    on_time_floor: dict[str, float] = field(default_factory=dict)  # class -> min share
     col_out: list[list[int]] = field(default_factory=list)
     lh_out: list[list[int]] = field(default_factory=list)
     dist_in: list[list[int]] = field(default_factory=list)
+    peak_factor: float = 1.0      # design day / average day (capacity rows)
+    max_utilisation: float = 1.0  # largest planned use of capacity on the design day
 
     @property
     def n_modes(self) -> int:
@@ -94,6 +110,12 @@ class ModelData:
     @property
     def n_hubs(self) -> int:
         return len(self.hub_ids)
+
+    @property
+    def design_scale(self) -> float:
+        """σ = peak_factor / max_utilisation: capacity rows read σ × (average-day flow) ≤
+        capacity (docs/model.md, "Peak-season sizing"); exactly 1.0 with the defaults."""
+        return self.peak_factor / self.max_utilisation
 
     @property
     def link_is_lh(self) -> np.ndarray:
@@ -150,6 +172,13 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     for k, v in scenario.mode_share_bounds.items():
         if k not in mode_idx:
             problems.append(Problem("scenario", "mode_share_bounds", k, v, f"one of {MODES}"))
+    peak, util = scenario.peak_factor, scenario.max_utilisation
+    if not (math.isfinite(peak) and peak >= 1):
+        problems.append(Problem("scenario", "planning", "peak_factor", peak,
+                                "a finite number >= 1"))
+    if not (math.isfinite(util) and 0 < util <= 1):
+        problems.append(Problem("scenario", "planning", "max_utilisation", util,
+                                "a finite number with 0 < u <= 1"))
     if scenario.allocation not in ("single", "multiple"):
         problems.append(Problem("scenario", "allocation", "allocation", scenario.allocation,
                                 "'single' or 'multiple'"))
@@ -159,6 +188,22 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
     if scenario.hub_capacity_basis not in ("throughput", "collected"):
         problems.append(Problem("scenario", "hub_capacity_basis", "hub_capacity_basis",
                                 scenario.hub_capacity_basis, "'throughput' or 'collected'"))
+    seg_of = corridor_segments(corr)
+    segments = dict(scenario.segments) or {DEFAULT_SEGMENT: Segment()}
+    for row, (cid, name) in enumerate(seg_of.items(), start=1):
+        if name not in segments:
+            problems.append(Problem("corridors", f"row {row} (corridor {cid})", "segment", name,
+                                    f"a defined segment ({', '.join(sorted(segments))})"))
+    for cls, share in scenario.on_time_floor.items():
+        if cls not in SERVICE_CLASSES or not 0.0 <= float(share) <= 1.0:
+            problems.append(Problem("scenario", "on_time_floor", cls, share,
+                                    f"a service class of {SERVICE_CLASSES} and a share in "
+                                    "[0, 1]"))
+    dpm = _col(links, "module_departures_per_week", 7.0)
+    for lid, v in zip(links.index, dpm, strict=True):
+        if not v > 0:
+            problems.append(Problem("links", f"link {lid}", "module_departures_per_week", v,
+                                    "departures per week per module > 0 (empty = 7)"))
     if problems:
         raise InputError(problems, "network and scenario do not fit together")
 
@@ -186,6 +231,8 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
                 for v in hubs["transfer_modes"]]
     corr_country = nodes["country"].astype(str).to_numpy() if "country" in nodes \
         else np.array([""] * len(nodes))
+    seg_arrays = _segment_arrays(scenario, segments, seg_of,
+                                 [str(c) for c in corr["service_class"]], mode_idx)
 
     data = ModelData(
         modes=tuple(MODES), node_ids=node_ids, node_hub=node_hub, node_country=corr_country,
@@ -213,8 +260,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_optional=hub_opt, hub_transfer=transfer,
         corr_ids=[str(i) for i in corr.index], corr_origin=corr_origin, corr_dest=corr_dest,
         corr_class=[str(s) for s in corr["service_class"]],
-        corr_standard_h=np.array([float(scenario.service_standards_h.get(str(s), np.inf))
-                                  for s in corr["service_class"]]),
+        corr_standard_h=seg_arrays["standard_h"],
         corr_international=corr_country[corr_origin] != corr_country[corr_dest],
         demand=demand.to_numpy(dtype=float),
         collection_h=float(scenario.collection_h),
@@ -227,7 +273,14 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         hub_capacity_basis=scenario.hub_capacity_basis,
         mode_share_bounds={mode_idx[k]: v for k, v in scenario.mode_share_bounds.items()},
         days_per_year=days,
+        peak_factor=float(peak), max_utilisation=float(util),
         expansion=bool(scenario.expansion),
+        corr_segment=list(seg_of.to_numpy(str)), corr_weight_kg=seg_arrays["weight_kg"],
+        corr_pe=seg_arrays["weight_kg"] / float(scenario.parcel_weight_kg),
+        corr_late_fixed=seg_arrays["late_fixed"], corr_late_hourly=seg_arrays["late_hourly"],
+        corr_modes_ok=seg_arrays["modes_ok"], ref_weight_kg=float(scenario.parcel_weight_kg),
+        link_departures_per_module=dpm,
+        on_time_floor={str(k): float(v) for k, v in scenario.on_time_floor.items()},
     )
     n_nodes = len(node_ids)
     data.col_out = [[] for _ in range(n_nodes)]
@@ -249,3 +302,32 @@ def _modes_of(value: object) -> tuple[str, ...]:
     if isinstance(value, (tuple, list, set, frozenset)):
         return tuple(str(v) for v in value)
     return tuple(s.strip() for s in str(value).split("|") if s.strip())
+
+
+def _segment_arrays(scenario: Scenario, segments: dict[str, Segment], seg_of: pd.Series,
+                    classes: list[str], mode_idx: dict[str, int]) -> dict[str, np.ndarray]:
+    """Per-corridor weight (kg), standard (h), late penalty parts and allowed modes.
+
+    Standard: the segment's for the corridor's class, else the class's (inf when neither is
+    given: never late). Penalty parts: the segment's, else the class's
+    (`late_penalty_by_class`), else the scenario's two numbers.
+    """
+    n = len(seg_of)
+    out = {"weight_kg": np.empty(n), "standard_h": np.empty(n), "late_fixed": np.empty(n),
+           "late_hourly": np.empty(n), "modes_ok": np.ones((n, len(mode_idx)), bool)}
+    default_pen = (float(scenario.late_penalty_cny_per_parcel),
+                   float(scenario.late_penalty_cny_per_parcel_hour))
+    for c, (name, cls) in enumerate(zip(seg_of.to_numpy(str), classes, strict=True)):
+        seg = segments[name]
+        fixed, hourly = scenario.late_penalty_by_class.get(cls, default_pen)
+        out["weight_kg"][c] = seg.weight_kg if seg.weight_kg is not None \
+            else scenario.parcel_weight_kg
+        out["standard_h"][c] = seg.standards_h.get(
+            cls, scenario.service_standards_h.get(cls, np.inf))
+        out["late_fixed"][c] = fixed if seg.late_fixed_cny_per_parcel is None \
+            else seg.late_fixed_cny_per_parcel
+        out["late_hourly"][c] = hourly if seg.late_cny_per_parcel_hour is None \
+            else seg.late_cny_per_parcel_hour
+        if seg.modes is not None:
+            out["modes_ok"][c] = [m in seg.modes for m in mode_idx]
+    return out

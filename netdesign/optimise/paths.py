@@ -42,10 +42,15 @@ class PathSet:
     hub_ptr/hub_idx:  CSR of the hub indices passed (handled) by each path.
     first_hub, last_hub: hub index serving the origin / destination (-1 = none).
     cost:        CNY/parcel: transport + handling + carbon + late penalty (objective coeff).
-    transport, handling, carbon, late_penalty: the components, CNY/parcel.
-    co2_t:       t CO2 per parcel on the whole path.
+    transport, handling, carbon, late_penalty: the components, CNY/parcel. Transport and
+                 handling are the link/hub figures (per reference parcel) times the
+                 corridor's parcel equivalents; the late penalty is graded:
+                 fixed + per_hour x late_h when late.
+    co2_t:       t CO2 per parcel on the whole path (at the corridor's parcel weight).
     time_h:      door-to-door hours.
     late:        True when time_h exceeds the corridor's standard.
+    late_h:      hours beyond the standard (0 when on time).
+    pe:          reference-parcel equivalents of one parcel of the path's corridor.
     main_mode:   mode index of the longest line-haul leg by km (longest leg if none).
     lh_pkm:      (P, n_modes) line-haul km per parcel by mode.
     """
@@ -67,6 +72,15 @@ class PathSet:
     late: np.ndarray
     main_mode: np.ndarray
     lh_pkm: np.ndarray
+    late_h: np.ndarray | None = None
+    pe: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.corridor)
+        if self.late_h is None:
+            self.late_h = np.zeros(n)
+        if self.pe is None:
+            self.pe = np.ones(n)
 
     @property
     def n(self) -> int:
@@ -206,16 +220,23 @@ def _price(inp: Inputs, rows: list[tuple], max_paths: int) -> PathSet:
     def per_path(values: np.ndarray, ptr_path: np.ndarray) -> np.ndarray:
         return np.bincount(ptr_path, weights=values, minlength=n)
 
-    transport = per_path(inp.link_cost[leg_link], leg_path)
-    co2_t = per_path(inp.link_co2_t[leg_link], leg_path)
-    handling = per_path(inp.hub_handling_cost[hub_idx], hub_path)
+    pe = inp.corr_pe[corridor] if len(inp.corr_pe) else np.ones(n)
+    transport = per_path(inp.link_cost[leg_link], leg_path) * pe
+    co2_t = per_path(inp.link_co2_t[leg_link], leg_path) * pe
+    handling = per_path(inp.hub_handling_cost[hub_idx], hub_path) * pe
     intl = inp.corr_international[corridor] if n else np.zeros(0, bool)
     time_h = (inp.collection_h + per_path(inp.link_transit_h[leg_link], leg_path)
               + per_path(inp.hub_handling_h[hub_idx], hub_path)
               + per_path(inp.hub_customs_h[hub_idx], hub_path) * intl)
-    late = time_h > inp.corr_standard_h[corridor] + 1e-9
+    standard = inp.corr_standard_h[corridor]
+    late = time_h > standard + 1e-9
+    late_h = np.where(late, time_h - standard, 0.0)
     carbon = co2_t * inp.carbon_price
-    late_pen = np.where(late, inp.late_penalty, 0.0)
+    if len(inp.corr_late_fixed):
+        late_pen = np.where(late, inp.corr_late_fixed[corridor]
+                            + inp.corr_late_hourly[corridor] * late_h, 0.0)
+    else:
+        late_pen = np.where(late, inp.late_penalty, 0.0)
     cost = transport + handling + carbon + late_pen
 
     # line-haul km by mode, main mode = mode of the longest line-haul leg (longest leg if none)
@@ -240,13 +261,18 @@ def _price(inp: Inputs, rows: list[tuple], max_paths: int) -> PathSet:
     keep = np.ones(n, bool)
     if inp.service_policy == "forbid":
         keep &= ~late
+    if len(inp.corr_modes_ok) and not inp.corr_modes_ok.all():
+        # a segment's allowed modes bind its line-haul legs
+        bad_leg = is_lh & ~inp.corr_modes_ok[corridor[leg_path], inp.link_mode[leg_link]]
+        keep &= np.bincount(leg_path[bad_leg], minlength=n) == 0
     keep &= _cap_per_corridor(corridor, cost, time_h, main_mode, keep, max_paths)
 
     full = PathSet(
         corridor=corridor, leg_ptr=leg_ptr, leg_link=leg_link, hub_ptr=hub_ptr,
         hub_idx=hub_idx, first_hub=first_hub, last_hub=last_hub, cost=cost,
         transport=transport, handling=handling, carbon=carbon, late_penalty=late_pen,
-        co2_t=co2_t, time_h=time_h, late=late, main_mode=main_mode, lh_pkm=lh_pkm)
+        co2_t=co2_t, time_h=time_h, late=late, main_mode=main_mode, lh_pkm=lh_pkm,
+        late_h=late_h, pe=pe)
     return subset(full, np.flatnonzero(keep))
 
 
@@ -272,6 +298,7 @@ def subset(ps: PathSet, idx: np.ndarray) -> PathSet:
         transport=ps.transport[idx], handling=ps.handling[idx], carbon=ps.carbon[idx],
         late_penalty=ps.late_penalty[idx], co2_t=ps.co2_t[idx], time_h=ps.time_h[idx],
         late=ps.late[idx], main_mode=ps.main_mode[idx], lh_pkm=ps.lh_pkm[idx],
+        late_h=ps.late_h[idx], pe=ps.pe[idx],
     )
 
 

@@ -240,6 +240,8 @@ def base_year_check(study, forecasts=None, solve=None, observed=None):
     fc = forecasts.forecasts if hasattr(forecasts, "forecasts") else forecasts
     scenario = replace(build_scenario(study.cfg, sc, sc.name, fc, study.network),
                        expansion=False)
+    # the observed base year ran on its average days: no design-day sizing (planning:, #14)
+    scenario = replace(scenario, peak_factor=1.0, max_utilisation=1.0)
     net = study.network
     if solve is None:
         def solve(n, s):

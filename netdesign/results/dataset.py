@@ -14,12 +14,17 @@ from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
 from netdesign.results import schema
-from netdesign.scenario.scenario import Scenario
+from netdesign.scenario.scenario import Scenario, corridor_segments
 from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 
 if TYPE_CHECKING:
     from netdesign.data.inputs import StudyInputs as Study
 
+ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
+PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
+SCOPES = ("all", "domestic", "international")
+"""Corridor scopes of the mode shares: international = origin and destination in different
+countries (as in the model's customs time)."""
 STATS = FORECAST_STATS
 # Units and long names of every variable: netdesign/results/schema.py (the one schema source).
 UNITS: dict[str, tuple[str, str]] = {name: (v.units, v.long_name)
@@ -60,6 +65,10 @@ def _scenario_coords(scenario: Scenario) -> dict[str, Any]:
         "policy": ("scenario", [str(p.get("policy", ""))]),
         "demand_quantile": ("scenario", [str(p.get("demand_quantile", "mean"))]),
         "carbon_price": ("scenario", [float(scenario.carbon_price_cny_per_t)]),
+        # the on-time floor of each class the scenario had to meet (NaN: none); a sweep over
+        # on_time_floor_global traces the price of the 1-2-3 circle
+        **{f"on_time_floor_{c}": ("scenario", [float(scenario.on_time_floor.get(c, np.nan))])
+           for c in SERVICE_CLASSES},
     }
 
 
@@ -97,8 +106,27 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
         d = float(demand[mask].sum())
         by_class.append(float(served_on_time[mask].sum()) / d if d > 0 else np.nan)
 
+    seg = corridor_segments(network.corridors)
+    seg_names = _segment_order(scenario, seg)
+    seg_idx = pd.Index(seg_names)
+    seg_code = seg_idx.get_indexer(seg.to_numpy(str))
+    n_seg = len(seg_names)
+
+    def by_segment(values: np.ndarray) -> np.ndarray:
+        return np.bincount(seg_code, weights=np.nan_to_num(values), minlength=n_seg)
+
+    seg_demand = by_segment(demand.to_numpy(float))
+    seg_late = by_segment(late.to_numpy(float))
+    seg_unserved = by_segment(unserved.to_numpy(float))
+    seg_flow = np.stack([by_segment(flow[m].to_numpy(float)) for m in MODES], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        seg_on_time = np.where(seg_demand > 0, np.clip(seg_demand - seg_unserved - seg_late,
+                                                       0.0, None) / seg_demand, np.nan)
+    scopes = _mode_scopes(network, scenario, design, flow, seg, pkm)
+
     report = design.report
     status = str(_report_value(report, "status", default="unknown"))
+    costs = design.costs
     ds = xr.Dataset(
         {
             "demand": (("scenario", "corridor"), demand.to_numpy(float)[None, :]),
@@ -113,6 +141,10 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "hub_capacity_added": (("scenario", "hub"), added[None, :]),
             "hub_throughput": (("scenario", "hub"), thr[None, :]),
             "hub_utilisation": (("scenario", "hub"), util[None, :]),
+            "hub_utilisation_peak": (("scenario", "hub"),
+                                     scenario.peak_factor * util[None, :]),
+            "peak_factor": ("scenario", [float(scenario.peak_factor)]),
+            "max_utilisation": ("scenario", [float(scenario.max_utilisation)]),
             "hub_open": (("scenario", "hub"),
                          hub_t.get("is_open", pd.Series(1, index=hubs)).astype(float)
                          .to_numpy()[None, :]),
@@ -127,6 +159,17 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "cost": (("scenario", "cost_component"),
                      np.array([[float(design.costs.get(c, 0.0)) for c in COST_COMPONENTS]])),
             "total_cost": ("scenario", [float(design.costs.get("total", np.nan))]),
+            "economic_cost": ("scenario", [sum(float(costs.get(c, 0.0))
+                                               for c in ECONOMIC_COMPONENTS)]),
+            "penalty_cost": ("scenario", [sum(float(costs.get(c, 0.0))
+                                              for c in PENALTY_COMPONENTS)]),
+            **{name: (("scenario", "scope", "mode"), arr[None, :, :])
+               for name, arr in scopes.items()},
+            "segment_demand": (("scenario", "segment"), seg_demand[None, :]),
+            "segment_flow": (("scenario", "segment", "mode"), seg_flow[None, :, :]),
+            "segment_late": (("scenario", "segment"), seg_late[None, :]),
+            "segment_unserved": (("scenario", "segment"), seg_unserved[None, :]),
+            "on_time_share_by_segment": (("scenario", "segment"), seg_on_time[None, :]),
             "co2": ("scenario", [float(design.co2_t_per_day)]),
             "on_time_share": ("scenario", [float(served_on_time.sum()) / total_demand
                                            if total_demand > 0 else np.nan]),
@@ -148,14 +191,79 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "link": links.to_numpy(str),
             "service_class": list(SERVICE_CLASSES),
             "cost_component": list(COST_COMPONENTS),
+            "scope": list(SCOPES),
+            "segment": seg_names,
             **_scenario_coords(scenario),
         },
     )
     if not _has_solution(report):
-        ds["on_time_share"][:] = np.nan
-        ds["on_time_share_by_class"][:] = np.nan
+        for name in ("on_time_share", "on_time_share_by_class", "on_time_share_by_segment",
+                     "economic_cost", "penalty_cost", "segment_flow", "segment_late",
+                     "segment_unserved", *scopes):
+            ds[name][:] = np.nan
     ds.attrs["solver_report"] = json.dumps(report_to_dict(report), default=str)
     return _annotate(ds)
+
+
+def _segment_order(scenario: Scenario, seg: pd.Series) -> list[str]:
+    """Segments in the config's order, then any others the corridors name."""
+    names = [n for n in scenario.segments if n in set(seg)] if scenario.segments else []
+    return names + sorted(set(seg) - set(names))
+
+
+def corridor_international(network: Network) -> np.ndarray:
+    """True for corridors whose origin and destination lie in different countries (falls
+    back on service class != domestic when the nodes table has no country)."""
+    corr, nodes = network.corridors, network.nodes
+    if "country" in nodes.columns and len(nodes):
+        country = nodes["country"].astype(str)
+        o = country.reindex(corr["origin"].astype(str)).to_numpy()
+        d = country.reindex(corr["destination"].astype(str)).to_numpy()
+        return np.asarray(o != d, dtype=bool)
+    return (corr["service_class"].astype(str) != "domestic").to_numpy()
+
+
+def corridor_weight_kg(scenario: Scenario, seg: pd.Series) -> np.ndarray:
+    """Parcel weight per corridor, kg (its segment's, else the scenario's parcel weight)."""
+    default = float(scenario.parcel_weight_kg)
+    weights = {n: (s.weight_kg if s.weight_kg is not None else default)
+               for n, s in scenario.segments.items()}
+    return np.array([float(weights.get(n, default)) for n in seg.to_numpy(str)])
+
+
+def _mode_scopes(network: Network, scenario: Scenario, design: Design, flow: pd.DataFrame,
+                 seg: pd.Series, pkm: np.ndarray) -> dict[str, np.ndarray]:
+    """Parcels, parcel-km and tonne-km by (scope, mode) and their shares within each scope.
+
+    Parcel-km and tonne-km need the design's per-corridor line-haul parcel-km
+    (``design.extra["corridor_parcel_km"]``, corridor x mode); without it only the `all`
+    scope of parcel-km is known (the rest NaN).
+    """
+    intl = corridor_international(network)
+    masks = {"all": np.ones(len(intl), bool), "domestic": ~intl, "international": intl}
+    f = flow.to_numpy(float)
+    cpk = design.extra.get("corridor_parcel_km") if isinstance(design.extra, dict) else None
+    if cpk is not None:
+        cpk = cpk.reindex(index=network.corridors.index, columns=list(MODES),
+                          fill_value=0.0).to_numpy(float)
+        tkm = cpk * corridor_weight_kg(scenario, seg)[:, None] / 1000.0
+    parcels = np.array([np.nansum(f[m], axis=0) for m in masks.values()])
+    if cpk is not None:
+        parcel_km = np.array([cpk[m].sum(axis=0) for m in masks.values()])
+        tonne_km = np.array([tkm[m].sum(axis=0) for m in masks.values()])
+    else:
+        parcel_km = np.full((len(SCOPES), len(MODES)), np.nan)
+        parcel_km[0] = pkm
+        tonne_km = np.full((len(SCOPES), len(MODES)), np.nan)
+
+    def shares(a: np.ndarray) -> np.ndarray:
+        tot = a.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(tot > 0, a / tot, np.nan)
+
+    return {"mode_parcels_by_scope": parcels, "parcel_km_by_scope": parcel_km,
+            "tonne_km_by_scope": tonne_km, "mode_share_parcels": shares(parcels),
+            "mode_share_parcel_km": shares(parcel_km), "mode_share_tonne_km": shares(tonne_km)}
 
 
 def _has_solution(report: Any) -> bool:
@@ -210,6 +318,8 @@ def _static_dataset(study: Study, forecasts: Any | None) -> xr.Dataset:
         "corridor_origin": ("corridor", corr["origin"].astype(str).to_numpy()),
         "corridor_destination": ("corridor", corr["destination"].astype(str).to_numpy()),
         "corridor_service_class": ("corridor", corr["service_class"].astype(str).to_numpy()),
+        "corridor_segment": ("corridor", corridor_segments(corr).to_numpy(str)),
+        "corridor_international": ("corridor", corridor_international(net).astype(np.int8)),
         "link": links.index.to_numpy(str),
         "link_from": ("link", links["from_node"].astype(str).to_numpy()),
         "link_to": ("link", links["to_node"].astype(str).to_numpy()),
@@ -260,6 +370,10 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
                   combine_attrs="drop")
     ds.attrs.update(provenance_attrs(study))
     ds.attrs["solver_reports"] = json.dumps(reports, default=str)
+    planning = study.cfg.planning
+    ds.attrs["peak_factor"] = planning.peak_factor if isinstance(planning.peak_factor, str) \
+        else float(planning.peak_factor)  # "forecast": each scenario's in `peak_factor`
+    ds.attrs["max_utilisation"] = float(planning.max_utilisation)
     return _annotate(ds)
 
 
@@ -269,10 +383,21 @@ def _annotate(ds: xr.Dataset) -> xr.Dataset:
 
 SUMMARY_COLUMNS = (
     "scenario", "year", "growth", "costs", "carbon_price", "policy", "demand_quantile",
-    "status", "mip_gap", "total_cost_cny_per_day", "co2_t_per_day", "on_time_share",
-    "unserved_parcels_per_day", "hub_capacity_added_parcels_per_day", "share_road",
-    "share_rail", "share_water", "share_air", "message",
+    "status", "mip_gap", "total_cost_cny_per_day", "economic_cost_cny_per_day",
+    "penalty_cost_cny_per_day", "co2_t_per_day", "on_time_share", "on_time_share_domestic",
+    "on_time_share_neighbouring", "on_time_share_global", "unserved_parcels_per_day",
+    "hub_capacity_added_parcels_per_day", "share_road", "share_rail", "share_water",
+    "share_air", "message",
 )
+PLANNING_COLUMNS = ("peak_factor", "max_utilisation", "max_hub_utilisation_peak")
+"""Capacity planning figures of summary.csv (issue 14): the design day's peak factor, the
+utilisation cap, and the largest design-day hub utilisation (≤ the cap when optimal)."""
+SUMMARY_COLUMNS = SUMMARY_COLUMNS + PLANNING_COLUMNS
+
+
+def _scalar(one: xr.Dataset, name: str) -> float:
+    """A per-scenario figure, NaN when results written before it existed lack it."""
+    return float(one[name]) if name in one else float("nan")
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
@@ -291,13 +416,22 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
             "status": str(one["status"].values),
             "mip_gap": float(one["mip_gap"]),
             "total_cost_cny_per_day": float(one["total_cost"]),
+            "economic_cost_cny_per_day": _scalar(one, "economic_cost"),
+            "penalty_cost_cny_per_day": _scalar(one, "penalty_cost"),
             "co2_t_per_day": float(one["co2"]),
             "on_time_share": float(one["on_time_share"]),
+            **{f"on_time_share_{c}": float(one["on_time_share_by_class"].sel(service_class=c))
+               for c in SERVICE_CLASSES},
             "unserved_parcels_per_day": float(one["unserved_total"]),
             "hub_capacity_added_parcels_per_day": float(one["hub_capacity_added"].sum()),
         }
         for m in MODES:
             row[f"share_{m}"] = float(one["mode_share"].sel(mode=m))
         row["message"] = str(one["message"].values) if "message" in one else ""
+        for key in ("peak_factor", "max_utilisation"):
+            row[key] = float(one[key]) if key in one else 1.0
+        peak_util = one["hub_utilisation_peak"] if "hub_utilisation_peak" in one else None
+        row["max_hub_utilisation_peak"] = float(peak_util.max()) \
+            if peak_util is not None and peak_util.notnull().any() else float("nan")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

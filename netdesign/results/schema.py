@@ -51,6 +51,8 @@ DIMENSIONS: dict[str, str] = {
     "month": "a month of history (month start)",
     "forecast_month": "a forecast month (month start)",
     "stat": "a forecast statistic (" + ", ".join(FORECAST_STATS) + ")",
+    "segment": "a demand segment (corridors.csv `segment`, config order)",
+    "scope": "corridors by scope: all, domestic (one country), international (two)",
 }
 
 #: Data variables and scenario coordinates.
@@ -75,6 +77,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("hub_capacity_added", (*S, "hub"), "parcels/day", "hub sorting capacity added"),
     Variable("hub_throughput", (*S, "hub"), "parcels/day", "parcels sorted at the hub"),
     Variable("hub_utilisation", (*S, "hub"), "1", "hub throughput / capacity"),
+    Variable("hub_utilisation_peak", (*S, "hub"), "1",
+             "design-day hub use: peak_factor x throughput / capacity (at most "
+             "max_utilisation)", required=False),
+    Variable("peak_factor", S, "1", "design day / average day: capacity rows hold on the "
+             "design day, routing on the average day", required=False),
+    Variable("max_utilisation", S, "1", "largest planned use of capacity on the design day",
+             required=False),
     Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
     Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
     Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
@@ -85,6 +94,36 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("cost", (*S, "cost_component"), "CNY/day",
              "cost by component (" + ", ".join(COST_COMPONENTS) + ")"),
     Variable("total_cost", S, "CNY/day", "total cost (objective)"),
+    Variable("economic_cost", S, "CNY/day", "transport + handling + capacity + carbon",
+             required=False),
+    Variable("penalty_cost", S, "CNY/day", "late + unserved penalties (total = economic + "
+             "penalty)", required=False),
+    Variable("mode_parcels_by_scope", (*S, "scope", "mode"), "parcels/day",
+             "parcels by main line-haul mode and scope", required=False),
+    Variable("parcel_km_by_scope", (*S, "scope", "mode"), "parcel-km/day",
+             "line-haul parcel-km by mode and scope", required=False),
+    Variable("tonne_km_by_scope", (*S, "scope", "mode"), "t-km/day",
+             "line-haul tonne-km by mode and scope (parcel-km x segment weight)",
+             required=False),
+    Variable("mode_share_parcels", (*S, "scope", "mode"), "1",
+             "share of parcels by main line-haul mode within the scope", required=False),
+    Variable("mode_share_parcel_km", (*S, "scope", "mode"), "1",
+             "share of line-haul parcel-km within the scope", required=False),
+    Variable("mode_share_tonne_km", (*S, "scope", "mode"), "1",
+             "share of line-haul tonne-km within the scope", required=False),
+    Variable("segment_demand", (*S, "segment"), "parcels/day", "demand by segment",
+             required=False),
+    Variable("segment_flow", (*S, "segment", "mode"), "parcels/day",
+             "parcels by segment and main line-haul mode", required=False),
+    Variable("segment_late", (*S, "segment"), "parcels/day", "late parcels by segment",
+             required=False),
+    Variable("segment_unserved", (*S, "segment"), "parcels/day",
+             "unserved parcels by segment", required=False),
+    Variable("on_time_share_by_segment", (*S, "segment"), "1", "on-time share by segment",
+             required=False),
+    *(Variable(f"on_time_floor_{c}", S, "1", f"on-time floor of the {c} class the scenario "
+               "had to meet (NaN: none)", required=False)
+      for c in ("domestic", "neighbouring", "global")),
     Variable("co2", S, "t CO2/day", "CO2 emissions"),
     Variable("on_time_share", S, "1", "share of demand delivered within its service standard"),
     Variable("on_time_share_by_class", (*S, "service_class"), "1",
@@ -106,6 +145,9 @@ COORDINATES: tuple[Variable, ...] = (
     Variable("corridor_origin", ("corridor",), "", "origin node id"),
     Variable("corridor_destination", ("corridor",), "", "destination node id"),
     Variable("corridor_service_class", ("corridor",), "", "service class"),
+    Variable("corridor_segment", ("corridor",), "", "demand segment", required=False),
+    Variable("corridor_international", ("corridor",), "1",
+             "origin and destination in different countries (1) or not (0)", required=False),
     Variable("node_lat", ("node",), "degrees_north", "latitude"),
     Variable("node_lon", ("node",), "degrees_east", "longitude"),
     Variable("node_name_en", ("node",), "", "English name"),
@@ -134,6 +176,9 @@ ATTRIBUTES: dict[str, str] = {
     "solver_reports": "JSON: one solve report per scenario",
     "created_utc": "time of writing, ISO 8601 UTC",
     "netdesign_version": "netdesign's version",
+    "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
+                   "scenario's factor is the variable peak_factor)",
+    "max_utilisation": "planning.max_utilisation as configured",
 }
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}

@@ -10,7 +10,7 @@ import pandas as pd
 from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.data.network import Network
 from netdesign.errors import InputError, Problem
-from netdesign.scenario.scenario import Scenario
+from netdesign.scenario.scenario import Scenario, Segment, corridor_segments
 
 QUANTILE_COLUMNS = {"mean": "mean", "hi_80": "hi_80", "hi_95": "hi_95"}
 
@@ -118,14 +118,48 @@ def design_year_demand(
     return per_day.clip(lower=0.0).astype(float)
 
 
+def scenario_segments(cfg: StudyConfig) -> dict[str, Segment]:
+    """The study's segments as plain `Segment`s (weights resolved to kg)."""
+    return {
+        name: Segment(
+            weight_kg=float(seg.weight_kg if seg.weight_kg is not None
+                            else cfg.network.parcel_weight_kg),
+            standards_h={c: float(v) for c, v in seg.standards_h.items()},
+            late_fixed_cny_per_parcel=seg.late_penalty_cny_per_parcel,
+            late_cny_per_parcel_hour=seg.late_penalty_cny_per_parcel_hour,
+            modes=None if seg.modes is None else tuple(seg.modes),
+        )
+        for name, seg in cfg.segments.items()
+    }
+
+
+def check_segments(cfg: StudyConfig, network: Network) -> None:
+    """Raise `InputError` naming file, row and field for a corridor whose segment the study
+    config does not define."""
+    seg = corridor_segments(network.corridors)
+    problems = []
+    for row, (cid, name) in enumerate(seg.items(), start=1):
+        if name not in cfg.segments:
+            source = f"{network.source}/{cfg.data.corridors}" if network.source \
+                else cfg.data.corridors
+            problems.append(Problem(source, f"row {row} (corridor {cid})",
+                                    "segment", name,
+                                    f"a segment defined in the config's `segments:` "
+                                    f"({', '.join(sorted(cfg.segments))})"))
+    if problems:
+        raise InputError(problems[:50], "corridors name undefined segments")
+
+
 def build_scenario(
     cfg: StudyConfig, sc: ScenarioConfig, name: str, forecasts: pd.DataFrame, network: Network
 ) -> Scenario:
     """Assemble the plain `Scenario` for one scenario config (cases resolved from `cfg`)."""
     policy = cfg.policies[sc.policy]
     costs = cfg.cost_cases[sc.costs]
+    check_segments(cfg, network)
     demand = design_year_demand(forecasts, network, sc.year, sc.demand_quantile,
                                 cfg.growth_cases[sc.growth])
+    service = cfg.service.for_year(sc.year)
     return Scenario(
         name=name,
         year=sc.year,
@@ -134,15 +168,21 @@ def build_scenario(
             "year": sc.year, "growth": sc.growth, "costs": sc.costs,
             "carbon_price_cny_per_t": sc.carbon_price_cny_per_t, "policy": sc.policy,
             "demand_quantile": sc.demand_quantile,
+            **{f"on_time_floor_{c}": v for c, v in sc.on_time_floor(policy).items()},
         },
         cost_multipliers=costs.model_dump(),
         carbon_price_cny_per_t=sc.carbon_price_cny_per_t,
         co2_cap_t_per_day=policy.co2_cap_t_per_day,
         mode_share_bounds={m: (b.min, b.max) for m, b in policy.mode_share.items()},
         hub_capacity_cap=dict(policy.hub_capacity_cap),
-        service_standards_h=dict(cfg.service.standards_h),
+        service_standards_h=service.standards_h,
         service_policy=policy.service_policy or cfg.service.policy,
-        late_penalty_cny_per_parcel=cfg.service.late_penalty_cny_per_parcel,
+        late_penalty_cny_per_parcel=service.late_fixed["domestic"],
+        late_penalty_cny_per_parcel_hour=service.late_hourly["domestic"],
+        late_penalty_by_class={c: (service.late_fixed[c], service.late_hourly[c])
+                               for c in service.late_fixed},
+        segments=scenario_segments(cfg),
+        on_time_floor=sc.on_time_floor(policy),
         collection_h=cfg.service.collection_h,
         allocation=cfg.network.allocation,
         max_linehaul_legs=cfg.network.max_linehaul_legs,
@@ -151,4 +191,46 @@ def build_scenario(
         rural_min_weekly_frequency=cfg.network.rural_min_weekly_frequency,
         unserved_penalty_cny_per_parcel=cfg.network.unserved_penalty_cny_per_parcel,
         allow_unserved=cfg.network.allow_unserved,
+        peak_factor=design_peak_factor(cfg, sc, forecasts, network),
+        max_utilisation=cfg.planning.max_utilisation,
     )
+
+
+def seasonal_peak_factor(forecasts: pd.DataFrame, network: Network, year: int,
+                         quantile: str = "mean") -> float:
+    """Peak month's parcels/day over the year's mean parcels/day, all corridors together.
+
+    The same monthly figures as `design_year_demand` (forecast, else history) summed over the
+    network's corridors; month m gives total_m / days_m, the year total / days of the year.
+    Growth cases scale every month alike and cancel. E.g. a year of 11 months at 100/day and
+    a 30-day November at 124/day: mean = (335 * 100 + 30 * 124) / 365 = 101.97/day,
+    factor = 124 / 101.97 = 1.216. Never below 1 (a flat year gives exactly 1).
+    """
+    col = QUANTILE_COLUMNS[quantile]
+    corridors = network.corridors.index
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+    fc = forecasts[forecasts["series_id"].isin(corridors)]
+    fc = fc.assign(month=pd.PeriodIndex(pd.to_datetime(fc["date"]), freq="M"))
+    from_fc = fc[fc["month"].isin(months)].groupby("month")[col].sum()
+    hist = network.history
+    from_hist = hist[hist["month"].isin(months) & hist["corridor_id"].isin(corridors)] \
+        .groupby("month")["parcels"].sum()
+    total = from_fc.combine_first(from_hist).reindex(months)
+    if total.isna().any():
+        raise InputError([Problem("forecasts", f"year {year}", "date",
+                                  str(total.index[total.isna()][0]),
+                                  "forecasts covering every month of the design year "
+                                  "(planning.peak_factor: forecast)")], "cannot build scenario")
+    per_day = total.to_numpy(float) / months.days_in_month.to_numpy(float)
+    mean = total.to_numpy(float).sum() / (366 if calendar.isleap(year) else 365)
+    return max(1.0, float(per_day.max() / mean)) if mean > 0 else 1.0
+
+
+def design_peak_factor(cfg: StudyConfig, sc: ScenarioConfig, forecasts: pd.DataFrame,
+                       network: Network) -> float:
+    """`planning.peak_factor` of the study: the configured number, or for ``forecast`` the
+    scenario's design year's `seasonal_peak_factor` (its demand quantile's monthly figures)."""
+    peak = cfg.planning.peak_factor
+    if peak == "forecast":
+        return seasonal_peak_factor(forecasts, network, sc.year, sc.demand_quantile)
+    return float(peak)

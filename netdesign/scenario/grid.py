@@ -1,7 +1,8 @@
 """Scenario grids: stable names, sweep expansion and resume keys.
 
 A sweep (the `sweep:` section of a study config) is the cartesian product of named axes
-(year, growth, costs, carbon_price_cny_per_t, policy, demand_quantile) over the scenario
+(year, growth, costs, carbon_price_cny_per_t, policy, demand_quantile, and the on-time floors
+on_time_floor_domestic/_neighbouring/_global) over the scenario
 defaults, plus explicit named scenarios (Calliope-style overrides). Every scenario gets a
 stable, readable, filesystem-safe name; names are unique within a sweep.
 """
@@ -23,7 +24,8 @@ from netdesign.errors import InputError, Problem
 # Canonical axis order: the product is expanded with `year` outermost, so that the scenario
 # list (and the `scenario` dimension of the results) reads year by year.
 AXES: tuple[str, ...] = ("year", "growth", "costs", "carbon_price_cny_per_t", "policy",
-                         "demand_quantile")
+                         "demand_quantile", "on_time_floor_domestic",
+                         "on_time_floor_neighbouring", "on_time_floor_global")
 
 
 def _default_years(cfg: StudyConfig) -> list[int]:
@@ -125,10 +127,11 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
     """Hash of what every scenario of a study depends on (sha256 hex).
 
     Covers the network data version (content hash of the input files) and the config sections
-    that change any scenario's result: forecast, service, network, solver (except ``threads``,
-    which the sweep sets per worker). It leaves out the study's name and title, the baseline
-    scenario list and the sweep section, and the case tables (`scenario_key` adds the cases a
-    scenario uses), so that adding a scenario or a case invalidates nothing already solved.
+    that change any scenario's result: forecast, service, segments, network, solver (except
+    ``threads``, which the sweep sets per worker). It leaves out the study's name and title,
+    the baseline scenario list and the sweep section, and the case tables (`scenario_key` adds
+    the cases a scenario uses), so that adding a scenario or a case invalidates nothing
+    already solved.
     """
     solver = cfg.solver.model_dump(mode="json")
     solver.pop("threads", None)
@@ -137,8 +140,10 @@ def study_fingerprint(cfg: StudyConfig, data_version: str) -> str:
         "data": cfg.data.model_dump(mode="json"),
         "forecast": cfg.forecast.model_dump(mode="json"),
         "service": cfg.service.model_dump(mode="json"),
+        "segments": {k: v.model_dump(mode="json") for k, v in cfg.segments.items()},
         "network": cfg.network.model_dump(mode="json"),
         "solver": solver,
+        "planning": cfg.planning.model_dump(mode="json"),  # the design day (issue 14)
     })
 
 

@@ -12,6 +12,25 @@ from netdesign.config.schema import NetworkConfig, ServiceConfig
 _SERVICE = ServiceConfig()
 _NETWORK = NetworkConfig()
 
+DEFAULT_SEGMENT = "parcel"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A demand segment's parcels (corridors.csv column ``segment``).
+
+    weight_kg: average parcel weight, kg (None = the scenario's `parcel_weight_kg`).
+    standards_h: service class -> standard for this segment, h (overrides the class's).
+    late_fixed_cny_per_parcel, late_cny_per_parcel_hour: penalty parts (None = the class's).
+    modes: modes allowed on line-haul legs (None = all).
+    """
+
+    weight_kg: float | None = None
+    standards_h: dict[str, float] = field(default_factory=dict)
+    late_fixed_cny_per_parcel: float | None = None
+    late_cny_per_parcel_hour: float | None = None
+    modes: tuple[str, ...] | None = None
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -30,7 +49,15 @@ class Scenario:
     hub_capacity_cap: hub_id -> maximum sorting capacity after expansion, parcels/day.
     service_standards_h: service class -> door-to-door standard, h.
     service_policy: "forbid" (late paths not allowed) or "penalty".
-    late_penalty_cny_per_parcel: penalty per late parcel, CNY.
+    late_penalty_cny_per_parcel: fixed part of the penalty per late parcel, CNY/parcel (every
+               class unless `late_penalty_by_class` names it).
+    late_penalty_cny_per_parcel_hour: part per hour beyond the standard, CNY/(parcel h).
+    late_penalty_by_class: service class -> (fixed CNY/parcel, CNY/(parcel h)), overriding the
+               two numbers above for that class.
+    segments:  segment name -> `Segment` (weight, standard and penalty overrides, modes);
+               empty = one segment ``parcel`` of `parcel_weight_kg` (corridors without a
+               ``segment`` column belong to it).
+    on_time_floor: service class -> minimum share of its demand delivered on time.
     collection_h: first/last-mile time added to every path, h.
     allocation: "single" or "multiple".
     max_linehaul_legs: line-haul legs per path at most.
@@ -45,6 +72,9 @@ class Scenario:
     expansion: True (default): the design may add link and hub modules and open optional
                hubs; False: every module and open variable is fixed at 0, so the network is
                solved with its existing capacity only (e.g. a calibrated base year).
+    peak_factor: design day / average day (>= 1); hub and link capacity rows hold on the
+               design day, routing and its costs stay on the average day.
+    max_utilisation: largest planned use of capacity on the design day (0 < u <= 1).
     """
 
     name: str
@@ -60,7 +90,12 @@ class Scenario:
     service_standards_h: dict[str, float] = field(
         default_factory=lambda: dict(_SERVICE.standards_h))
     service_policy: str = _SERVICE.policy
-    late_penalty_cny_per_parcel: float = _SERVICE.late_penalty_cny_per_parcel
+    late_penalty_cny_per_parcel: float = float(_SERVICE.late_penalty_cny_per_parcel)  # type: ignore[arg-type]
+    late_penalty_cny_per_parcel_hour: float = float(
+        _SERVICE.late_penalty_cny_per_parcel_hour)  # type: ignore[arg-type]
+    late_penalty_by_class: dict[str, tuple[float, float]] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
+    on_time_floor: dict[str, float] = field(default_factory=dict)
     collection_h: float = _SERVICE.collection_h
     allocation: str = _NETWORK.allocation
     max_linehaul_legs: int = _NETWORK.max_linehaul_legs
@@ -71,6 +106,16 @@ class Scenario:
     allow_unserved: bool = _NETWORK.allow_unserved
     hub_capacity_basis: str = "throughput"
     expansion: bool = True
+    peak_factor: float = 1.0
+    max_utilisation: float = 1.0
 
     def multiplier(self, key: str) -> float:
         return float(self.cost_multipliers.get(key, 1.0))
+
+
+def corridor_segments(corridors: pd.DataFrame) -> pd.Series:
+    """Segment name of every corridor (column ``segment``; empty or absent = ``parcel``)."""
+    if "segment" not in corridors.columns:
+        return pd.Series(DEFAULT_SEGMENT, index=corridors.index, name="segment")
+    seg = corridors["segment"].astype("string").str.strip().fillna("")
+    return seg.where(seg != "", DEFAULT_SEGMENT).astype(str).rename("segment")
