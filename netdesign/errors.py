@@ -3,8 +3,8 @@
 Exit codes used by the CLI (the constants below; README and docs/architecture.md list them):
 0 ok, 1 other failure, 2 invalid input (nothing written), 3 locked (refresh, sweep),
 4 some scenario of `run` or `sweep` has no design (infeasible, error, stopped without a
-solution; the results are still written), 5 reserved: every scenario solved but some stopped
-above the configured MIP gap (`sweep`, `compare`).
+solution; the results are still written), 5 every scenario of `sweep` has a solution but some
+stopped before the configured MIP gap (`report/status.py`; `report` and `compare` flag them).
 """
 
 from __future__ import annotations

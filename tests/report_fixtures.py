@@ -219,7 +219,9 @@ def build_results(scenarios=DEFAULT_SCENARIOS, seed: int = 7, history_months: in
                for n in names}
     ds.attrs.update({
         "study": "synthetic-test",
-        "config_yaml": "name: synthetic-test\nscenarios:\n  years: [2030, 2035]\n",
+        "config_yaml": ("name: synthetic-test\ntitle:\n  zh: 合成测试研究\n  en: Synthetic test "
+                        "study\nsolver:\n  mip_rel_gap: 0.01\nscenarios:\n"
+                        "  years: [2030, 2035]\n"),
         "config_hash": "0123456789abcdef",
         "data_source": "tests/report_fixtures.py",
         "data_version": "synthetic-v1",

@@ -143,9 +143,11 @@ def test_cli_compare_writes_csv_and_markdown(tmp_path, results_file, sweep):
 
 # ---------------------------------------------------------------- export
 def test_excel_reopens_and_matches(tmp_path, sweep):
-    path = write_excel(sweep, tmp_path / "out.xlsx", lang="en")
+    path = write_excel(sweep, tmp_path / "out.xlsx", lang="en", forecast="monthly")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets)[:5] == ["summary", "mode split", "hubs", "links", "corridors"]
+    assert list(sheets) == ["summary", "costs", "CO2", "on-time by class", "capacity",
+                            "mode split", "hubs", "links", "corridors", "forecasts",
+                            "provenance"]
     n_s = sweep.sizes["scenario"]
 
     summary = sheets["summary"]
@@ -175,7 +177,8 @@ def test_excel_reopens_and_matches(tmp_path, sweep):
     np.testing.assert_allclose(links["Flow (parcels/day)"], sweep["link_flow"].values.ravel())
     np.testing.assert_allclose(links["Departures per week (departures/week)"],
                                sweep["link_departures_per_week"].values.ravel())
-    assert list(links["Mode"][: sweep.sizes["link"]]) == list(sweep["link_mode"].values)
+    assert list(links["Mode"][: sweep.sizes["link"]]) == [
+        m.capitalize() for m in sweep["link_mode"].values]  # Road, Rail, ... (translated)
 
     corridors = sheets["corridors"]
     np.testing.assert_allclose(corridors["Demand (parcels/day)"], sweep["demand"].values.ravel())
@@ -191,9 +194,10 @@ def test_cli_export_chinese_headers(tmp_path, results_file, sweep):
     out = tmp_path / "x" / "out.xlsx"
     res = runner.invoke(app, ["export", str(results_file), "--xlsx", str(out)])
     assert res.exit_code == 0, res.output
-    summary = pd.read_excel(out, sheet_name="summary")
-    assert "总成本 (元/日)" in summary.columns
-    np.testing.assert_allclose(summary["总成本 (元/日)"], sweep["total_cost"].values)
+    summary = pd.read_excel(out, sheet_name="主要指标")
+    assert "总成本（元/日）" in summary.columns
+    assert set(summary["状态"]) == {"最优"} and "铁路份额下限" in set(summary["政策"])
+    np.testing.assert_allclose(summary["总成本（元/日）"], sweep["total_cost"].values)
     assert [p.name for p in out.parent.iterdir()] == ["out.xlsx"]
 
 
@@ -201,7 +205,7 @@ def test_export_of_a_failed_scenario_keeps_it_empty(tmp_path):
     ds = build_results(scenarios=SCENARIOS[:2], failed="2035-base")
     sheets = pd.read_excel(write_excel(ds, tmp_path / "f.xlsx", lang="en"), sheet_name=None)
     row = sheets["summary"].set_index("Scenario").loc["2035-base"]
-    assert row["Status"] == "error" and math.isnan(row["Total cost (CNY/day)"])
+    assert row["Status"] == "Error" and math.isnan(row["Total cost (CNY/day)"])
 
 
 def test_terminal_capacity_table_shows_the_largest_changes(sweep):
@@ -214,3 +218,85 @@ def test_terminal_capacity_table_shows_the_largest_changes(sweep):
     shown = [c for c in capacity.columns if c.header.startswith("Change")][0]._cells
     assert sorted(abs(float(x.replace(",", "").replace("−", "-").replace("±", "")))
                   for x in shown) == sorted(biggest.tolist())
+
+
+def test_excel_analyst_sheets_equal_the_dataset(tmp_path, sweep):
+    """Costs, CO2, on-time by class and the annual forecast, checked against sums done here."""
+    sheets = pd.read_excel(write_excel(sweep, tmp_path / "a.xlsx", lang="en"), sheet_name=None)
+    costs = sheets["costs"].set_index("Scenario")
+    np.testing.assert_allclose(costs["Late penalty (CNY/day)"],
+                               sweep["cost"].sel(cost_component="late_penalty").values)
+    co2 = sheets["CO2"].set_index("Scenario")
+    served = (sweep["demand"] - sweep["unserved"]).sum("corridor").values
+    np.testing.assert_allclose(co2["CO2 per parcel (kg CO2/parcel)"],
+                               sweep["co2"].values * 1000 / served)
+    on_time = sheets["on-time by class"]
+    s0 = str(sweep["scenario"].values[0])
+    dom = on_time[(on_time["Scenario"] == s0)
+                  & (on_time["Service class"] == "Domestic, 1 day")].iloc[0]
+    mask = sweep["corridor_service_class"].values == "domestic"
+    assert dom["Late parcels (parcels/day)"] == pytest.approx(
+        float(sweep["late"].isel(scenario=0).values[mask].sum()))
+    assert dom["On-time share (share)"] == pytest.approx(
+        float(sweep["on_time_share_by_class"].isel(scenario=0).sel(service_class="domestic")))
+    fc = sheets["forecasts"]
+    months = pd.DatetimeIndex(sweep["forecast_month"].values)
+    first = str(sweep["corridor"].values[0])
+    year = int(months.year[0])
+    row = fc[(fc["Corridor"] == first) & (fc["Year"] == year)].iloc[0]
+    expected = float(sweep["forecast"].sel(corridor=first, stat="mean").values[
+        months.year == year].sum())
+    assert row["Forecast (mean) (parcels/year)"] == pytest.approx(expected)
+    assert row["Months forecast"] == int((months.year == year).sum())
+    assert len(fc) == sweep.sizes["corridor"] * len(set(months.year))
+
+
+def test_excel_number_formats_header_style_and_filters(tmp_path, sweep):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(write_excel(sweep, tmp_path / "f.xlsx", lang="zh"))
+    ws = wb["主要指标"]
+    heads = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(heads)}
+    row = ws[2]
+    assert row[col["总成本（元/日）"]].number_format == "#,##0"
+    assert row[col["铁路（比例）"]].number_format == "0.0%"
+    assert row[col["MIP 间隙（比例）"]].number_format == "0.00%"
+    assert ws[1][0].font.bold and ws.auto_filter.ref.startswith("A1:")
+    assert ws.freeze_panes == "B2"
+
+
+def test_formula_injection_is_written_as_text(tmp_path):
+    """Names that a spreadsheet would evaluate (=, +, -, @ and a leading tab) come back as the
+    literal text, as text cells: without the escaping openpyxl writes '=...' as a formula."""
+    from openpyxl import load_workbook
+
+    evil = ("=HYPERLINK(\"http://x.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1)",
+            "\t=1+1")
+    ds = build_results(scenarios=SCENARIOS[:2], seed=3)
+    ds = ds.assign_coords(node_name_zh=("node", [evil[i % len(evil)]
+                                                 for i in range(ds.sizes["node"])]),
+                          hub_name_zh=("hub", list(evil[1:1 + ds.sizes["hub"]])),
+                          scenario=[evil[0], "ok"])
+    wb = load_workbook(write_excel(ds, tmp_path / "e.xlsx", lang="zh"))
+    found = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value in evil:
+                    found.setdefault(c.value, set()).add(c.data_type)
+    assert set(found) == set(evil)
+    assert all(types == {"s"} for types in found.values()), found
+    cell = next(c for c in wb["主要指标"]["A"] if c.value == evil[0])
+    assert cell.quotePrefix
+
+
+def test_comparison_csv_neutralises_formulas(tmp_path):
+    from netdesign.report.compare import write_comparison_csv
+
+    ds = build_results(scenarios=SCENARIOS[:2], seed=3).assign_coords(
+        scenario=["=1+1", "@cmd"])
+    first, _ = write_comparison_csv(compare_scenarios(ds, "=1+1"), tmp_path / "c.csv")
+    text = first.read_text(encoding="utf-8")
+    assert "'=1+1" in text and "'@cmd" in text
+    assert not any(line.startswith(("=", "@")) for line in text.splitlines())

@@ -106,22 +106,48 @@ def test_rural_routes_are_links_touching_rural_nodes(ds):
 
 
 def test_map_puts_nodes_at_their_coordinates(ds):
+    from netdesign.report.netmap import shift_lon
+
     fig = fig_network_map(ds, "2035-high", "zh")
-    nodes = [tr for tr in fig.data if tr.mode == "markers+text"]
-    xs = np.concatenate([np.asarray(tr.x, float) for tr in nodes])
-    ys = np.concatenate([np.asarray(tr.y, float) for tr in nodes])
-    names = sum((list(tr.text) for tr in nodes), [])
-    lookup = dict(zip(ds["node_name_zh"].values, zip(ds["node_lon"].values,
-                                                      ds["node_lat"].values, strict=True),
-                      strict=True))
-    assert sorted(names) == sorted(ds["node_name_zh"].values)
-    for name, x, y in zip(names, xs, ys, strict=True):
-        assert (x, y) == pytest.approx(lookup[name])
-    # every leg with flow is drawn in its mode's colour; wider legs carry more flow
+    shown = [tr for tr in fig.data if tr.visible is not False]
+    hubs = [tr for tr in shown if tr.name == "枢纽"]
+    nodes = [tr for tr in shown if tr.name == "节点"]
+    assert len(hubs) == 1 and len(nodes) == 1
+    lookup = dict(zip(ds["node"].values, zip(ds["node_lon"].values, ds["node_lat"].values,
+                                             strict=True), strict=True))
+    seen = set()
+    for tr in hubs + nodes:
+        for x, y, text in zip(tr.x, tr.y, tr.hovertext, strict=True):
+            node = re.search(r"\(([A-Z_]+)\)", text).group(1)
+            lon, lat = lookup[node]
+            assert (x, y) == pytest.approx((shift_lon(float(lon)), float(lat)))
+            seen.add(node)
+    assert seen == set(ds["node"].values)
+    # New York (74.01 W) is drawn east of the Pacific, London (0.13 W) stays west of China
+    assert shift_lon(-74.01) == pytest.approx(285.99) and shift_lon(-0.13) == -0.13
+    # one hover marker per leg with flow in the scenario shown first; legs in mode colours
     flows = ds["link_flow"].sel(scenario="2035-high").values
-    drawn = [tr for tr in fig.data if tr.mode == "lines" and tr.line.dash is None]
-    assert sum(len(tr.x) // 3 for tr in drawn) == int((flows > 0).sum())
+    legs = [tr for tr in shown if tr.name == "线路"]
+    assert len(legs) == 1 and len(legs[0].x) == int((flows > 0).sum())
+    drawn = [tr for tr in shown if tr.mode == "lines" and not str(tr.name).startswith("basemap")]
     assert {tr.line.color for tr in drawn} <= set(charts.MODE_COLOURS.values())
+    # the other scenarios' traces are hidden until chosen in the selector
+    hidden = [tr for tr in fig.data if tr.visible is False and tr.name == "枢纽"]
+    assert len(hidden) == ds.sizes["scenario"] - 1
+
+
+def test_great_circle_arc_of_a_long_leg():
+    """Hangzhou (120.2 E, 30.3 N) to London (0.13 W, 51.5 N): the great circle runs north of
+    both ends (its vertex is near 60 N over Siberia/Scandinavia for this pair, hand-checked
+    with the spherical formula for the vertex latitude: cos(lat_v) = cos(lat1) sin(azimuth1),
+    azimuth1 ~ 330 deg from Hangzhou, so lat_v ~ 64 deg); a short leg stays straight."""
+    from netdesign.report.netmap import great_circle
+
+    xs, ys = great_circle(120.2, 30.3, -0.13, 51.5)
+    assert max(ys) > 58 and xs[0] == pytest.approx(120.2)
+    assert xs[-1] == pytest.approx(-0.13) and None not in xs  # no jump across the seam
+    xs, ys = great_circle(120.2, 30.3, 121.47, 31.23)
+    assert len(xs) == 2
 
 
 # ---------------------------------------------------------------- the HTML file
@@ -162,8 +188,9 @@ def test_report_language_and_scenario_selection(ds):
     assert "<html lang='en'>" in en and "Mode split" in en and "Hangzhou Sorting Hub" in en
     specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", zh, re.S).group(1)
                        .replace("<\\/", "</"))
-    names = {tr.get("name") for tr in specs["on_time"]["data"]}
-    assert names == {"2035-high"}
+    traces = specs["on_time"]["data"]
+    assert len(traces) == 1 and "2035-high" in traces[0]["hovertemplate"]  # id on hover
+    assert traces[0]["name"].startswith("2035")  # readable label
 
 
 def test_report_handles_a_failed_scenario():
@@ -185,7 +212,11 @@ def test_cli_report_writes_file_and_reports_bad_input(tmp_path):
                               "--lang", "en", "--scenarios", "2030-base,2035-high",
                               "--map-scenario", "2035-high"])
     assert res.exit_code == 0, res.output
-    assert out.is_file() and "Network map: 2035-high" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
+                       .replace("<\\/", "</"))
+    first = specs["network_map"]["layout"]["updatemenus"][1]["buttons"][0]
+    assert first["label"].startswith("2035")  # --map-scenario drawn first
     res = runner.invoke(app, ["report", str(tmp_path / "results.nc"), "--out",
                               str(tmp_path / "x.html"), "--scenarios", "2030-base,bogus"])
     assert res.exit_code == 2 and "bogus" in res.output
@@ -209,11 +240,62 @@ def test_every_label_and_header_has_both_languages():
 
 
 def test_no_untranslated_keys_in_the_chinese_report(ds):
-    from netdesign.report.i18n import LABELS
+    """Every glossary look-up of the zh report finds its term (i18n.MISSING stays empty), no
+    English label leaks, and no raw value key (base, none, optimal, rail_push, road,
+    domestic, hub, ...) is shown as a word of the page's text or of a chart's text."""
+    from netdesign.report import i18n
 
+    i18n.MISSING.clear()
     page = render_report(ds, "zh")
-    specs = re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
-    visible = re.sub(r"<script.*?</script>", "", page, flags=re.S) + specs
-    english = {en for _, en in LABELS.values() if len(en) > 3}
-    leaked = sorted(w for w in english if f">{w}<" in visible or f'"{w}"' in visible)
-    assert leaked == []
+    assert i18n.MISSING == set()
+    specs = json.loads(re.search(r"id='report-specs'>(.*?)</script>", page, re.S).group(1)
+                       .replace("<\\/", "</"))
+    shown: list[str] = []
+    for spec in specs.values():
+        for tr in spec["data"]:
+            for key in ("name", "text", "x", "y", "hovertext"):
+                v = tr.get(key)
+                shown += [str(u) for u in v] if isinstance(v, list) else [str(v or "")]
+        lay = spec["layout"]
+        shown.append(json.dumps(lay.get("title", ""), ensure_ascii=False))
+        shown += [json.dumps(a, ensure_ascii=False) for a in lay.get("annotations", [])]
+        for menu in lay.get("updatemenus", []):
+            shown += [b["label"] for b in menu["buttons"]]
+    body = re.sub(r"<(script|style).*?</\1>", "", page, flags=re.S)
+    body = re.sub(r"<details>.*?</details>", "", body, flags=re.S)  # the config YAML itself
+    body = re.sub(r"title='[^']*'", "", body)  # scenario ids kept on hover
+    text = re.sub(r"<[^>]+>", " ", body) + " " + " ".join(shown)
+    text = re.sub(r"<i>.*?</i>", " ", text)  # hover: the scenario id in italics
+    for sid in ds["scenario"].values:  # ids are ids (the provenance lists them as such)
+        text = text.replace(str(sid), " ")
+    words = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
+    values = {str(v) for name in ("growth", "costs", "policy", "demand_quantile", "status",
+                                  "mode", "service_class", "cost_component", "node_kind",
+                                  "link_role") for v in np.unique(ds[name].values)}
+    assert values & words == set(), sorted(values & words)
+    english = {en for _, en in i18n.LABELS.values() if len(en) > 3}
+    assert sorted(w for w in english if w in text) == []
+
+
+def test_study_title_and_pilot_terms_on_the_page(ds):
+    zh, en = render_report(ds, "zh"), render_report(ds, "en")
+    assert "<h1>合成测试研究</h1>" in zh and "<h1>Synthetic test study</h1>" in en
+    assert "全球123快货物流圈" in zh and "“两进一出”" in zh
+    assert "由 netdesign 生成" not in zh and "本报告由 netdesign 0.1.0 生成" in zh
+    header = re.search(r"<header.*?</header>", zh, re.S).group(0)
+    assert ds.attrs["config_hash"] not in header  # the hash is in the provenance only
+
+
+def test_sea_legs_follow_the_shipping_lanes():
+    """Ningbo (121.9 E, 29.9 N) to London by water passes Malacca (103.8 E, 1.2 N) and
+    Suez (32.3 E, 31.3 N) instead of crossing Siberia; to Los Angeles it stays a great circle
+    over the Pacific; a road leg is never rerouted."""
+    from netdesign.report.netmap import leg_path
+
+    xs, ys = leg_path(121.9, 29.9, -0.13, 51.5, "water")
+    pts = list(zip(xs, ys, strict=True))
+    assert (103.8, 1.2) in pts and (32.3, 31.3) in pts and max(ys) < 52
+    xs, ys = leg_path(121.9, 29.9, -118.24, 34.05, "water")
+    assert min(ys) > 29 and xs[-1] == pytest.approx(360 - 118.24)
+    xs, ys = leg_path(121.9, 29.9, -0.13, 51.5, "road")
+    assert max(ys) > 58  # the great circle

@@ -190,6 +190,12 @@ def open_in_chromium(binary: str, html_file: Path, screenshot: Path,
             session, "JSON.stringify(window.__reportStatus || null)") or "null")
         text = browser.evaluate(session, "document.body ? document.body.innerText : ''")
         lang = browser.evaluate(session, "document.documentElement.lang")
+        map_texts = browser.evaluate(
+            session, "Array.from(document.querySelectorAll('#chart-network_map g.trace text'))"
+                     ".map(function (n) { return n.textContent; })") or []
+        basemap_paths = browser.evaluate(
+            session, "document.querySelectorAll('#chart-network_map g.trace.scatter "
+                     "path.js-fill').length") or 0
         dom_status = browser.evaluate(
             session, "document.getElementById('report-status').getAttribute('data-done')")
         height = int(browser.evaluate(session, "document.documentElement.scrollHeight") or 1000)
@@ -203,8 +209,8 @@ def open_in_chromium(binary: str, html_file: Path, screenshot: Path,
         for cid in ["summary", *(status or {}).get("expected", []), "provenance"]:
             # one picture per section, to review
             rect = json.loads(browser.evaluate(
-                session, f"JSON.stringify(document.getElementById('sec-{cid}')"
-                         ".getBoundingClientRect())"))
+                session, f"JSON.stringify((document.getElementById('sec-{cid}') || "
+                         f"document.getElementById('chart-{cid}')).getBoundingClientRect())"))
             clip = {"x": rect["x"], "y": rect["y"], "width": rect["width"],
                     "height": rect["height"], "scale": 1}
             part = browser.call("Page.captureScreenshot", {"format": "png", "clip": clip},
@@ -228,7 +234,43 @@ def open_in_chromium(binary: str, html_file: Path, screenshot: Path,
         elif method == "Network.requestWillBeSent":
             requests.append(params.get("request", {}).get("url", ""))
     return {"status": status, "dom_done": dom_status, "lang": lang, "text": text or "",
+            "map_texts": map_texts, "basemap_fills": basemap_paths,
             "console_errors": errors, "requests": requests}
+
+
+def print_to_pdf(binary: str, html_file: Path, pdf: Path, timeout: float = 120.0) -> Path:
+    """Open `html_file` offline and print it to an A4 PDF as a user's "print to PDF" would:
+    print media, the page's `beforeprint` handler (redraws the charts at paper size), then
+    Page.printToPDF with the page's own @page size."""
+    profile = Path(tempfile.mkdtemp(prefix="netdesign-chromium-"))
+    browser = DevTools(binary, profile, pdf.with_suffix(".chromium.log"))
+    try:
+        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.call("Target.attachToTarget",
+                               {"targetId": target, "flatten": True})["sessionId"]
+        browser.call("Page.enable", session=session)
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+                     session)
+        browser.call("Page.navigate", {"url": html_file.resolve().as_uri()}, session)
+        deadline = time.monotonic() + timeout
+        while not browser.evaluate(session, "!!(window.__reportStatus && "
+                                            "window.__reportStatus.done)"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("report did not finish rendering")
+            time.sleep(0.25)
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
+        browser.evaluate(session, "window.dispatchEvent(new Event('beforeprint'))")
+        time.sleep(1.5)
+        res = browser.call("Page.printToPDF", {"preferCSSPageSize": True,
+                                               "printBackground": True}, session,
+                           timeout=timeout)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(base64.b64decode(res["data"]))
+    finally:
+        browser.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    return pdf
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +296,8 @@ def reports(tmp_path_factory) -> dict[str, Path]:
 
 
 EXPECTED_CHARTS = {"mode_split", "hub_capacity", "cost_breakdown", "co2", "on_time", "rural",
-                   "unserved", "forecasts", "network_map"}
+                   "unserved", "forecasts", "network_map", "change_vs_base", "tradeoff_co2",
+                   "tradeoff_on_time"}
 
 
 @pytest.fixture(scope="module")
@@ -315,3 +358,40 @@ def test_screenshots_saved(rendered):
         png = ARTIFACTS / f"report_{lang}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert png.stat().st_size > 50_000
+
+
+def test_print_to_pdf_is_a_short_a4_document_with_the_whole_headline_table(chromium, reports):
+    """Printing the default (zh) report gives at most 6 A4 pages; the headline table's last
+    column (its header, 提示 = flags, and the last mode-share column, 航空 = air) is on page 1
+    or 2, i.e. the table was not cut off at the page's right edge; the title page carries the
+    study's own title; no chart toolbar is printed."""
+    pypdf = pytest.importorskip("pypdf")
+    pdf = print_to_pdf(chromium, reports["zh"], ARTIFACTS / "report_zh.pdf")
+    reader = pypdf.PdfReader(str(pdf))
+    pages = reader.pages
+    assert 2 <= len(pages) <= 6, len(pages)
+    for page in pages:  # A4 portrait: 595 x 842 pt
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w - 595.3) < 3 and abs(h - 841.9) < 3, (w, h)
+    texts = [p.extract_text() or "" for p in pages]
+    assert "合成测试研究" in texts[0]  # the config's title.zh (tests/report_fixtures.py)
+    early = "".join(texts[:2]).replace(" ", "").replace("\n", "")
+    assert "提示" in early and "航空" in early and "主要指标" in early
+    assert "Download plot" not in "".join(texts)
+
+
+def test_comparison_page_present_with_two_or_more_scenarios(rendered):
+    page = rendered["zh"]
+    charts = page["status"]["charts"]
+    for cid in ("change_vs_base", "tradeoff_co2", "tradeoff_on_time"):
+        assert charts.get(cid, {}).get("points", 0) >= 2, cid
+    assert "情景比较" in page["text"] and "基准情景主要指标" in page["text"]
+
+
+def test_map_draws_the_basemap_and_labels_the_hubs(rendered):
+    page = rendered["zh"]
+    ds = build_results()
+    assert page["basemap_fills"] >= 2  # filled land: the world layer and China
+    drawn = set(page["map_texts"])
+    for name in ds["hub_name_zh"].values:
+        assert str(name) in drawn, (name, sorted(drawn)[:20])

@@ -29,15 +29,18 @@ def report(
     scenarios: str = typer.Option(None, "--scenarios",
                                   help="Comma-separated scenario names (default: all)."),
     map_scenario: str = typer.Option(None, "--map-scenario",
-                                     help="Scenario drawn on the network map "
+                                     help="Scenario drawn first on the network map "
                                           "(default: the first shown)."),
+    base: str = typer.Option(None, "--base",
+                             help="Base scenario of the comparison page (default: the one "
+                                  "with base cases and the lowest carbon price)."),
 ) -> None:
     """Write a self-contained HTML report (charts, network map, provenance); opens offline."""
     from netdesign.report.html import write_report
     from netdesign.report.load import parse_scenario_list
 
     path = write_report(results, out, lang=_lang(lang), scenarios=parse_scenario_list(scenarios),
-                        map_scenario=map_scenario)
+                        map_scenario=map_scenario, base=base)
     Console().print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
@@ -84,11 +87,15 @@ def export(
     lang: str = typer.Option("zh", "--lang", help="Language of the column headers: zh or en."),
     scenarios: str = typer.Option(None, "--scenarios",
                                   help="Comma-separated scenario names (default: all)."),
+    forecast: str = typer.Option("annual", "--forecast",
+                                 help="Forecast sheet: annual (default, corridor x year) or "
+                                      "monthly (corridor x month with interval bounds)."),
 ) -> None:
-    """Excel workbook: summary, mode split, hubs, links, corridors (+ forecasts, provenance)."""
+    """Excel workbook: summary, costs, CO2, on-time, capacity, mode split, hubs, links,
+    corridors, forecasts, provenance; formatted numbers, filters, text never a formula."""
     from netdesign.report.export import export_results
     from netdesign.report.load import parse_scenario_list
 
     path = export_results(results, xlsx, lang=_lang(lang),
-                          scenarios=parse_scenario_list(scenarios))
+                          scenarios=parse_scenario_list(scenarios), forecast=forecast)
     Console().print(f"wrote {path}", highlight=False)

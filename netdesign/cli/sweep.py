@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from netdesign.cli.app import app, handle_errors, print_error
+from netdesign.cli.app import app, handle_errors, print_error, print_warning
+from netdesign.errors import EXIT_GAP_NOT_MET
 
 MAX_TABLE_ROWS = 12  # larger sweeps: status counts only (the table is in summary.csv)
 
@@ -31,7 +32,9 @@ def sweep(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Solve every scenario of the sweep; resume skips scenarios already solved for the same
-    inputs. Exit code 4 when some scenarios failed (the others are complete)."""
+    inputs. Exit code 4 when some scenarios failed (the others are complete); 5 when every
+    scenario has a solution but some stopped before their MIP gap (time limit, or gap above
+    solver.mip_rel_gap)."""
     from netdesign.errors import InputError, Problem
     from netdesign.sweep import list_scenarios, run_sweep
 
@@ -56,7 +59,16 @@ def sweep(
     err.print(f"{len(outcome.computed)} solved, {len(outcome.reused)} reused from "
               f"{out / 'scenarios'}; wrote {out / 'results.nc'} and {out / 'summary.csv'}",
               highlight=False, markup=False)
+    from netdesign.report.status import gap_not_reached
+
+    missed = gap_not_reached(outcome.results)
+    if missed:
+        print_warning(f"{len(missed)} scenario(s) did not reach their MIP gap (stopped at a "
+                      "time limit or gap above solver.mip_rel_gap; figures are not proven "
+                      f"near-optimal): {', '.join(missed)}")
     if outcome.failed:
         print_error(f"{len(outcome.failed)} scenario(s) failed (status and message in "
                     f"summary.csv): {', '.join(outcome.failed)}")
         raise typer.Exit(outcome.exit_code)
+    if missed:
+        raise typer.Exit(EXIT_GAP_NOT_MET)

@@ -26,8 +26,18 @@ import xarray as xr
 from rich.table import Table
 
 from netdesign.atomic import write_atomic, write_text_atomic
-from netdesign.report.i18n import fmt_number, fmt_share, fmt_signed, raw_unit, t
+from netdesign.report.i18n import (
+    colon,
+    fmt_number,
+    fmt_share,
+    fmt_signed,
+    paren,
+    raw_unit,
+    t,
+    term,
+)
 from netdesign.report.load import check_scenario, hub_names, link_labels, select_scenarios
+from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
 
 # metric column -> (label key, unit key, is_share)
@@ -54,6 +64,7 @@ class Comparison:
     base: str
     headline: pd.DataFrame
     capacity_changes: pd.DataFrame
+    dataset: xr.Dataset | None = None  # the scenarios compared (for their status flags)
 
 
 def _headline(ds: xr.Dataset, base: str) -> pd.DataFrame:
@@ -70,6 +81,9 @@ def _headline(ds: xr.Dataset, base: str) -> pd.DataFrame:
             out[f"{col}_diff_pct"] = diff / abs(b) * 100 if b != 0 and not math.isnan(b) \
                 else np.nan
     out.insert(0, "is_base", out.index == base)
+    health = scenario_health(ds)
+    out["flags"] = [",".join(health[str(s)].flags) for s in out.index]
+    out["gap_tolerance"] = [health[str(s)].gap_tolerance for s in out.index]
     return out.reset_index()
 
 
@@ -101,7 +115,7 @@ def _capacity_changes(ds: xr.Dataset, base: str, tol: float) -> pd.DataFrame:
             change = cap[i] - base_link[i]
             if abs(change) > tol or modules[i] > 1e-9:
                 rows.append({"scenario": s, "kind": "link", "id": lk,
-                             "name_zh": f"{lz[lk]} ({t(mode_of[lk], 'zh')})",
+                             "name_zh": f"{lz[lk]}（{t(mode_of[lk], 'zh')}）",
                              "name_en": f"{le[lk]} ({t(mode_of[lk], 'en')})",
                              "capacity_parcels_per_day": cap[i],
                              "base_capacity_parcels_per_day": base_link[i],
@@ -122,7 +136,7 @@ def compare_scenarios(ds: xr.Dataset, base: str, scenarios: Sequence[str] | None
         names = [base] + [s for s in scenarios if s != base]
         ds = select_scenarios(ds, names, source)
     return Comparison(base=base, headline=_headline(ds, base),
-                      capacity_changes=_capacity_changes(ds, base, tol))
+                      capacity_changes=_capacity_changes(ds, base, tol), dataset=ds)
 
 
 def _fmt_value(value: float, unit_key: str, lang: str) -> str:
@@ -151,11 +165,17 @@ def headline_rows(cmp: Comparison, lang: str,
     head = [t("scenario", lang), t("status", lang)]
     for label, unit_key, _ in HEADLINE_METRICS.values():
         u = "%" if unit_key == "share" else raw_unit(unit_key, lang)
-        head.append(f"{t(label, lang)} ({u})")
+        head.append(t(label, lang) + paren(u, lang))
     rows = []
+    health = scenario_health(cmp.dataset) if cmp.dataset is not None else {}
     for _, row in cmp.headline.iterrows():
-        name = f"{row['scenario']} ({t('base', lang)})" if row["is_base"] else row["scenario"]
-        cells = [str(name), str(row["status"])]
+        name = f"{row['scenario']}{paren(t('base', lang), lang)}" if row["is_base"] \
+            else row["scenario"]
+        h = health.get(str(row["scenario"]))
+        state = term(str(row["status"]), lang)
+        if h is not None and not h.ok:
+            state = f"⚠ {state}{colon(lang)}{flag_text(h, lang)}"
+        cells = [str(name), state]
         for col, (_, unit_key, _) in HEADLINE_METRICS.items():
             value = _fmt_value(row[col], unit_key, lang)
             diff = _fmt_diff(row, col, unit_key, lang)
@@ -168,8 +188,9 @@ def capacity_rows(cmp: Comparison, lang: str) -> tuple[list[str], list[list[str]
     """Header and formatted rows of the capacity-change table."""
     pd_unit = raw_unit("parcels_day", lang)
     head = [t("scenario", lang), t("hub", lang) + "/" + t("link", lang), t("name", lang),
-            f"{t('capacity_after', lang)} ({pd_unit})", f"{t('base', lang)} ({pd_unit})",
-            f"{t('change', lang)} ({pd_unit})", f"{t('added', lang)}"]
+            t("capacity_after", lang) + paren(pd_unit, lang),
+            t("base", lang) + paren(pd_unit, lang), t("change", lang) + paren(pd_unit, lang),
+            t("added", lang)]
     rows = []
     name_col = "name_zh" if lang == "zh" else "name_en"
     for _, r in cmp.capacity_changes.iterrows():
@@ -190,7 +211,7 @@ def rich_tables(cmp: Comparison, lang: str, max_capacity_rows: int = 60) -> list
     base under each value) and the capacity-change table, for the terminal. The latter shows
     at most `max_capacity_rows` rows, the largest changes from the base first."""
     head, rows = headline_rows(cmp, lang, sep="\n")
-    table = Table(title=f"{t('summary', lang)} – {t('base', lang)}: {cmp.base}",
+    table = Table(title=f"{t('summary', lang)} – {t('base', lang)}{colon(lang)}{cmp.base}",
                   show_lines=True)
     table.add_column("", justify="left")
     for r in rows:
@@ -204,7 +225,8 @@ def rich_tables(cmp: Comparison, lang: str, max_capacity_rows: int = 60) -> list
         order = changes["change_vs_base_parcels_per_day"].abs().sort_values(
             ascending=False, kind="stable").index[:max_capacity_rows]
         changes = changes.loc[sorted(order)]
-    chead, crows = capacity_rows(Comparison(cmp.base, cmp.headline, changes), lang)
+    chead, crows = capacity_rows(Comparison(cmp.base, cmp.headline, changes, cmp.dataset),
+                                 lang)
     title = t("capacity_changes", lang)
     if n_all > len(changes):
         more = (f"（显示变化最大的 {len(changes)} 行，共 {n_all} 行；完整表见 --csv / --md）"
@@ -237,7 +259,7 @@ def comparison_markdown(cmp: Comparison, lang: str) -> str:
     chead, crows = capacity_rows(cmp, lang)
     empty = "（无）" if lang == "zh" else "(none)"
     return "\n".join([
-        f"# {t('summary', lang)}: {t('base', lang)} = {cmp.base}", "",
+        f"# {t('summary', lang)}{colon(lang)}{t('base', lang)} = {cmp.base}", "",
         _md_table(head, rows), "",
         f"## {t('capacity_changes', lang)}", "",
         _md_table(chead, crows, left=3) if crows else empty, ""])
@@ -249,11 +271,23 @@ def capacity_csv_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}_capacity{path.suffix or '.csv'}")
 
 
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would evaluate ('=', '+', '-', '@', tab, CR first) prefixed
+    with an apostrophe, the usual defence against CSV formula injection."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or str(df[col].dtype).startswith("str"):
+            df[col] = [f"'{v}" if isinstance(v, str) and v.startswith(
+                ("=", "+", "-", "@", "\t", "\r")) else v for v in df[col]]
+    return df
+
+
 def write_comparison_csv(cmp: Comparison, path: str | Path) -> tuple[Path, Path]:
-    """Headline table to `path`, capacity changes to NAME_capacity.csv (UTF-8, atomic)."""
-    first = write_atomic(path, lambda tmp: cmp.headline.to_csv(tmp, index=False))
+    """Headline table to `path`, capacity changes to NAME_capacity.csv (UTF-8, atomic; text
+    that would start a formula is apostrophe-prefixed, see `csv_safe`)."""
+    first = write_atomic(path, lambda tmp: csv_safe(cmp.headline).to_csv(tmp, index=False))
     second = write_atomic(capacity_csv_path(path),
-                          lambda tmp: cmp.capacity_changes.to_csv(tmp, index=False))
+                          lambda tmp: csv_safe(cmp.capacity_changes).to_csv(tmp, index=False))
     return first, second
 
 

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.io as pio
 import xarray as xr
+import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import charts
-from netdesign.report.i18n import check_lang, fmt_number, fmt_share, raw_unit, t
+from netdesign.report import charts, comparison
+from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_html
+from netdesign.report.scenarios import scenario_labels, scenario_order
+from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
@@ -33,16 +38,40 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False,
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei",
 "PingFang SC","Helvetica Neue",Arial,sans-serif;margin:0;color:#222;background:#fff}
-header{padding:18px 28px;background:#1f3b57;color:#fff}header h1{margin:0 0 6px;font-size:24px}
-header p{margin:2px 0;opacity:.9}nav{padding:8px 28px;border-bottom:1px solid #ddd;font-size:14px}
+header{padding:18px 28px;background:#1f3b57;color:#fff}header h1{margin:4px 0 6px;font-size:26px}
+header p{margin:2px 0;opacity:.92}header .pilot{font-size:14px;letter-spacing:.05em}
+nav{padding:8px 28px;border-bottom:1px solid #ddd;font-size:14px}
 nav a{margin-right:14px;color:#1f3b57;text-decoration:none}main{padding:0 28px 28px}
-section{margin:26px 0;page-break-inside:avoid}h2{border-left:4px solid #4C78A8;padding-left:8px}
+main{display:flex;flex-wrap:wrap;column-gap:2%}section{margin:22px 0;flex:0 0 100%;min-width:0}
+section.half{flex:0 0 49%}h2{border-left:4px solid #4C78A8;padding-left:8px;font-size:20px}
 table.data,table.kv{border-collapse:collapse;font-size:13px}table.data th,table.data td,
 table.kv th,table.kv td{border:1px solid #ddd;padding:4px 8px}table.data th{background:#f3f5f8}
-table.data td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{text-align:left;
-background:#f3f5f8}.chart{width:100%;min-height:380px}.note{color:#666;font-style:italic}
+table.data th .unit{font-weight:normal;color:#555;font-size:11px}
+table.data td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.kv th{text-align:left;background:#f3f5f8}tr.flagged td{background:#fff4e5}
+td.flag{color:#a0522d;font-size:12px}.chart{width:100%;min-height:300px}
+.note{color:#666;font-style:italic}.note.empty{padding:18px;background:#f7f7f7;font-style:normal}
+.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 14px}.kpi{border:1px solid #d5dde6;
+border-radius:6px;padding:8px 14px;min-width:150px;background:#f7fafc}.kpi-label{font-size:12px;
+color:#555}.kpi-value{font-size:20px;font-weight:600;color:#1f3b57}
+#sec-comparison{display:flex;flex-wrap:wrap;column-gap:2%}#sec-comparison>h2,
+#sec-comparison>h3,#sec-comparison>.kpis,#sec-comparison>.full,#sec-comparison>.note{flex:0 0 100%}
+#sec-comparison>.half{flex:0 0 49%;min-width:0}
 .scroll{overflow-x:auto}pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap}
-@media print{nav{display:none}.chart{page-break-inside:avoid}}
+footer{padding:0 28px 20px}
+@page{size:A4;margin:12mm 10mm}
+@media print{
+ body{font-size:10pt}nav,.modebar-container,.updatemenu-container,details,.screen-only
+ {display:none!important}
+ header.title-page{background:#fff;color:#1f3b57;height:245mm;display:flex;flex-direction:column;
+ justify-content:center;padding:0 12mm;break-after:page;border-top:8mm solid #1f3b57}
+ header.title-page h1{font-size:28pt}header .subtitle{font-size:15pt}
+ main{padding:0}section{margin:6mm 0 2mm}h2{font-size:13pt;margin:0 0 2mm;break-after:avoid}
+ .chart{min-height:0;break-inside:avoid}section.half .chart{break-inside:avoid}
+ .scroll{overflow:visible}table.data{font-size:7.5pt;width:100%}table.data th,
+ table.data td{padding:2px 3px}table.summary{break-inside:avoid}
+ #sec-provenance{break-before:page}.kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
+}
 """
 
 RENDER_JS = """
@@ -72,6 +101,26 @@ RENDER_JS = """
       status.charts[id] = summarise(gd);
     }, function (err) { status.errors.push('chart ' + id + ': ' + err); });
   });
+  // printing: every chart redrawn at the page's width and its print height (spec.print_scale
+  // of the screen height), without toolbars; back to the screen size afterwards
+  function resize(printing) {
+    ids.forEach(function (id) {
+      var gd = document.getElementById('chart-' + id);
+      if (!gd || !gd.layout) { return; }
+      var s = specs[id];
+      if (printing) {
+        var half = gd.closest('.half') !== null;
+        var w = half ? 345 : 700;
+        Plotly.relayout(gd, {width: w, height: Math.round((s.layout.height || 420) *
+                             (s.print_scale || 0.6) * (half ? 1.0 : 1.0)), autosize: false});
+      } else {
+        Plotly.relayout(gd, {width: null, height: s.layout.height || 420, autosize: true});
+      }
+    });
+  }
+  window.__reportPrint = resize;
+  window.addEventListener('beforeprint', function () { resize(true); });
+  window.addEventListener('afterprint', function () { resize(false); });
   Promise.all(jobs).then(function () {
     status.done = true;
     var el = document.getElementById('report-status');
@@ -98,122 +147,239 @@ def _json_for_script(obj: object) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+def study_title(ds: xr.Dataset, lang: str) -> str:
+    """The study's own title in `lang` (config `title.zh` / `title.en`, stored in the
+    `config_yaml` attribute), else the other language's, else the study name."""
+    titles: dict = {}
+    text = ds.attrs.get("config_yaml")
+    if isinstance(text, str):
+        try:
+            cfg = yaml.safe_load(text)
+        except yaml.YAMLError:
+            cfg = None
+        if isinstance(cfg, dict) and isinstance(cfg.get("title"), dict):
+            titles = {str(k): str(v) for k, v in cfg["title"].items() if v}
+    other = "en" if lang == "zh" else "zh"
+    return titles.get(lang) or titles.get(other) or str(ds.attrs.get("study", "")) or \
+        t("report_title", lang)
+
+
+# headline table: (column, label key, unit key or None, numeric)
+SUMMARY_VIEW = (
+    ("total_cost_cny_per_day", "total_cost", "cny_day"),
+    ("co2_t_per_day", "co2", "t_day"),
+    ("on_time_share", "on_time_share", "share"),
+    ("unserved_parcels_per_day", "unserved_total", "parcels_day"),
+    ("hub_capacity_added_parcels_per_day", "hub_capacity_added", "parcels_day"),
+    ("share_road", "road", "share"),
+    ("share_rail", "rail", "share"),
+    ("share_water", "water", "share"),
+    ("share_air", "air", "share"),
+)
+
+
 def _summary_html(ds: xr.Dataset, lang: str) -> str:
-    """The headline-figures table, numbers formatted for `lang`, units in the headers."""
-    df = summary_table(ds)
-    cols = [
-        ("scenario", t("scenario", lang), lambda v: str(v)),
-        ("year", t("year", lang), lambda v: str(v)),
-        ("growth", t("growth", lang), str),
-        ("costs", t("costs", lang), str),
-        ("carbon_price", f"{t('carbon_price', lang)} ({raw_unit('cny_t', lang)})",
-         lambda v: fmt_number(v, lang)),
-        ("policy", t("policy", lang), str),
-        ("status", t("status", lang), str),
-        ("total_cost_cny_per_day", f"{t('total_cost', lang)} ({raw_unit('cny_day', lang)})",
-         lambda v: fmt_number(v, lang)),
-        ("co2_t_per_day", f"{t('co2', lang)} ({raw_unit('t_day', lang)})",
-         lambda v: fmt_number(v, lang, 1)),
-        ("on_time_share", f"{t('on_time_share', lang)} (%)", fmt_share),
-        ("unserved_parcels_per_day",
-         f"{t('unserved_total', lang)} ({raw_unit('parcels_day', lang)})",
-         lambda v: fmt_number(v, lang)),
-        ("hub_capacity_added_parcels_per_day",
-         f"{t('hub_capacity_added', lang)} ({raw_unit('parcels_day', lang)})",
-         lambda v: fmt_number(v, lang)),
-    ] + [(f"share_{m}", f"{t(m, lang)} (%)", fmt_share)
-         for m in ("road", "rail", "water", "air")]
+    """The headline table: readable scenario label (id on hover), status, figures in display
+    units, and a flags column saying why a scenario's figures need care (status.py)."""
+    df = summary_table(ds).set_index("scenario")
+    order = scenario_order(ds)
+    labels = scenario_labels(ds, lang)
+    health = scenario_health(ds)
     e = html.escape
-    head = "".join(f"<th>{e(label)}</th>" for _, label, _ in cols)
+    head = [f"<th>{e(t('scenario', lang))}</th>", f"<th>{e(t('status', lang))}</th>"]
+    for _, key, unit_key in SUMMARY_VIEW:
+        u = "%" if unit_key == "share" else unit(unit_key, lang).label
+        head.append(f"<th>{e(t(key, lang))}<br><span class='unit'>{e(u)}</span></th>")
+    head.append(f"<th>{e(t('flags', lang))}</th>")
     body = []
-    for _, row in df.iterrows():
-        cells = []
-        for key, _, fmt in cols:
-            cls = " class='num'" if key not in ("scenario", "growth", "costs", "policy",
-                                                "status") else ""
-            cells.append(f"<td{cls}>{e(fmt(row[key]))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    note = (f"<p class='note'>{e(t('mode_split', lang))}: "
-            f"{e('干线件公里份额' if lang == 'zh' else 'share of line-haul parcel-km')}</p>")
+    for s in order:
+        row = df.loc[s]
+        h = health[s]
+        cls = " class='flagged'" if not h.ok else ""
+        cells = [f"<td title='{e(s)}'>{e(labels[s])}</td>",
+                 f"<td>{e(term(h.status, lang))}</td>"]
+        for col, _, unit_key in SUMMARY_VIEW:
+            v = float(row[col])
+            if unit_key == "share":
+                text = fmt_share(v)
+            else:
+                u = unit(unit_key, lang)
+                text = "–" if math.isnan(v) else f"{v / u.divisor:,.{1 if u.divisor == 1 else 2}f}"
+            cells.append(f"<td class='num'>{e(text)}</td>")
+        cells.append(f"<td class='flag'>{e(flag_text(h, lang))}</td>")
+        body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+    notes = [t("summary_note", lang)]
+    if any(not h.ok for h in health.values()):
+        notes.insert(0, t("flags_note", lang))
+    note = "".join(f"<p class='note'>{e(n)}</p>" for n in notes)
     return (f"<section id='sec-summary'><h2>{e(t('summary', lang))}</h2><div class='scroll'>"
-            f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
-            f"</tbody></table></div>{note}</section>")
+            f"<table class='data summary'><thead><tr>{''.join(head)}</tr></thead><tbody>"
+            f"{''.join(body)}</tbody></table></div>{note}</section>")
+
+
+@dataclass(frozen=True)
+class ChartSection:
+    """One chart section of the report.
+
+    build(ds, lang, ctx) returns a Figure, or None when there is nothing to draw (the note
+    `empty` is shown instead). `needs`: variables the section reads; when one is absent from
+    the results (an older or newer file) the section says so instead of failing. `half`:
+    printed two to a row. `print_scale`: chart height on paper relative to the screen.
+    To add a section: write its builder and append a ChartSection to `SECTIONS`.
+    """
+
+    cid: str
+    build: Callable[[xr.Dataset, str, dict], object]
+    needs: tuple[str, ...] = ()
+    empty: str = "no_data"
+    half: bool = False
+    print_scale: float = 0.6
+
+
+SECTIONS: list[ChartSection] = [
+    ChartSection("mode_split", lambda ds, lang, ctx: charts.fig_mode_split(ds, lang),
+                 ("mode_parcels", "parcel_km", "mode_share")),
+    ChartSection("hub_capacity", lambda ds, lang, ctx: charts.fig_hub_capacity(ds, lang),
+                 ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
+                 print_scale=0.5),
+    ChartSection("cost_breakdown", lambda ds, lang, ctx: charts.fig_costs(ds, lang),
+                 ("cost", "total_cost"), half=True, print_scale=0.75),
+    ChartSection("co2", lambda ds, lang, ctx: charts.fig_co2(ds, lang), ("co2",), half=True,
+                 print_scale=0.75),
+    ChartSection("on_time", lambda ds, lang, ctx: charts.fig_on_time(ds, lang),
+                 ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
+    ChartSection("unserved", lambda ds, lang, ctx: charts.fig_unserved(ds, lang),
+                 ("unserved",), empty="no_unserved", half=True, print_scale=0.75),
+    ChartSection("rural", lambda ds, lang, ctx: charts.fig_rural(ds, lang),
+                 ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
+                 empty="no_rural", print_scale=0.5),
+    ChartSection("forecasts", lambda ds, lang, ctx: charts.fig_forecasts(ds, lang),
+                 ("history",), empty="no_forecasts", print_scale=0.45),
+    ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
+        ds, ctx["map_scenario"], lang), ("link_flow", "node_lat", "node_lon"),
+        print_scale=0.7),
+]
+
+
+def _build(section: ChartSection, ds: xr.Dataset, lang: str, ctx: dict) -> tuple[object, str]:
+    """(figure or None, note key) of one section; absent variables -> (None, 'no_data')."""
+    if any(v not in ds.variables for v in section.needs):
+        return None, "no_data"
+    if not any(h.has_solution for h in scenario_health(ds).values()) and \
+            section.cid not in ("forecasts", "network_map"):
+        return None, "no_solution_any"
+    return section.build(ds, lang, ctx), section.empty
 
 
 def build_figures(ds: xr.Dataset, lang: str, map_scenario: str) -> dict[str, object]:
     """chart id -> Figure (or None when there is nothing to show), in report order."""
-    return {
-        "mode_split": charts.fig_mode_split(ds, lang),
-        "hub_capacity": charts.fig_hub_capacity(ds, lang),
-        "cost_breakdown": charts.fig_costs(ds, lang),
-        "co2": charts.fig_co2(ds, lang),
-        "on_time": charts.fig_on_time(ds, lang),
-        "rural": charts.fig_rural(ds, lang),
-        "unserved": charts.fig_unserved(ds, lang),
-        "forecasts": charts.fig_forecasts(ds, lang),
-        "network_map": fig_network_map(ds, map_scenario, lang),
-    }
+    ctx = {"map_scenario": map_scenario}
+    return {s.cid: _build(s, ds, lang, ctx)[0] for s in SECTIONS}
 
 
-EMPTY_NOTES = {"rural": "no_rural", "forecasts": "no_forecasts"}
+def _fig_spec(fig, print_scale: float) -> dict:
+    spec = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
+    spec["config"] = PLOTLY_CONFIG
+    spec["print_scale"] = print_scale
+    return spec
+
+
+def _chart_div(cid: str) -> str:
+    return f"<div class='chart' id='chart-{cid}' data-chart='{cid}'></div>"
+
+
+def _comparison_section(ds: xr.Dataset, lang: str, base: str,
+                        specs: dict[str, object]) -> str | None:
+    """The comparison page (>= 2 scenarios), or None."""
+    if ds.sizes["scenario"] < 2:
+        return None
+    e = html.escape
+    parts = [f"<section id='sec-comparison' class='page'><h2>{e(t('comparison', lang))}</h2>",
+             comparison.kpi_cards_html(ds, base, lang)]
+    figs = [("change_vs_base", comparison.fig_change_vs_base(ds, base, lang), 0.6, False),
+            ("tradeoff_co2", comparison.fig_tradeoff(ds, base, lang, "co2"), 0.7, True),
+            ("tradeoff_on_time", comparison.fig_tradeoff(ds, base, lang, "on_time"), 0.7,
+             True)]
+    for cid, fig, scale, half in figs:
+        if fig is None:
+            parts.append(f"<p class='note'>{e(t('no_solution_any', lang))}</p>")
+            continue
+        specs[cid] = _fig_spec(fig, scale)
+        parts.append(f"<div class='{'half' if half else 'full'}'>{_chart_div(cid)}</div>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
-                  map_scenario: str | None = None, source: str = "results") -> str:
+                  map_scenario: str | None = None, source: str = "results",
+                  base: str | None = None) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
-    map_scenario: the scenario drawn on the network map (default: the first shown).
+    map_scenario: the scenario drawn first on the network map (default: the first shown; the
+    map's selector switches between all). base: the comparison page's base scenario
+    (default: `comparison.default_base`).
     Raises `InputError` for unknown scenario names, ValueError for an unsupported language.
     """
     lang = check_lang(lang)
     ds = select_scenarios(ds, scenarios, source)
     if map_scenario is None:
-        map_scenario = str(ds["scenario"].values[0])
+        map_scenario = scenario_order(ds)[0]
     check_scenario(ds, map_scenario, "--map-scenario", source)
-    figures = build_figures(ds, lang, map_scenario)
+    if base is None:
+        base = comparison.default_base(ds)
+    check_scenario(ds, base, "--base", source)
     e = html.escape
+    ctx = {"map_scenario": map_scenario}
 
     specs: dict[str, object] = {}
     sections = [_summary_html(ds, lang)]
     nav = [f"<a href='#sec-summary'>{e(t('summary', lang))}</a>"]
-    for cid, fig in figures.items():
-        title = t(cid, lang)
-        nav.append(f"<a href='#sec-{cid}'>{e(title)}</a>")
+    cmp_html = _comparison_section(ds, lang, base, specs)
+    if cmp_html:
+        sections.append(cmp_html)
+        nav.append(f"<a href='#sec-comparison'>{e(t('comparison', lang))}</a>")
+    for sec in SECTIONS:
+        fig, empty = _build(sec, ds, lang, ctx)
+        title = t(sec.cid, lang)
+        nav.append(f"<a href='#sec-{sec.cid}'>{e(title)}</a>")
         if fig is None:
-            body = f"<p class='note'>{e(t(EMPTY_NOTES.get(cid, 'unknown'), lang))}</p>"
+            body = f"<p class='note empty'>{e(t(empty, lang))}</p>"
         else:
-            spec = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
-            spec["config"] = PLOTLY_CONFIG
-            specs[cid] = spec
-            body = f"<div class='chart' id='chart-{cid}' data-chart='{cid}'></div>"
-            if cid == "network_map":
+            specs[sec.cid] = _fig_spec(fig, sec.print_scale)
+            body = _chart_div(sec.cid)
+            if sec.cid == "network_map":
                 body = f"<p class='note'>{e(t('map_note', lang))}</p>" + body
-        sections.append(f"<section id='sec-{cid}'><h2>{e(title)}</h2>{body}</section>")
+        cls = "half" if sec.half else "full"
+        sections.append(f"<section id='sec-{sec.cid}' class='{cls}'><h2>{e(title)}</h2>"
+                        f"{body}</section>")
     sections.append(provenance_html(ds, lang))
     nav.append(f"<a href='#sec-provenance'>{e(t('provenance', lang))}</a>")
 
-    names = ", ".join(str(s) for s in ds["scenario"].values)
-    study = str(ds.attrs.get("study", ""))
+    title = study_title(ds, lang)
+    order = scenario_order(ds)
     html_lang = "zh-CN" if lang == "zh" else "en"
+    c = colon(lang)
+    created = str(ds.attrs.get("created_utc", ""))[:10]
+    version = str(ds.attrs.get("netdesign_version", ""))
+    meta = (f"{e(t('scenarios', lang))}{c}{len(order)} · {e(t('data_version', lang))}{c}"
+            f"{e(str(ds.attrs.get('data_version', '–')))} · {e(created)}")
     return "\n".join([
         "<!DOCTYPE html>",
         f"<html lang='{html_lang}'><head><meta charset='utf-8'>",
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{e(t('report_title', lang))} – {e(study)}</title>",
+        f"<title>{e(title)} – {e(t('report_title', lang))}</title>",
         f"<style>{CSS}</style>",
         f"<script>{STATUS_JS % json.dumps(lang)}</script>",
         "</head><body>",
-        f"<header><h1>{e(t('report_title', lang))}</h1>",
-        f"<p>{e(t('study', lang))}: {e(study)} · {e(t('config_hash', lang))}: "
-        f"<code>{e(str(ds.attrs.get('config_hash', t('unknown', lang))))}</code> · "
-        f"{e(t('data_version', lang))}: {e(str(ds.attrs.get('data_version', '–')))}</p>",
-        f"<p>{e(t('scenarios', lang))}: {e(names)}</p></header>",
+        f"<header class='title-page'><p class='pilot'>{e(t('pilot', lang))}</p>"
+        f"<h1>{e(title)}</h1><p class='subtitle'>{e(t('report_title', lang))}</p>",
+        f"<p class='meta'>{meta}</p></header>",
         f"<nav>{''.join(nav)}</nav><main>",
         *sections,
         "</main>",
-        f"<footer><main><p class='note'>{e(t('generated_by', lang))} "
-        f"{e(str(ds.attrs.get('netdesign_version', '')))}</p></main></footer>",
+        f"<footer><p class='note'>{e(t('generated_by', lang).format(version=version))}"
+        f"</p></footer>",
         "<pre id='report-status' hidden></pre>",
         f"<script type='application/json' id='report-specs'>{_json_for_script(specs)}</script>",
         f"<script>{get_plotlyjs()}</script>",
@@ -224,9 +390,9 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
-                 map_scenario: str | None = None) -> Path:
+                 map_scenario: str | None = None, base: str | None = None) -> Path:
     """Read `results` (results.nc or its folder), write the HTML report to `out` atomically."""
     ds = open_results(results)
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results))
+                         source=str(results), base=base)
     return write_text_atomic(out, text)

