@@ -8,7 +8,7 @@ changed, so a change to the model shows family by family.
 
 Cases: the tiny fixture (``tests/fixtures/tiny``, demand = its 2024 history / 366, rounded to
 whole parcels/day) and hand cases for the families it does not contain (CO2 cap, mode-share
-floor and ceiling, single allocation, optional hubs, minimum frequency, expansion switched
+floor and ceiling, on-time floor, single allocation, optional hubs, minimum frequency, expansion switched
 off) plus the hub-flow formulation on a 3-node hub-location instance.
 
 Regenerating after an intended model change (then review the diff by hand against
@@ -95,6 +95,17 @@ def _mode_share():
                               mode_share_bounds={"rail": (0.4, None), "road": (None, 0.7)})
 
 
+def _on_time_floor():
+    """Global A>B, 100 parcels/day: air 25 h (on time) or sea 700 h (late) against 72 h, no
+    late penalty; on-time floor 0.6 of the class's demand (a row >= 60)."""
+    from test_service_segments import STANDARDS, fast_slow_network
+
+    net = fast_slow_network([{"corridor_id": "A>B", "origin": "A", "destination": "B",
+                              "service_class": "global"}])
+    return net, make_scenario({"A>B": 100}, service_standards_h=STANDARDS,
+                              late_penalty_cny_per_parcel=0.0, on_time_floor={"global": 0.6})
+
+
 def _single_allocation():
     return two_hub_network(), make_scenario({"A>B1": 100, "A>B2": 60}, allocation="single")
 
@@ -127,6 +138,7 @@ CASES: dict[str, tuple[Callable, str]] = {
     "min_frequency": (_min_frequency, "path"),
     "co2_cap": (_co2_cap, "path"),
     "mode_share": (_mode_share, "path"),
+    "on_time_floor": (_on_time_floor, "path"),
     "single_allocation": (_single_allocation, "path"),
     "optional_hub": (_optional_hub, "path"),
     "hubflow": (_hubflow, "hubflow"),
