@@ -8,8 +8,8 @@ changed, so a change to the model shows family by family.
 
 Cases: the tiny fixture (``tests/fixtures/tiny``, demand = its 2024 history / 366, rounded to
 whole parcels/day) and hand cases for the families it does not contain (CO2 cap, mode-share
-floor and ceiling, on-time floor, single allocation, optional hubs, minimum frequency, expansion switched
-off) plus the hub-flow formulation on a 3-node hub-location instance.
+floor and ceiling, on-time floor, single allocation, optional hubs, minimum frequency,
+expansion switched off) plus the hub-flow formulation on a 3-node hub-location instance.
 
 Regenerating after an intended model change (then review the diff by hand against
 docs/model.md before committing the new baselines):
