@@ -136,7 +136,8 @@ def _run_locked(design: SolvedDesign, demands: pd.DataFrame, out_dir: Path,
     names = [draw_name(i) for i in range(len(D))]
     keys = {nm: _draw_key(ctx_key, D[i]) for i, nm in enumerate(names)}
     reused = [nm for nm in names if store.reusable(store.read_stored(out_dir, nm), keys[nm])]
-    todo = [i for i, nm in enumerate(names) if nm not in set(reused)]
+    # in order of network total: each worker's model then warm-starts from a nearby draw
+    todo = [i for i in np.argsort(D.sum(axis=1), kind="stable") if names[i] not in set(reused)]
     run_log = store.RunLog(out_dir, uuid.uuid4().hex[:8])
     run_log.write("start", kind="evaluate", draws=len(names), reused=len(reused),
                   todo=len(todo), scheduler=scheduler, workers=workers)

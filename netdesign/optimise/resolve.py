@@ -28,6 +28,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 
 from netdesign.config.schema import SolverConfig
@@ -46,6 +47,9 @@ from netdesign.optimise.solution import Design
 from netdesign.scenario.scenario import Scenario
 
 INF = np.inf
+WARM_FACTOR = 1.0
+"""A warm start may take this many times the seconds of the last cold solve."""
+WARM_MIN_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class Resolver:
             o, b = rows["on_time_floor"]
             self.floor = (o + np.arange(len(b.index))).astype(np.int32), b.index.ids
         self.alloc_coef = self._alloc_entries(rows)
+        self.cold_s: float | None = None
+        self.warm_runs = self.cold_runs = 0
 
     # ---------------------------------------------------------------- set-up
     def _fix(self, sf: StandardForm, cap: FixedCapacity) -> None:
@@ -197,7 +203,7 @@ class Resolver:
         """Route `demand` (parcels/day by corridor) through the fixed design."""
         t0 = time.perf_counter()
         self.set_demand(demand)
-        out = run_highs(self.highs, self.is_mip)
+        out = self._run()
         report = SolveReport(status=out.status, termination=out.termination,
                              formulation="path (capacity fixed)",
                              n_paths=self.ctx.paths.n, build_s=time.perf_counter() - t0
@@ -210,6 +216,35 @@ class Resolver:
             report.message = f"no routing of this demand through the design ({out.status})"
             return empty_design(self.data, report)
         return extract_path_design(self.model, self.ctx, out.values, report)
+
+
+    def _run(self):
+        """Warm start from the last draw's basis (no presolve) for at most `WARM_FACTOR` x
+        the seconds of the last cold solve; past that (a draw far from the last one) the
+        solver is cleared and the draw solved cold, with presolve. A MIP (single allocation)
+        is always solved cold. (HiGHS' run clock accumulates over runs of one object, so the
+        limits are set relative to it.)"""
+        h = self.highs
+        if self.is_mip or self.cold_s is None:
+            return self._cold()
+        h.setOptionValue("time_limit", h.getRunTime() + max(WARM_MIN_S,
+                                                            WARM_FACTOR * self.cold_s))
+        out = run_highs(h, False)
+        if h.getModelStatus() != highspy.HighsModelStatus.kTimeLimit:
+            self.warm_runs += 1
+            return out
+        again = self._cold()
+        again.solve_s += out.solve_s
+        return again
+
+    def _cold(self):
+        h = self.highs
+        h.clearSolver()
+        h.setOptionValue("time_limit", h.getRunTime() + float(self.solver.time_limit_s))
+        out = run_highs(h, self.is_mip)
+        self.cold_runs += 1
+        self.cold_s = out.solve_s
+        return out
 
 
 def fresh_solve(network: Network, scenario: Scenario, capacity: FixedCapacity,
