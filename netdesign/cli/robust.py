@@ -57,3 +57,26 @@ def evaluate(
     if o.failed:
         print_error(f"{len(o.failed)} draw(s) failed: {', '.join(o.failed[:20])}")
         raise typer.Exit(EXIT_SCENARIOS_FAILED)
+
+
+@app.command()
+@handle_errors
+def stress(
+    results: Path = typer.Argument(..., help="Results folder of `netdesign run`."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    disruptions: list[str] = typer.Option([], "--disruptions", "-d", metavar="NAME",
+                                          help="Disruptions of the config's `disruptions:` "
+                                          "(repeatable; default all)."),
+    design: str | None = typer.Option(None, "--design", metavar="SCENARIO",
+                                      help="Which scenario's design (default: the first)."),
+) -> None:
+    """Re-route a solved design through named outages day by day, backlog carried; write
+    OUT/results.nc (dimension `disruption`) and OUT/summary.csv (extra cost, unserved,
+    backlog and late parcels per disruption)."""
+    from netdesign.evaluate.stress import run_stress
+
+    _, table = run_stress(results, out, disruptions, design)
+    _print_frame("outages through the fixed design", table.drop(
+        columns=["status"]), Console())
+    Console(stderr=True).print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}",
+                               highlight=False, markup=False)

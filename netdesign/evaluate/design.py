@@ -122,7 +122,9 @@ def load_design(results_dir: str | Path, scenario: str | None = None,
     sc_cfg = _scenario_config(study, name)
     sc = build_scenario(study, sc_cfg, fc)
     own = one["demand"].to_series().reindex(study.network.corridors.index).fillna(0.0)
-    sc = replace(sc, demand=own.astype(float))
+    # unserved slack on: a fixed design facing more demand, or an outage, leaves parcels
+    # unserved rather than being infeasible
+    sc = replace(sc, demand=own.astype(float), allow_unserved=True)
     hubs = study.network.hubs
     size = hubs["module_parcels_per_day"].astype(float).reindex(one["hub"].values)
     added = one["hub_capacity_added"].to_series()

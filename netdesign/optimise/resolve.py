@@ -69,7 +69,7 @@ class FixedCapacity:
                    hub_open=design.hubs["is_open"].astype(bool).to_dict())
 
 
-def _rows(m: LinearModel) -> dict[str, tuple[int, object]]:
+def family_rows(m: LinearModel) -> dict[str, tuple[int, object]]:
     """family name -> (first row in the compiled form, its Block)."""
     out, o = {}, 0
     for name, b in m.blocks.items():
@@ -109,7 +109,7 @@ class Resolver:
         self.highs = to_highs(sf, solver)
         self.sf = sf
         self.build_s = time.perf_counter() - t0
-        rows = _rows(self.model)
+        rows = family_rows(self.model)
         o, b = rows["demand"]
         self.demand_rows = (o + np.arange(len(b.index))).astype(np.int32)
         self.demand_corr = b.index.ids
@@ -141,7 +141,7 @@ class Resolver:
             sf.col_lower[cols] = v
             sf.col_upper[cols] = v
             sf.integrality[cols] = 0
-        rows = _rows(m)
+        rows = family_rows(m)
         if "paths_need_open_hub" in rows:
             o, b = rows["paths_need_open_hub"]
             open_ = np.zeros(d.n_hubs, bool)
