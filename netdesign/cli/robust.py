@@ -69,13 +69,15 @@ def stress(
                                           "(repeatable; default all)."),
     design: str | None = typer.Option(None, "--design", metavar="SCENARIO",
                                       help="Which scenario's design (default: the first)."),
+    config: Path | None = typer.Option(None, "--config", help="Study config whose "
+                                       "`disruptions:` to use (default: the results' own)."),
 ) -> None:
     """Re-route a solved design through named outages day by day, backlog carried; write
     OUT/results.nc (dimension `disruption`) and OUT/summary.csv (extra cost, unserved,
     backlog and late parcels per disruption)."""
     from netdesign.evaluate.stress import run_stress
 
-    _, table = run_stress(results, out, disruptions, design)
+    _, table = run_stress(results, out, disruptions, design, config)
     _print_frame("outages through the fixed design", table.drop(
         columns=["status"]), Console())
     Console(stderr=True).print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}",

@@ -256,9 +256,12 @@ def stress_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def run_stress(results_dir, out_dir, names: Sequence[str] | None = None,
-               scenario: str | None = None) -> tuple[xr.Dataset, pd.DataFrame]:
+               scenario: str | None = None, config=None) -> tuple[xr.Dataset, pd.DataFrame]:
     """`netdesign stress`: check the arguments (nothing written on a problem), stress the
-    design, write OUT/results.nc (dimension `disruption`) and OUT/summary.csv."""
+    design, write OUT/results.nc (dimension `disruption`) and OUT/summary.csv.
+
+    The disruptions are those of the config stored in the results, or of `config` (a study
+    config file, loaded and checked against its data: e.g. disruptions added after the run)."""
     from pathlib import Path
 
     from netdesign.errors import raise_if_errors
@@ -269,7 +272,16 @@ def run_stress(results_dir, out_dir, names: Sequence[str] | None = None,
     from netdesign.results.provenance import provenance_attrs
 
     raise_if_errors(check_out_dir(out_dir), "cannot stress")
+    other = None
+    if config is not None:
+        from netdesign.pipeline import load_study
+
+        other = load_study(config).cfg  # validated, ids checked against the data
+        check_disruptions(other, names)
     design = load_design(results_dir, scenario, correlation=1.0)
+    if other is not None:
+        design.study = dataclasses.replace(design.study, cfg=design.study.cfg.model_copy(
+            update={"disruptions": other.disruptions}))
     check_disruptions(design.study.cfg, names)
     ds = stress_design(design, names)
     ds.attrs.update(provenance_attrs(design.study))
