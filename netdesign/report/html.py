@@ -26,6 +26,7 @@ from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_html
+from netdesign.report.robust import robust_sections
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
@@ -312,7 +313,7 @@ def _comparison_section(ds: xr.Dataset, lang: str, base: str,
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
                   map_scenario: str | None = None, source: str = "results",
-                  base: str | None = None) -> str:
+                  base: str | None = None, robust: Sequence[xr.Dataset] = ()) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
     map_scenario: the scenario drawn first on the network map (default: the first shown; the
@@ -352,6 +353,13 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
         cls = "half" if sec.half else "full"
         sections.append(f"<section id='sec-{sec.cid}' class='{cls}'><h2>{e(title)}</h2>"
                         f"{body}</section>")
+    for cid, title, fig, body in robust_sections(robust, lang):  # evaluate / stress files
+        if fig is not None:
+            specs[cid] = _fig_spec(fig, 1.0)
+            body = _chart_div(cid) + body
+        nav.append(f"<a href='#sec-{cid}'>{e(title)}</a>")
+        sections.append(f"<section id='sec-{cid}' class='full'><h2>{e(title)}</h2>{body}"
+                        "</section>")
     sections.append(provenance_html(ds, lang))
     nav.append(f"<a href='#sec-provenance'>{e(t('provenance', lang))}</a>")
 
@@ -390,9 +398,13 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
-                 map_scenario: str | None = None, base: str | None = None) -> Path:
-    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically."""
+                 map_scenario: str | None = None, base: str | None = None,
+                 robust: Sequence[str | Path] = ()) -> Path:
+    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically;
+    `robust`: results of `netdesign evaluate` / `stress` to add (report/robust.py)."""
     ds = open_results(results)
+    extra = [xr.load_dataset(Path(p) / "results.nc" if Path(p).is_dir() else p)
+             for p in robust]
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results), base=base)
+                         source=str(results), base=base, robust=extra)
     return write_text_atomic(out, text)
