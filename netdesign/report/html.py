@@ -27,7 +27,7 @@ from netdesign.report.provenance import provenance_body
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
 from netdesign.report.status import flag_text, scenario_health
-from netdesign.report.tables import summary_table
+from netdesign.results.statistics import statistics
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:")
@@ -178,7 +178,7 @@ SUMMARY_VIEW = (
 def _summary_body(ds: xr.Dataset, lang: str) -> str:
     """The headline table: readable scenario label (id on hover), status, figures in display
     units, and a flags column saying why a scenario's figures need care (status.py)."""
-    df = summary_table(ds).set_index("scenario")
+    df = statistics(ds).headline().set_index("scenario")
     order = scenario_order(ds)
     labels = scenario_labels(ds, lang)
     health = scenario_health(ds)
