@@ -106,6 +106,25 @@ def robust_sections(datasets: Sequence[xr.Dataset], lang: str
     return out
 
 
+def robust_builders(datasets: Sequence[xr.Dataset]) -> list:
+    """One section builder (report/sections.py) per dataset of `robust_sections`."""
+    from netdesign.report.sections import ReportContext, Section
+
+    def builder(i: int, ds: xr.Dataset):
+        def build(ctx: ReportContext) -> Section | None:
+            secs = robust_sections([ds], ctx.lang)
+            if not secs:
+                return None
+            cid, title, fig, body = secs[0]
+            cid = cid.rsplit("_", 1)[0] + f"_{i}"
+            if fig is not None:
+                body = ctx.chart(cid, fig, print_scale=0.5) + body
+            return Section(cid, title, body)
+        return build
+
+    return [builder(i, ds) for i, ds in enumerate(datasets)]
+
+
 def export_robust(datasets: Sequence[xr.Dataset], path: str | Path) -> Path:
     """The draws' figures and the disruption tables as sheets of one Excel file."""
     path = Path(path)
