@@ -78,7 +78,15 @@ def stress(
     from netdesign.evaluate.stress import run_stress
 
     _, table = run_stress(results, out, disruptions, design, config)
-    _print_frame("outages through the fixed design", table.drop(
-        columns=["status"]), Console())
+    short = table.rename(columns={"extra_cost_cny": "extra CNY",
+                                  "extra_cost_cny_per_outage_day": "per day CNY",
+                                  "unserved_parcels": "unserved", "late_parcels": "late",
+                                  "backlog_parcel_days": "backlog p-d"})
+    _print_frame("outages through the fixed design (against the same days without them)",
+                 short[["days", "extra CNY", "per day CNY", "unserved", "backlog p-d",
+                        "late"]], Console())
+    for name, status in table["status"].items():
+        if status != "optimal":
+            print_error(f"{name}: {status} (no figures; raise solver.time_limit_s)")
     Console(stderr=True).print(f"wrote {out / 'results.nc'} and {out / 'summary.csv'}",
                                highlight=False, markup=False)
