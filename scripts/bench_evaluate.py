@@ -64,9 +64,15 @@ def parallel(results: Path, design_name: str, design, n: int, seed: int) -> dict
         for w in (1, 2):
             o = evaluate_design(results, Path(tmp) / f"w{w}", n, seed=seed,
                                 scenario=design_name, workers=w, design=design)
-            out[w] = o.phases["solve_s"]
-    return {"draws": n, "t1_s": round(out[1], 1), "t2_s": round(out[2], 1),
-            "efficiency": round(out[1] / (2 * out[2]), 3)}
+            cpu = sum(t.get("task_cpu_s", 0.0) for t in o.timings.values())
+            out[w] = (o.phases["solve_s"], cpu, os.getloadavg()[0])
+    (t1, c1, l1), (t2, c2, l2) = out[1], out[2]
+    return {"draws": n, "t1_s": round(t1, 1), "t2_s": round(t2, 1),
+            "efficiency": round(t1 / (2 * t2), 3),
+            "task_cpu_s_1": round(c1, 1), "task_cpu_s_2": round(c2, 1),
+            # the share of a worker's wall time it had the CPU, per run (load, not Dask)
+            "cpu_per_worker_wall_1": round(c1 / t1, 3), "cpu_per_worker_wall_2":
+            round(c2 / (2 * t2), 3), "load_1": l1, "load_2": l2}
 
 
 def main() -> None:

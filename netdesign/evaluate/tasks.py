@@ -66,7 +66,7 @@ def evaluate_draw(ctx: EvalContext, name: str, demand: np.ndarray
     from netdesign.results import failed_scenario_dataset
     from netdesign.results.dataset import design_to_dataset
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     timings: dict[str, Any] = {"pid": os.getpid()}
     sc = draw_scenario(ctx, name, demand)
     try:
@@ -80,4 +80,5 @@ def evaluate_draw(ctx: EvalContext, name: str, demand: np.ndarray
         ds = failed_scenario_dataset(ctx.network, sc, "error", f"{type(exc).__name__}: {exc}"
                                      f" | {traceback.format_exc(limit=3)}")
     timings["task_s"] = time.perf_counter() - t0
+    timings["task_cpu_s"] = time.process_time() - c0
     return ds, timings
