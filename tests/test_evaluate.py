@@ -97,7 +97,7 @@ def test_draws_equal_to_the_mean_reproduce_the_designs_cost(tiny_results: Path,
     from netdesign.evaluate.design import load_design
     from netdesign.evaluate.runner import evaluate_design
 
-    d = load_design(tiny_results)
+    d = load_design(tiny_results, capacity="planned")
     mean = pd.DataFrame([d.scenario.demand.to_numpy()] * 3, columns=d.scenario.demand.index)
     o = evaluate_design(tiny_results, tmp_path / "ev", 3, workers=0, demands=mean, design=d)
     assert o.failed == []

@@ -33,6 +33,9 @@ def evaluate(
     design: str | None = typer.Option(None, "--design", metavar="SCENARIO",
                                       help="Which scenario's design (default: the first)."),
     seed: int = typer.Option(20261206, "--seed", help="Seed of the joint draws."),
+    capacity: str = typer.Option("physical", "--capacity", help="physical: an average day "
+                                 "using all the capacity (default); planned: the design's "
+                                 "peak-day rule (peak_factor, max_utilisation)."),
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=0,
         help="Local process workers (default: one per core); 0 = in this process, no Dask."),
@@ -48,7 +51,7 @@ def evaluate(
     from netdesign.evaluate.runner import evaluate_design
 
     o = evaluate_design(results, out, scenarios, seed=seed, scenario=design, workers=workers,
-                        scheduler=scheduler)
+                        scheduler=scheduler, capacity=capacity)
     err = Console(stderr=True)
     _print_frame(f"{o.results['design'].item()} under {scenarios} demand draws", o.summary,
                  Console())
@@ -71,13 +74,16 @@ def stress(
                                       help="Which scenario's design (default: the first)."),
     config: Path | None = typer.Option(None, "--config", help="Study config whose "
                                        "`disruptions:` to use (default: the results' own)."),
+    capacity: str = typer.Option("physical", "--capacity", help="physical: an average day "
+                                 "using all the capacity (default); planned: the design's "
+                                 "peak-day rule (peak_factor, max_utilisation)."),
 ) -> None:
     """Re-route a solved design through named outages day by day, backlog carried; write
     OUT/results.nc (dimension `disruption`) and OUT/summary.csv (extra cost, unserved,
     backlog and late parcels per disruption)."""
     from netdesign.evaluate.stress import run_stress
 
-    _, table = run_stress(results, out, disruptions, design, config)
+    _, table = run_stress(results, out, disruptions, design, config, capacity)
     short = table.rename(columns={"extra_cost_cny": "extra CNY",
                                   "extra_cost_cny_per_outage_day": "per day CNY",
                                   "unserved_parcels": "unserved", "late_parcels": "late",

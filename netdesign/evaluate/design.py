@@ -84,10 +84,18 @@ def _backtest_correlation(study: Study) -> float:
     return error_correlation(bt.points)
 
 
+CAPACITY_MODES = ("physical", "planned")
+"""How routing may use the fixed capacity: "physical" — an average day of the future using
+all of it (peak factor 1, utilisation 1: unserved parcels do not fit at all); "planned" — the
+design's own rule (design day = peak_factor x average day, at most max_utilisation of
+capacity: draws equal to the design's demand reproduce its cost exactly)."""
+
+
 def load_design(results_dir: str | Path, scenario: str | None = None,
-                correlation: float | None = None) -> SolvedDesign:
+                correlation: float | None = None, capacity: str = "physical") -> SolvedDesign:
     """The design of `scenario` (default: the first in results.nc) in `results_dir`;
-    `correlation` overrides ρ of the draws (default: from the study's backtest).
+    `correlation` overrides ρ of the draws (default: from the study's backtest); `capacity`:
+    "physical" (default) or "planned" (`CAPACITY_MODES`).
 
     Raises `InputError` (exit 2) when the folder, file or scenario is missing or the scenario
     has no design."""
@@ -125,6 +133,11 @@ def load_design(results_dir: str | Path, scenario: str | None = None,
     # unserved slack on: a fixed design facing more demand, or an outage, leaves parcels
     # unserved rather than being infeasible
     sc = replace(sc, demand=own.astype(float), allow_unserved=True)
+    if capacity == "physical":
+        sc = replace(sc, peak_factor=1.0, max_utilisation=1.0)
+    elif capacity != "planned":
+        raise InputError([Problem("command line", "--capacity", "capacity", capacity,
+                                  " or ".join(CAPACITY_MODES))], "cannot evaluate")
     hubs = study.network.hubs
     size = hubs["module_parcels_per_day"].astype(float).reindex(one["hub"].values)
     added = one["hub_capacity_added"].to_series()

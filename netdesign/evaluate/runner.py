@@ -71,6 +71,8 @@ def _context_key(design: SolvedDesign, solver) -> str:
     cap = design.capacity
     blob = json.dumps({"design": str(design.results_dir.resolve()),
                        "scenario": design.scenario.name,
+                       "design_day": [design.scenario.peak_factor,
+                                      design.scenario.max_utilisation],
                        "demand": design.scenario.demand.round(6).tolist(),
                        "capacity": [sorted(cap.link_modules.items()),
                                     sorted(cap.hub_modules.items()),
@@ -89,13 +91,16 @@ def evaluate_design(results_dir: str | Path, out_dir: str | Path, n: int, *,
                     seed: int = DEFAULT_SEED, scenario: str | None = None,
                     workers: int | None = None, scheduler: str | None = None,
                     demands: pd.DataFrame | None = None,
-                    design: SolvedDesign | None = None) -> EvaluationOutcome:
+                    design: SolvedDesign | None = None,
+                    capacity: str = "physical") -> EvaluationOutcome:
     """Evaluate the design of `scenario` in `results_dir` under `n` demand draws.
 
     workers: local process workers (default: one per core, at most one per draw); 0 routes
     every draw in this process without Dask. scheduler: address of an existing Dask scheduler.
     demands: draw × corridor parcels/day to use instead of drawing (tests: draws equal to the
-    design's own demand). Raises `InputError` (nothing written) for bad input, `LockedError`
+    design's own demand). capacity: "physical" (an average day using all the capacity) or
+    "planned" (the design's peak-day rule; `design.CAPACITY_MODES`).
+    Raises `InputError` (nothing written) for bad input, `LockedError`
     when another evaluation writes to `out_dir`.
     """
     from filelock import FileLock, Timeout
@@ -103,7 +108,7 @@ def evaluate_design(results_dir: str | Path, out_dir: str | Path, n: int, *,
     from netdesign.results.io import check_out_dir
 
     raise_if_errors(check_draws(n) + check_out_dir(out_dir), "cannot evaluate")
-    design = design or load_design(results_dir, scenario)
+    design = design or load_design(results_dir, scenario, capacity=capacity)
     if demands is None:
         demands = draw_demands(design, int(n), seed)
     elif len(demands) != n:

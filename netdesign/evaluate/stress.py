@@ -272,7 +272,8 @@ def stress_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def run_stress(results_dir, out_dir, names: Sequence[str] | None = None,
-               scenario: str | None = None, config=None) -> tuple[xr.Dataset, pd.DataFrame]:
+               scenario: str | None = None, config=None,
+               capacity: str = "physical") -> tuple[xr.Dataset, pd.DataFrame]:
     """`netdesign stress`: check the arguments (nothing written on a problem), stress the
     design, write OUT/results.nc (dimension `disruption`) and OUT/summary.csv.
 
@@ -294,7 +295,7 @@ def run_stress(results_dir, out_dir, names: Sequence[str] | None = None,
 
         other = load_study(config).cfg  # validated, ids checked against the data
         check_disruptions(other, names)
-    design = load_design(results_dir, scenario, correlation=1.0)
+    design = load_design(results_dir, scenario, correlation=1.0, capacity=capacity)
     if other is not None:
         design.study = dataclasses.replace(design.study, cfg=design.study.cfg.model_copy(
             update={"disruptions": other.disruptions}))
