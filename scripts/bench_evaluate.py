@@ -87,7 +87,8 @@ def main() -> None:
 
     design = load_design(a.results, a.design)
     rec = {"design": a.design, "load_before": os.getloadavg(), "cores": os.cpu_count()}
-    rec["resolve_vs_fresh"] = resolve_vs_fresh(design, a.draws, a.seed)
+    if a.draws:
+        rec["resolve_vs_fresh"] = resolve_vs_fresh(design, a.draws, a.seed)
     if a.parallel:
         rec["parallel"] = parallel(a.results, a.design, design, a.parallel, a.seed)
     rec["load_after"] = os.getloadavg()
