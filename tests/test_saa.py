@@ -51,3 +51,38 @@ def test_saa_over_one_scenario_is_the_deterministic_design():
     saa = saa_design(net, sc, np.array([[100.0]]), exact_solver())
     assert saa.objective == pytest.approx(1250.0)
     assert saa.capacity.link_modules["rail"] == pytest.approx(1.0)
+
+
+def test_n_minus_1_buys_the_alternative_route():
+    """A -> H1 -> H2 -> B at 13 CNY (uncapacitated) or A -> H1 -> H3 -> B at 18 CNY, whose
+    H1 -> H3 link has no capacity but modules of 100 parcels/day at 300 CNY/day; demand 100.
+    Alone: via H2, 1,300 CNY/day. With H2 closed nothing may go unserved (share 0): one module
+    on H1 -> H3 must be bought, 1,600 CNY/day (the normal day still routes via H2). With a
+    share of 1 the rule binds nothing: 1,300."""
+    from model_fixtures import make_network
+
+    from netdesign.evaluate.saa import n_minus_1_design
+
+    nodes = [{"node_id": "A"}] + [{"node_id": h, "kind": "hub"} for h in ("H1", "H2", "H3")] \
+        + [{"node_id": "B", "kind": "city"}]
+    links = [
+        {"link_id": "col", "from_node": "A", "to_node": "H1", "role": "collection",
+         "cost_cny_per_parcel": 1.0},
+        {"link_id": "h1h2", "from_node": "H1", "to_node": "H2", "cost_cny_per_parcel": 10.0},
+        {"link_id": "d2", "from_node": "H2", "to_node": "B", "role": "distribution",
+         "cost_cny_per_parcel": 2.0},
+        {"link_id": "h1h3", "from_node": "H1", "to_node": "H3", "cost_cny_per_parcel": 15.0,
+         "capacity_parcels_per_day": 0.0, "module_parcels_per_day": 100.0,
+         "module_cost_cny_per_year": 300.0 * 365},
+        {"link_id": "d3", "from_node": "H3", "to_node": "B", "role": "distribution",
+         "cost_cny_per_parcel": 2.0},
+    ]
+    net = make_network(nodes, links, [{"hub_id": h} for h in ("H1", "H2", "H3")],
+                       [{"corridor_id": "A>B", "origin": "A", "destination": "B"}])
+    sc = make_scenario({"A>B": 100.0}, allow_unserved=True)
+    strict = n_minus_1_design(net, sc, exact_solver(), 0.0, hubs=["H2"])
+    assert strict.objective == pytest.approx(1600.0)
+    assert strict.capacity.link_modules["h1h3"] == pytest.approx(1.0)
+    assert strict.design.links.loc["h1h2", "flow_parcels_per_day"] == pytest.approx(100.0)
+    loose = n_minus_1_design(net, sc, exact_solver(), 1.0, hubs=["H2"])
+    assert loose.objective == pytest.approx(1300.0)

@@ -151,3 +151,50 @@ def stochastic_value(network: Network, scenario: Scenario, sample: np.ndarray,
         ws = float(hindsight_costs(network, scenario, fresh, solver).mean())
         out.update(wait_and_see_cost=ws, evpi=e_saa - ws)
     return out
+
+
+def n_minus_1_design(network: Network, scenario: Scenario, solver: SolverConfig,
+                     max_unserved_share: float, hubs: list[str] | None = None) -> SAADesign:
+    """The cheapest design (for the scenario's day) that keeps unserved parcels at most
+    `max_unserved_share` of demand on a day when any one of `hubs` (default: all) is closed.
+
+    Copy 0 is the normal day (weight 1: its routing and the capacity are the objective);
+    copy h is the day hub h is closed (every path through it out; weight 0: only feasible),
+    with the capacity columns shared and one row per closure
+
+        Σ_c u_{c,h} ≤ s Σ_c D_c        (parcels/day)
+
+    A hub whose own node's corridors have no other hub may need s large enough for them."""
+    if not 0.0 <= max_unserved_share <= 1.0:
+        raise ValueError("max_unserved_share must be in [0, 1]")
+    sc = dataclasses.replace(scenario, allow_unserved=True)
+    data = build_model_data(network, sc)
+    paths = candidate_paths(data)
+    model, ctx = build_path_model(data, paths, build_layout(data, paths))
+    sf = model.compile()
+    hubs = list(data.hub_ids) if hubs is None else list(hubs)
+    s = ctx.sets
+    forms = [sf]
+    for h in hubs:
+        k = data.hub_ids.index(h)
+        col_upper = sf.col_upper.copy()
+        col_upper[model.x.start + np.unique(s.hub_path[s.hub_hub == k])] = 0.0
+        forms.append(dataclasses.replace(sf, col_upper=col_upper))
+    st = Stack(forms, ["normal"] + [f"without_{h}" for h in hubs],
+               weights=[1.0] + [0.0] * len(hubs))
+    shared = np.concatenate([getattr(model, v).columns for v in FIRST_STAGE])
+    u = model.unserved.columns
+    cap = max_unserved_share * float(data.demand.sum())
+    for i, h in enumerate(hubs, start=1):
+        st.link(st.columns(i, shared), st.columns(0, shared), "eq",
+                [f"same_capacity[{h},{j}]" for j in shared])
+        st.add_rows(np.zeros(len(u), np.int64), st.columns(i, u), np.ones(len(u)),
+                    lower=-np.inf, upper=cap, names=[f"n_minus_1_unserved[{h}]"])
+    stacked = st.form()
+    out, _ = solve_standard_form(stacked, solver)
+    if out.values is None:
+        raise RuntimeError(f"no design meets the N-1 rule ({out.status})")
+    parts, _ = st.split(out.values)
+    d0 = extract_path_design(model, ctx, parts[0], None)
+    return SAADesign(FixedCapacity.from_design(d0), float(out.objective), out.status, d0,
+                     *stacked.A.shape)
