@@ -139,6 +139,15 @@ def compare_scenarios(ds: xr.Dataset, base: str, scenarios: Sequence[str] | None
                       capacity_changes=_capacity_changes(ds, base, tol), dataset=ds)
 
 
+def flagged_scenarios(cmp: Comparison) -> list[tuple[str, str]]:
+    """(scenario, why in English) of every scenario compared that `report/status.py` flags
+    (no solution, time limit, gap above the tolerance, unserved demand); `netdesign compare`
+    exits with `EXIT_FLAGGED` (6) when there is one."""
+    health = scenario_health(cmp.dataset) if cmp.dataset is not None else {}
+    return [(str(s), flag_text(health[str(s)], "en")) for s in cmp.headline["scenario"]
+            if str(s) in health and not health[str(s)].ok]
+
+
 def _fmt_value(value: float, unit_key: str, lang: str) -> str:
     if unit_key == "share":
         return fmt_share(value)
