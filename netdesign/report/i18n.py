@@ -220,8 +220,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "hub_utilisation_avg": ("平均日利用率", "Average day"),
     "hub_utilisation_peak": ("设计日利用率", "Design day"),
     "hub_utilisation_cap": ("利用率上限", "Utilisation cap"),
-    "hub_utilisation_pair": ("枢纽利用率：平均日与设计日",
-                             "Hub utilisation: average and design day"),
+    "hub_utilisation_pair": ("枢纽利用率：设计日（柱）与平均日（短横）",
+                             "Hub utilisation: design day (bars), average day (ticks)"),
     # the base-year check (calibration.csv)
     "calibration": ("基年校核：模型与实际观测", "Base-year check: model against observed"),
     "calibration_note": ("以最后一个历史年份的需求、仅用现有能力求解，模型结果与公开数据对照；"
