@@ -179,7 +179,12 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
+    "calibration": "JSON records: the base-year check (calibration.csv: figure, model, "
+                   "observed, unit, source), when the study ships observed figures",
 }
+
+#: Attributes only some results carry (the reader and the tests do not require them).
+OPTIONAL_ATTRIBUTES = frozenset({"calibration"})
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
 
