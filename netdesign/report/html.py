@@ -19,7 +19,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import calibration, charts, comparison
+from netdesign.report import calibration, charts, comparison, segments
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
@@ -54,6 +54,7 @@ color:#555}.kpi-value{font-size:20px;font-weight:600;color:#1f3b57}
 #sec-comparison{display:flex;flex-wrap:wrap;column-gap:2%}#sec-comparison>h2,
 #sec-comparison>h3,#sec-comparison>.kpis,#sec-comparison>.full,#sec-comparison>.note{flex:0 0 100%}
 #sec-comparison>.half{flex:0 0 49%;min-width:0}
+tr.subtotal td{background:#f7f9fb;font-weight:600}
 table.calibration td.source{font-size:11px;color:#444;min-width:260px;max-width:520px}
 .scroll{overflow-x:auto}pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap}
 footer{padding:0 28px 20px}
@@ -69,7 +70,8 @@ footer{padding:0 28px 20px}
  .scroll{overflow:visible}table.data{font-size:7.5pt;width:100%}table.data th,
  table.data td{padding:2px 3px}table.summary{break-inside:avoid}
  #sec-provenance{break-before:page}
- table.calibration td.source{font-size:6.5pt}
+ tr.subtotal td{background:#f7f9fb;font-weight:600}
+table.calibration td.source{font-size:6.5pt}
  .kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
 }
 """
@@ -266,6 +268,7 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True, print_scale=0.75),
     ChartSection("on_time", _chart(charts.fig_on_time),
                  ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
+    segments.segments_section,
     ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",), empty="no_unserved",
                  half=True, print_scale=0.75),
     ChartSection("rural", _chart(charts.fig_rural),

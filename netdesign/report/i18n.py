@@ -265,7 +265,9 @@ LABELS: dict[str, tuple[str, str]] = {
                            "by main line-haul mode."),
     "no_segments": ("结果中没有分客群数据。", "The results hold no demand segments."),
     "on_time_by_segment": ("各客群准时率", "On-time share by segment"),
-    "segment_class": ("客群与服务等级", "Segment and service class"),
+    "segment_more": ("表中列出前 {n} 个情景；全部情景见 Excel 导出的“分客群准时率”表。",
+                     "The table lists the first {n} scenarios; all are in the Excel export's "
+                     "'on-time by segment' sheet."),
     "segment_parcel": ("国内电商包裹", "Domestic B2C parcels"),
     "segment_direct_mail": ("跨境直邮", "Cross-border direct mail"),
     "segment_restocking": ("海外仓备货", "Overseas-warehouse restocking"),
