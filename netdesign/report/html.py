@@ -19,7 +19,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import calibration, charts, comparison, segments
+from netdesign.report import calibration, charts, circle, comparison, segments
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
@@ -269,6 +269,7 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("on_time", _chart(charts.fig_on_time),
                  ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
     segments.segments_section,
+    circle.circle_section,
     ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",), empty="no_unserved",
                  half=True, print_scale=0.75),
     ChartSection("rural", _chart(charts.fig_rural),
