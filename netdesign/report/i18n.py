@@ -277,10 +277,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "segment_restocking": ("海外仓备货", "Overseas-warehouse restocking"),
     # the network map's flow legend (netmap.py)
     "map_other_flows": ("其余线路（合并）", "Other legs (merged)"),
+    "map_corridor": ("走廊", "Corridor"),
     "map_width_legend": ("线宽：日流量", "Width: parcels/day"),
-    "map_legs_note": ("仅画出流量最大的 {n} 条线路（占干线流量 {share}）；同方向、同方式的线路"
-                      "合并为走廊。", "The {n} largest flows are drawn ({share} of line-haul "
-                      "flow); legs sharing a mode and direction are bundled into corridors."),
+    "map_legs_note": ("画出流量最大的 {n} 条线路（占线路流量 {share}）；同方向、同方式的"
+                      "远程线路合并为走廊示意，往返合并。",
+                      "The {n} largest legs are drawn ({share} of leg flow); long legs of one "
+                      "mode and direction are bundled into corridors (schematic), both "
+                      "directions as one."),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)

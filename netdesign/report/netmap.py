@@ -25,6 +25,7 @@ import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
+from netdesign.report import flowmap
 from netdesign.report.charts import MODE_COLOURS, _layout
 from netdesign.report.i18n import fmt_number, fmt_share, raw_unit, t, term
 from netdesign.report.load import link_labels, node_names
@@ -231,6 +232,91 @@ def _study_area(ds: xr.Dataset, x: dict, y: dict) -> list[str]:
             abs(y[n] - cy) < 3] or list(x)
 
 
+DIRECTIONS = {
+    "zh": ("北", "北偏东", "东北", "东偏北", "东", "东偏南", "东南", "南偏东", "南", "南偏西",
+           "西南", "西偏南", "西", "西偏北", "西北", "北偏西"),
+    "en": ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W",
+           "WNW", "NW", "NNW"),
+}
+
+
+def _piece_lines(pieces: list) -> tuple[list, list]:
+    """Map coordinates of pieces (great circles for long ones, sea lanes for water legs),
+    separated by None."""
+    xs: list = []
+    ys: list = []
+    for p in pieces:
+        gx, gy = leg_path(p.lon[0], p.lat[0], p.lon[-1], p.lat[-1],
+                          p.mode if p.kind == "direct" else "")
+        xs += gx + [None]
+        ys += gy + [None]
+    return xs, ys
+
+
+def _piece_hover(pieces: list, names: dict, legs: dict, lang: str,
+                 pd_unit: str) -> tuple[list, list, list[str]]:
+    """Hover points (the middle of each piece) and texts: what it joins, its flow."""
+    zh = lang == "zh"
+    area = t("map_local", lang)
+    mx, my, hover = [], [], []
+    for p in pieces:
+        gx, gy = _piece_lines([p])
+        pts = [(a, b) for a, b in zip(gx, gy, strict=True) if a is not None]
+        a, b = pts[len(pts) // 2] if len(pts) > 2 else (
+            (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
+        mode = term(p.mode, lang)
+        flow = f"{t('flow', lang)}: {fmt_number(p.flow, lang)} {pd_unit}"
+        core = area if p.ends[0] == "core" else names.get(p.ends[0], p.ends[0])
+        sec = int(p.bundle.rsplit(":", 1)[1]) if p.bundle else 0
+        way = DIRECTIONS[lang][sec]
+        corridor = f"{core}{'向' if zh else ' → '}{way}"
+        if p.kind == "direct":
+            text = (legs[p.links[0]] if len(p.links) == 1 else
+                    f"{names.get(p.ends[0], p.ends[0])} ↔ {names.get(p.ends[1], p.ends[1])}")
+        elif p.kind == "feeder":
+            text = f"{names.get(p.ends[0], p.ends[0])} → {corridor}"
+        elif p.kind == "trunk":
+            top = ("、" if zh else ", ").join(names.get(d, d) for d in p.links[:6])
+            more = f" (+{len(p.links) - 6})" if len(p.links) > 6 else ""
+            text = f"{t('map_corridor', lang)}: {corridor}<br>{t('destination', lang)}: " \
+                   f"{top}{more}"
+        else:
+            text = f"{corridor} → {names.get(p.ends[1], p.ends[1])}"
+        mx.append(a)
+        my.append(b)
+        hover.append(f"{text}{'（' if zh else ' ('}{mode}{'）' if zh else ')'}<br>{flow}")
+    return mx, my, hover
+
+
+def _width_legend(fig: go.Figure, max_flow: float, lang: str, pd_unit: str) -> None:
+    """Legend entries giving the line-width scale: the flows of three width steps."""
+    if max_flow <= 0:
+        return
+    step = (MAX_WIDTH - MIN_WIDTH) / (WIDTH_BINS - 1)
+    for k, w in enumerate((MAX_WIDTH, MIN_WIDTH + 2 * step, MIN_WIDTH + step)):
+        flow = max_flow * ((w - MIN_WIDTH) / (MAX_WIDTH - MIN_WIDTH)) ** 2
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", legendgroup="width",
+                                 legendgrouptitle={"text": t("map_width_legend", lang)}
+                                 if k == 0 else None,
+                                 name=_flow_label(_round_flow(flow), lang),
+                                 line={"color": "#555", "width": w}, hoverinfo="skip"))
+
+
+def _flow_label(v: float, lang: str) -> str:
+    """'160万件/日' or '1,600,000 parcels/day'."""
+    if lang == "zh":
+        return f"{v / 1e4:,.0f}万件/日" if v >= 1e4 else f"{v:,.0f}件/日"
+    return f"{v:,.0f} parcels/day"
+
+
+def _round_flow(v: float) -> float:
+    """A flow rounded to two significant digits (legend)."""
+    if v <= 0:
+        return 0.0
+    mag = 10 ** (math.floor(math.log10(v)) - 1)
+    return round(v / mag) * mag
+
+
 def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     """The network map, `scenario` shown first, a selector for the others; labels in `lang`."""
     names = node_names(ds, lang)
@@ -249,56 +335,53 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     slabels = scenario_labels(ds, lang)
     pd_unit = raw_unit("parcels_day", lang)
     lon0 = dict(zip(node_ids, ds["node_lon"].values.astype(float), strict=True))
-    geom = {i: leg_path(lon0[link_from[i]], y[link_from[i]], lon0[link_to[i]], y[link_to[i]],
-                        modes[i])
-            for i in range(len(link_ids)) if link_from[i] in x and link_to[i] in x}
+    area = set(_study_area(ds, x, y))
+    area_hubs = [n for n in area if kinds[n] in HUB_KINDS] or list(area)
+    centre = (float(np.median([lon0[n] for n in area_hubs])),
+              float(np.median([y[n] for n in area_hubs])))
+    flows_all = np.nan_to_num(ds["link_flow"].transpose("scenario", "link").values
+                              .astype(float), nan=0.0)
+    row = {str(v): i for i, v in enumerate(ds["scenario"].values)}
+    per_scenario = {}
+    for s in order:  # legs merged by direction, bundled into corridors, the largest drawn
+        legs_s = flowmap.merge_directions(list(link_from), list(link_to), list(modes),
+                                          flows_all[row[s]], link_ids)
+        per_scenario[s] = flowmap.largest(flowmap.flow_pieces(legs_s, lon0, y, area, centre))
+    max_flow = max([p.flow for drawn, _ in per_scenario.values() for p in drawn] + [0.0])
 
     fig = go.Figure(basemap_traces(lang))
     n_base = len(fig.data)
     owner: list[str | None] = [None] * n_base  # trace -> scenario (None: always shown)
     hub_ids = [str(h) for h in ds["hub"].values]
+    notes = {}
     for k, s in enumerate(order):
         one = ds.sel(scenario=s)
-        flows = np.nan_to_num(one["link_flow"].values.astype(float), nan=0.0)
-        caps = one["link_capacity"].values.astype(float)
-        max_flow = float(flows.max()) if flows.size else 0.0
-        groups: dict[tuple[str, float], list[int]] = {}
-        for i in geom:
-            if flows[i] > 0:
-                groups.setdefault((modes[i], _width(flows[i], max_flow)), []).append(i)
+        drawn, rest = per_scenario[s]
+        total = sum(p.flow for p in drawn if p.kind in ("tail", "direct")) + \
+            sum(p.flow for p in rest)
+        notes[s] = (len([p for p in drawn if p.kind in ("tail", "direct")]),
+                    1 - sum(p.flow for p in rest) / total if total > 0 else 1.0)
+        groups: dict[tuple[str, float], list[flowmap.Piece]] = {}
+        for p in drawn:
+            groups.setdefault((p.mode, _width(p.flow, max_flow)), []).append(p)
         shown: set[str] = set()
-        for (mode, width), idx in sorted(groups.items()):
-            xs: list = []
-            ys: list = []
-            for i in idx:
-                gx, gy = geom[i]
-                xs += gx + [None]
-                ys += gy + [None]
+        for (mode, width), pieces in sorted(groups.items()):
+            xs, ys = _piece_lines(pieces)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=term(mode, lang),
                                      legendgroup=mode, showlegend=mode not in shown,
                                      line={"color": MODE_COLOURS.get(mode, "#666"),
                                            "width": width},
-                                     opacity=0.6, hoverinfo="skip", visible=k == 0))
+                                     opacity=0.7, hoverinfo="skip", visible=k == 0))
             owner.append(s)
             shown.add(mode)
-        # hover markers at the middle point of every used leg
-        mx, my, hover = [], [], []
-        for i in geom:
-            if flows[i] <= 0:
-                continue
-            gx, gy = geom[i]
-            pts = [(a, b) for a, b in zip(gx, gy, strict=True) if a is not None]
-            a, b = pts[len(pts) // 2] if len(pts) > 2 else (
-                (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
-            mx.append(a)
-            my.append(b)
-            hover.append(f"{legs[link_ids[i]]}（{term(modes[i], lang)}）<br>{t('flow', lang)}: "
-                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
-                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}"
-                         if lang == "zh" else
-                         f"{legs[link_ids[i]]} ({term(modes[i], lang)})<br>{t('flow', lang)}: "
-                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
-                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}")
+        xs, ys = _piece_lines(rest)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("map_other_flows", lang),
+                                 line={"color": "#888", "width": 0.6}, opacity=0.5,
+                                 hoverinfo="skip", legendgroup="rest", showlegend=bool(rest),
+                                 visible=("legendonly" if rest else False) if k == 0
+                                 else False))
+        owner.append(s)
+        mx, my, hover = _piece_hover(drawn, names, legs, lang, pd_unit)
         fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False,
                                  marker={"size": 8, "opacity": 0}, hovertext=hover,
                                  hoverinfo="text", name=t("link", lang), visible=k == 0))
@@ -329,6 +412,9 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
         hovertext=[f"{names[n]} ({n})<br>{term(kinds[n], lang)}" for n in others],
         hoverinfo="text"))
     owner.append(None)
+    n_before = len(fig.data)
+    _width_legend(fig, max_flow, lang, pd_unit)
+    owner += [None] * (len(fig.data) - n_before)
 
     # views and their labels
     arr = np.array
@@ -388,6 +474,12 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     fig = _layout(fig, t("network_map", lang), lang, height=680)
     fig.update_layout(margin={"t": 110, "l": 10, "r": 10, "b": 10},
                       legend={"y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
+    n_drawn = max(n for n, _ in notes.values())
+    share = min(f for _, f in notes.values())
+    fig.add_annotation(text=t("map_legs_note", lang).format(n=n_drawn, share=fmt_share(share)),
+                       xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                       yanchor="bottom", showarrow=False, font={"size": 10, "color": "#444"},
+                       bgcolor="rgba(255,255,255,0.7)")
     fig.add_annotation(text=ATTRIBUTION[lang],
                        xref="paper", yref="paper", x=1, y=0, xanchor="right",
                        yanchor="bottom", showarrow=False, font={"size": 9, "color": "#666"})
