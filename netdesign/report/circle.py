@@ -101,6 +101,16 @@ def _floor_text(floor: float, lang: str) -> str:
     return t("floor_none", lang) if math.isnan(floor) else f"≥{fmt_share(floor, 0)}"
 
 
+def _point_text(p: CirclePoint, first: CirclePoint, lang: str) -> str:
+    """A point's label: its floor and its economic cost against the series' first design
+    (no floor, or the lowest), e.g. '≥95% · +7.9%'."""
+    text = _floor_text(p.floor, lang)
+    if p is first or not first.economic_cost > 0 or math.isnan(p.economic_cost):
+        return text
+    change = 100 * (p.economic_cost / first.economic_cost - 1)
+    return f"{text} · {'+' if change >= 0 else '−'}{abs(change):.1f}%"
+
+
 def fig_price_of_circle(ds: xr.Dataset, lang: str,
                         series: list[CircleSeries] | None = None) -> go.Figure | None:
     """The curves of `circle_series` (economic cost solid, total cost dashed), each point
@@ -128,7 +138,7 @@ def fig_price_of_circle(ds: xr.Dataset, lang: str,
                 line={"color": colour, "dash": dash, "width": 2},
                 marker={"size": 9, "color": colour,
                         "symbol": ["circle-open" if p.flagged else "circle" for p in ok]},
-                text=[_floor_text(p.floor, lang) if cost == "economic_cost" else ""
+                text=[_point_text(p, ok[0], lang) if cost == "economic_cost" else ""
                       for p in ok],
                 textposition="top left", cliponaxis=False,
                 customdata=[[labels[p.scenario], p.scenario, _floor_text(p.floor, lang)]

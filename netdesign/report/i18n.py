@@ -241,10 +241,14 @@ LABELS: dict[str, tuple[str, str]] = {
     # the price of the circle (sweep over on_time_floor_<class>, issue 13)
     "price_of_circle": ("全球123快货物流圈的代价：准时率下限与成本",
                         "The price of the circle: cost against the on-time floor"),
-    "price_of_circle_note": ("每个点是一个求解方案：横轴为该服务等级要求达到的准时率下限"
-                             "（“无”为不设下限），纵轴为日成本。",
-                             "Each point is one design: across, the on-time floor required "
-                             "of the class ('none' = no floor); up, the cost per day."),
+    "price_of_circle_note": ("每个点是一个求解方案。横轴：该服务等级实际达到的准时率"
+                             "（点旁标注所要求的下限及经济成本相对无下限方案的变化）；纵轴：日成本，实线为经济成本"
+                             "（运输、分拣、扩能、碳），虚线为含延误与未满足罚金的总成本。",
+                             "Each point is one design. Across: the on-time share the class "
+                             "reaches (labelled with the floor required and the economic cost "
+                             "against the design without a floor); up: cost per day, solid the "
+                             "economic cost (transport, handling, capacity, carbon), dashed the "
+                             "total with the late and unserved penalties."),
     "no_circle_sweep": ("结果中没有准时率下限的扫描。要得到此曲线：在研究配置的 sweep 中"
                         "按某服务等级设置 on_time_floor_global"
                         "（或 _neighbouring、_domestic）的取值，运行 "
