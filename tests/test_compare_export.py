@@ -145,7 +145,8 @@ def test_cli_compare_writes_csv_and_markdown(tmp_path, results_file, sweep):
 def test_excel_reopens_and_matches(tmp_path, sweep):
     path = write_excel(sweep, tmp_path / "out.xlsx", lang="en", forecast="monthly")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert list(sheets) == ["summary", "costs", "CO2", "on-time by class", "capacity",
+    assert list(sheets) == ["summary", "costs", "CO2", "on-time by class", "on-time by segment",
+                            "capacity",
                             "mode split", "hubs", "links", "corridors", "forecasts",
                             "provenance"]
     n_s = sweep.sizes["scenario"]
