@@ -182,7 +182,7 @@ def test_price_of_the_circle_finds_the_floor_series_and_draws_it():
     assert any(abs(sh.x0 - 99.0) < 1e-9 for sh in fig.layout.shapes)
     page = render_report(ds, "en")
     assert "id='chart-price_of_circle'" in page
-    assert "global on time ≥ 95%" in page  # scenario labels name the floor
+    assert "Global on time ≥ 95%" in page  # scenario labels name the floor
 
 
 def test_no_floor_sweep_says_how_to_make_one():

@@ -260,9 +260,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "floor": ("准时率下限", "On-time floor"),
     "floor_none": ("无下限", "no floor"),
     "floor_part": ("{cls}准时率≥{share}", "{cls} on time ≥ {share}"),
-    "floor_domestic": ("国内", "domestic"),
-    "floor_neighbouring": ("周边", "neighbouring"),
-    "floor_global": ("全球", "global"),
+    "floor_domestic": ("国内", "Domestic"),
+    "floor_neighbouring": ("周边", "Neighbouring"),
+    "floor_global": ("全球", "Global"),
     "achieved": ("实际准时率", "On-time share reached"),
     "infeasible_floor": ("不可达（不可行）", "cannot be reached (infeasible)"),
     # demand segments (issue 13)

@@ -266,7 +266,8 @@ def _piece_hover(pieces: list, names: dict, legs: dict, lang: str,
             (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
         mode = term(p.mode, lang)
         flow = f"{t('flow', lang)}: {fmt_number(p.flow, lang)} {pd_unit}"
-        core = area if p.ends[0] == "core" else names.get(p.ends[0], p.ends[0])
+        core_id = p.bundle.split(":")[0] if p.bundle else p.ends[0]
+        core = area if core_id == "core" else names.get(core_id, core_id)
         sec = int(p.bundle.rsplit(":", 1)[1]) if p.bundle else 0
         way = DIRECTIONS[lang][sec]
         corridor = f"{core}{'向' if zh else ' → '}{way}"
@@ -274,7 +275,8 @@ def _piece_hover(pieces: list, names: dict, legs: dict, lang: str,
             text = (legs[p.links[0]] if len(p.links) == 1 else
                     f"{names.get(p.ends[0], p.ends[0])} ↔ {names.get(p.ends[1], p.ends[1])}")
         elif p.kind == "feeder":
-            text = f"{names.get(p.ends[0], p.ends[0])} → {corridor}"
+            text = corridor if p.ends[0] == core_id else \
+                f"{names.get(p.ends[0], p.ends[0])} → {corridor}"
         elif p.kind == "trunk":
             top = ("、" if zh else ", ").join(names.get(d, d) for d in p.links[:6])
             more = f" (+{len(p.links) - 6})" if len(p.links) > 6 else ""
