@@ -43,6 +43,8 @@ from netdesign.results.statistics import statistics
 # metric column -> (label key, unit key, is_share)
 HEADLINE_METRICS: dict[str, tuple[str, str, bool]] = {
     "total_cost_cny_per_day": ("total_cost", "cny_day", False),
+    "economic_cost_cny_per_day": ("economic_cost", "cny_day", False),
+    "penalty_cost_cny_per_day": ("penalty_cost", "cny_day", False),
     "co2_t_per_day": ("co2", "t_day", False),
     "on_time_share": ("on_time_share", "share", True),
     "unserved_parcels_per_day": ("unserved_total", "parcels_day", False),

@@ -168,7 +168,8 @@ def study_title(ds: xr.Dataset, lang: str) -> str:
 
 # headline table: (column, label key, unit key or None, numeric)
 SUMMARY_VIEW = (
-    ("total_cost_cny_per_day", "total_cost", "cny_day"),
+    ("economic_cost_cny_per_day", "economic_cost", "cny_day"),
+    ("penalty_cost_cny_per_day", "penalty_cost", "cny_day"),
     ("co2_t_per_day", "co2", "t_day"),
     ("on_time_share", "on_time_share", "share"),
     ("unserved_parcels_per_day", "unserved_total", "parcels_day"),

@@ -94,8 +94,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenarios": ("情景", "Scenarios"),
     "scenario": ("情景", "Scenario"),
     "summary": ("主要指标", "Headline figures"),
-    "summary_note": ("运输方式份额为干线件公里份额。",
-                     "Mode shares are shares of line-haul parcel-km."),
+    "summary_note": ("经济成本为运输、分拣、扩能与碳成本；罚金为延误与未满足需求的罚金，"
+                     "是模型中的计价，不是实际支出（总成本 = 经济成本 + 罚金）。"
+                     "运输方式份额为干线件公里份额。",
+                     "Economic cost: transport, handling, capacity and carbon; penalties: the "
+                     "model's prices on late and unserved parcels, not money spent (total "
+                     "cost = economic cost + penalties). Mode shares are shares of line-haul "
+                     "parcel-km."),
     "mode_split": ("运输方式结构", "Mode split"),
     "mode_parcels": ("各干线运输方式件量", "Parcels by main line-haul mode"),
     "mode_pkm": ("干线件公里", "Line-haul parcel-km"),

@@ -45,8 +45,13 @@ def scenario_parts(ds: xr.Dataset, lang: str) -> dict[str, list[str]]:
     floors = {c: [float(v) for v in ds[f"on_time_floor_{c}"].values]
               for c in ("domestic", "neighbouring", "global")
               if f"on_time_floor_{c}" in ds.variables}
+    # ... among scenarios of one policy (a policy's own floors are named by the policy)
+    policy = [str(v) for v in ds["policy"].values] if "policy" in ds.variables else \
+        [""] * len(names)
     floors = {c: v for c, v in floors.items()
-              if len({"none" if math.isnan(x) else x for x in v}) > 1}
+              if any(len({"none" if math.isnan(x) else x
+                          for x, p in zip(v, policy, strict=True) if p == pol}) > 1
+                     for pol in set(policy))}
     out: dict[str, list[str]] = {}
     for i, name in enumerate(names):
         parts = [str(int(ds["year"].values[i]))]
