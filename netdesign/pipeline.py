@@ -285,6 +285,8 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         parts.append(design_to_dataset(net, scenario, design))
     calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
+    if calibration is not None:  # in results.nc too, so that the report shows it
+        ds.attrs["calibration"] = calibration.to_json(orient="records", force_ascii=False)
     write_results(ds, out_dir)
     if calibration is not None:
         from netdesign.results.calibration import CALIBRATION_FILE

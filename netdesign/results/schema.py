@@ -179,7 +179,12 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
+    "calibration": "JSON records: the base-year check (calibration.csv: figure, model, "
+                   "observed, unit, source), when the study ships observed figures",
 }
+
+#: Attributes only some results carry (the reader and the tests do not require them).
+OPTIONAL_ATTRIBUTES = frozenset({"calibration"})
 
 #: What `netdesign evaluate` and `netdesign stress` write (issue 17, docs/robust.md). Their
 #: results.nc hold the variables above with `draw` in place of `scenario` (evaluate), or these
