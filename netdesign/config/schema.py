@@ -93,6 +93,12 @@ class ForecastConfig(_Strict):
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
     )
+    calendar: Literal["china", "none"] = Field(
+        "china", description="Calendar regressors for monthly volumes: `china` removes the "
+        "moving Spring Festival's effect from each corridor where it is significant and puts "
+        "it back into the forecast months (festival dates shipped for 2000-2040; "
+        "docs/forecasting.md, 'Chinese calendar'); `none` = no calendar regressors.",
+    )
 
 
 def _penalty_number(x: object) -> float:
