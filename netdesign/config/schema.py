@@ -75,7 +75,7 @@ class ForecastConfig(_Strict):
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
     backtest_series: int | None = Field(
-        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        200, ge=1, description="Corridors in the backtest: a fixed sample of this many "
         "(chosen by a hash of the corridor id, so the same on every run); null = all.",
     )
     calibrate_intervals: bool = Field(
