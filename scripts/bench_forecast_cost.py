@@ -46,6 +46,9 @@ def main() -> None:
     ap.add_argument("--config", default="configs/hangzhou.yaml")
     ap.add_argument("--series", type=int, default=60)
     ap.add_argument("--calendar", default="china", choices=("china", "none"))
+    ap.add_argument("--ets-start", action="store_true",
+                    help="also time statsmodels' ETS fits from their default start and from "
+                         "the optimum (the most a better start could save)")
     ap.add_argument("--wall", action="store_true",
                     help="also time forecast_study cold and warm ($NETDESIGN_CACHE)")
     args = ap.parse_args()
@@ -90,8 +93,40 @@ def main() -> None:
     n_bt = len(backtest_corridors(study)) * f.backtest_origins if f.backtest_origins else 0
     print(f"cold netdesign run: {n_fc} forecast + {n_bt} backtest corridor fits "
           f"(+ region/total series) = about {(n_fc + n_bt) * total / n:.0f} CPU s")
+    if args.ets_start:
+        ets_start([series[i][2] for i in pick])
     if args.wall:
         wall(study)
+
+
+def ets_start(histories: list[np.ndarray]) -> None:
+    """CPU ms per statsmodels `ETSModel` fit (ANN, AAdN) on the corridors' histories (not
+    seasonally adjusted: an estimate of the cost, not of the engine's fits), from
+    statsmodels' default start and again from the optimum it found."""
+    import warnings
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    for trend, damped, name in ((None, False, "ANN"), ("add", True, "AAdN")):
+        t_default = t_optimum = 0.0
+        n = 0
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for v in histories:
+                y = v[np.isfinite(v)]
+                if len(y) < 24 or np.min(y) <= 0:
+                    continue
+                model = ETSModel(y, error="add", trend=trend, damped_trend=damped)
+                t = time.process_time()
+                params = model.fit(disp=False, return_params=True)
+                t_default += time.process_time() - t
+                t = time.process_time()
+                model.fit(disp=False, return_params=True, start_params=params)
+                t_optimum += time.process_time() - t
+                n += 1
+        if n:
+            print(f"ETS {name}: {1000 * t_default / n:.1f} ms per fit from the default "
+                  f"start, {1000 * t_optimum / n:.1f} ms from the optimum ({n} corridors)")
 
 
 def wall(study) -> None:
