@@ -75,7 +75,7 @@ class ForecastConfig(_Strict):
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
     backtest_series: int | None = Field(
-        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        200, ge=1, description="Corridors in the backtest: a fixed sample of this many "
         "(chosen by a hash of the corridor id, so the same on every run); null = all.",
     )
     calibrate_intervals: bool = Field(
@@ -92,6 +92,12 @@ class ForecastConfig(_Strict):
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
+    )
+    calendar: Literal["china", "none"] = Field(
+        "china", description="Calendar regressors for monthly volumes: `china` removes the "
+        "moving Spring Festival's effect from each corridor where it is significant and puts "
+        "it back into the forecast months (festival dates shipped for 2000-2040; "
+        "docs/forecasting.md, 'Chinese calendar'); `none` = no calendar regressors.",
     )
 
 
