@@ -48,7 +48,6 @@ from netdesign.optimise.handoff import new_highs, run_highs, to_highs  # noqa: E
 from netdesign.optimise.model_data import build_model_data  # noqa: E402
 
 
-
 def find_ap_dir() -> Path:
     """The AP data: $NETDESIGN_AP_DIR, else shared/data/hub-location/AP beside the checkout or
     beside one of its parent folders (../shared in a checkout, ../../shared in a worktree)."""
@@ -137,7 +136,8 @@ def run_one(model: str, name: str, solver: SolverConfig) -> dict:
             "status": out.status, "objective": out.objective, "hubs": hubs,
             "matches_published": bool(ok), "gap": out.mip_gap,
             "build_s": round(build_s, 3), "handoff_s": round(handoff_s, 3),
-            "solve_s": round(out.solve_s, 3), "total_s": round(build_s + handoff_s + out.solve_s, 3),
+            "solve_s": round(out.solve_s, 3),
+            "total_s": round(build_s + handoff_s + out.solve_s, 3),
             "nodes": int(info.mip_node_count), "lp_iterations": int(info.simplex_iteration_count),
             "rows": int(h.getNumRow()), "cols": int(h.getNumCol()),
             "load": round(os.getloadavg()[0], 1)}
@@ -234,7 +234,16 @@ def compare_lp(product_lp: Path, reference_lp: Path) -> dict:
                     strict=True))
     colb = dict(zip(cb, zip(B.col_lower_, B.col_upper_, B.integrality_, strict=True),
                     strict=True))
+    ratios: dict[str, list[float]] = {}  # product / reference, by (row family, column kind)
+    for k, v in da.items():
+        if k in db and db[k] != 0:
+            ratios.setdefault(f"{k[0][0]} x {k[1][0]}", []).append(v / db[k])
+    for c, v in oa.items():
+        if ob.get(c):
+            ratios.setdefault(f"objective x {c[0]}", []).append(v / ob[c])
     return {
+        "coefficient_ratio_product_over_reference": {
+            key: [float(np.min(r)), float(np.max(r))] for key, r in sorted(ratios.items())},
         "rows": [A.num_row_, B.num_row_], "cols": [A.num_col_, B.num_col_],
         "nnz": [len(da), len(db)],
         "same_columns": set(ca) == set(cb), "same_column_order": ca == cb,

@@ -54,19 +54,19 @@ def ek_pyomo(nodes_file: Path, fcost_file: Path, cap_file: Path) -> pyo.Concrete
     N = range(n)
     m = pyo.ConcreteModel(name="ek_csahlp")
     m.N = pyo.Set(initialize=N)
-    m.A = pyo.Set(initialize=[(k, l) for k in N for l in N if k != l])  # noqa: E741
+    m.A = pyo.Set(initialize=[(k, h) for k in N for h in N if k != h])
     m.z = pyo.Var(m.N, m.N, domain=pyo.Binary)
     m.y = pyo.Var(m.N, m.A, domain=pyo.NonNegativeReals)
     m.cost = pyo.Objective(expr=(
         pyo.quicksum((chi * d[i, k] * O[i] + delta * d[k, i] * D[i]) * m.z[i, k]
                      for i in N for k in N)
-        + pyo.quicksum(alpha * d[k, l] * m.y[i, k, l] for i in N for (k, l) in m.A)
+        + pyo.quicksum(alpha * d[k, h] * m.y[i, k, h] for i in N for (k, h) in m.A)
         + pyo.quicksum(F[k] * m.z[k, k] for k in N)), sense=pyo.minimize)
     m.allocate = pyo.Constraint(m.N, rule=lambda m, i: sum(m.z[i, k] for k in N) == 1)
     m.link = pyo.Constraint(
         m.A, rule=lambda m, i, k: m.z[i, k] <= m.z[k, k])
     m.balance = pyo.Constraint(m.N, m.N, rule=lambda m, i, k: (
-        sum(m.y[i, k, l] for l in N if l != k) - sum(m.y[i, l, k] for l in N if l != k)
+        sum(m.y[i, k, h] for h in N if h != k) - sum(m.y[i, h, k] for h in N if h != k)
         == O[i] * m.z[i, k] - sum(W[i, j] * m.z[j, k] for j in N if W[i, j] != 0)))
     m.capacity = pyo.Constraint(m.N, rule=lambda m, k: (
         sum(O[i] * m.z[i, k] for i in N) <= cap[k] * m.z[k, k]))
