@@ -195,45 +195,9 @@ def define_on_time_floor(m: LinearModel, ctx: Ctx) -> None:
                       define_on_time_floor.__doc__)
 
 
-def define_hub_capacity_cover(m: LinearModel, ctx: Ctx) -> None:
-    """hub_capacity_cover:  Σ_{k∈K_cap} (Q_k n_k + K_k y_k) + σ Σ_{c∈C_u} b_c u_c
-    ≥ σ Σ_{c∈C} b_c D_c − Σ_{k∈K_cap, fixed} K_k      (aggregate capacity cut; one row).
-
-    b_c = min_{p∈P(c)} e_p h_p, h_p = the terms path p has in the hub_capacity rows (hubs of
-    K_cap it is counted at): the fewest capacity-counted hub passes, in reference parcels, a
-    parcel of corridor c makes. The sum of the hub_capacity rows with Σ_k V_k ≥ Σ_c b_c
-    (D_c − u_c) (demand rows): a valid inequality, written on the design day (σ) over the
-    integer capacity variables (and the unserved slack) only, the E&K aggregate cut of the
-    hub-flow model generalised. Written when its right-hand side is positive.
-    """
-    s, d, p, K = ctx.sets, ctx.data, ctx.paths, ctx.sets.K_cap
-    if not len(K) or not len(s.C):
-        return
-    link_terms = np.bincount(s.cap_link, minlength=d.n_links)
-    h = (np.bincount(s.cap_path, minlength=p.n)
-         + np.bincount(s.leg_path, weights=link_terms[s.leg_link], minlength=p.n))
-    b = np.full(d.n_corridors, np.inf)
-    np.minimum.at(b, p.corridor, p.pe * h)
-    C = s.C.ids
-    b_c = np.where(np.isfinite(b[C]), b[C], 0.0)
-    cap = ctx.layout.hub_eff_cap[K.ids]
-    fixed = m.hub_open.index.locate(K) < 0
-    rhs = d.design_scale * float(b_c @ d.demand[C]) - float(cap[fixed].sum())
-    if rhs <= 1e-9:
-        return
-    Cu = s.C_u.ids
-    b_u = np.where(np.isfinite(b[Cu]), b[Cu], 0.0)
-    m.add_constraints("hub_capacity_cover", Index.single(),
-                      (d.hub_module[K.ids] * m.hub_modules[K]).by()
-                      + (cap * m.hub_open[K]).by()
-                      + (d.design_scale * b_u * m.unserved[s.C_u]).by() >= rhs,
-                      define_hub_capacity_cover.__doc__)
-
-
 FAMILIES: tuple[Callable[[LinearModel, Ctx], None], ...] = (
     define_demand, define_link_flow, define_link_capacity, define_min_frequency,
     define_hub_capacity, define_hub_open, define_single_allocation, define_co2_cap,
     define_mode_share, define_on_time_floor,
-    define_hub_capacity_cover,
 )
 """The path formulation's constraint families, in row order."""
