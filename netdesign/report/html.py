@@ -26,6 +26,7 @@ from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_html
+from netdesign.report.rural import rural_section_html
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.status import flag_text, scenario_health
 from netdesign.report.tables import summary_table
@@ -352,6 +353,10 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
         cls = "half" if sec.half else "full"
         sections.append(f"<section id='sec-{sec.cid}' class='{cls}'><h2>{e(title)}</h2>"
                         f"{body}</section>")
+    rural_html = rural_section_html(ds, lang)  # "into villages" coverage (report/rural.py)
+    if rural_html:
+        sections.append(rural_html)
+        nav.append(f"<a href='#sec-rural_coverage'>{e(t('rural_coverage', lang))}</a>")
     sections.append(provenance_html(ds, lang))
     nav.append(f"<a href='#sec-provenance'>{e(t('provenance', lang))}</a>")
 
