@@ -500,8 +500,6 @@ class RuralModeConfig(_Strict):
         default_factory=lambda: ["trunk", "village"],
         description="Route tiers the mode runs on: `trunk` (county hub -> township station), "
         "`village` (township station -> village service point).")
-    label: dict[Literal["en", "zh"], str] = Field(
-        default_factory=dict, description="Name shown in reports, per language.")
 
 
 class RuralConfig(_Strict):

@@ -5,7 +5,9 @@ identical routes, one per village); m a rural mode; d_rm departures/week of mode
 route r (integer, 0 ≤ d_rm ≤ T_rm, T the mode's timetable or limit; absent where the mode
 does not run); Q_m parcels per departure each way, Qc_m of them cold chain; V_r = max(down,
 up) parcels/day on one route, V^cold_r its cold-chain produce; F^min_r, F^max_r
-departures/week; c_rm CNY per departure; σ the design-day scale of the capacity rows.
+departures/week; c_rm CNY per departure. Capacity rows hold for the average week (no design-
+day scale σ: the weekly schedule is the standing one; carriers add runs in peak weeks, as
+they do on these routes today).
 
 The tier is its own block of columns and rows (appended after the line-haul model, none
 when the scenario has no rural tier, so models without one are unchanged): the volumes come
@@ -121,17 +123,17 @@ def _dep(m: LinearModel, s: RuralSets, coef: np.ndarray, pairs: np.ndarray | Non
 
 
 def define_rural_capacity(m: LinearModel, ctx: Any) -> None:
-    """rural_capacity(r):  Σ_m Q_m d_rm ≥ 7 σ V_r      r ∈ R  (parcels/week each way)."""
+    """rural_capacity(r):  Σ_m Q_m d_rm ≥ 7 V_r      r ∈ R  (parcels/week each way)."""
     rd, s = ctx.data.rural, ctx.rural
     if rd is None:
         return
     m.add_constraints("rural_capacity", s.R,
-                      _dep(m, s, rd.capacity[s.m]) >= 7.0 * ctx.data.design_scale * rd.volume,
+                      _dep(m, s, rd.capacity[s.m]) >= 7.0 * rd.volume,
                       define_rural_capacity.__doc__)
 
 
 def define_rural_cold_chain(m: LinearModel, ctx: Any) -> None:
-    """rural_cold_chain(r):  Σ_{m: Qc_m > 0} Qc_m d_rm ≥ 7 σ V^cold_r      r ∈ R_cold.
+    """rural_cold_chain(r):  Σ_{m: Qc_m > 0} Qc_m d_rm ≥ 7 V^cold_r      r ∈ R_cold.
 
     Cold-chain produce rides only modes with cold-chain capacity (a bus has none)."""
     rd, s = ctx.data.rural, ctx.rural
@@ -140,7 +142,7 @@ def define_rural_cold_chain(m: LinearModel, ctx: Any) -> None:
     R = s.R_cold
     m.add_constraints("rural_cold_chain", R,
                       _dep(m, s, rd.cold_capacity[s.m], s.RMc)
-                      >= 7.0 * ctx.data.design_scale * rd.cold[R.ids],
+                      >= 7.0 * rd.cold[R.ids],
                       define_rural_cold_chain.__doc__)
 
 

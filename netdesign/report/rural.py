@@ -40,6 +40,8 @@ RURAL_LABELS: dict[str, tuple[str, str]] = {
     "van": ("快递自有货车", "Courier's van"),
     "cold_van": ("冷链车", "Cold-chain van"),
     "bus": ("农村客运班车（客货邮融合）", "Rural bus (co-loading)"),
+    "truck": ("厢式货车", "Box truck"),
+    "cold_truck": ("冷藏车", "Refrigerated truck"),
 }
 LABELS.update(RURAL_LABELS)
 
