@@ -164,3 +164,23 @@ def test_no_bus_line_means_no_bus() -> None:
                                            "tiers": ["village"]}}}
     d, _ = solve(rural_net(bus_runs=0), 10.0, rural)
     assert d.extra["rural_departures"].loc["T:village"].to_dict() == {"van": 3, "bus": 0}
+
+
+def test_village_part_of_county_parcels() -> None:
+    """Half the residents in villages (r = 0.5), a village resident getting half a town
+    resident's parcels (a = 0.5): villages get a r / (1 − (1 − a) r) = 0.25 / 0.75 = 1/3 of
+    the county's 210 parcels/day in = 70 parcels/day, split over 2 villages = 35 each; the
+    trunk carries 70; produce likewise from 42/day out: 7 per village, 10 % cold."""
+    net = rural_net(villages=2)
+    net.rural["counties"].loc["B", "urban_population"] = 500.0
+    cfg = RuralConfig.model_validate({"modes": COLD_MODES,
+                                      "village_vs_town_parcels_per_resident": 0.5,
+                                      "produce_cold_chain_share": 0.1})
+    corridors = pd.concat([net.corridors, pd.DataFrame(
+        {"origin": ["B"], "destination": ["A"], "service_class": ["domestic"]},
+        index=pd.Index(["B>A"], name="corridor_id"))])
+    r = rural_input(cfg, net.rural, corridors, pd.Series({"A>B": 210.0, "B>A": 42.0}))
+    assert r.routes.loc["T:village", ["routes", "down", "up", "cold"]].tolist() == \
+        pytest.approx([2.0, 35.0, 7.0, 0.7])
+    assert r.routes.loc["T:trunk", ["routes", "down", "up"]].tolist() == \
+        pytest.approx([1.0, 70.0, 14.0])

@@ -517,6 +517,10 @@ class RuralConfig(_Strict):
         "week); a township row may raise it.")
     max_weekly_frequency: WeeklyFrequency = Field(
         14, description="Departures per week on one route at most, all modes together.")
+    village_vs_town_parcels_per_resident: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0, description="Parcels per village resident relative to a town resident, a ≤ 1 "
+        "(1 = the same): the villages' part of a county's parcels is a r / (1 − (1 − a) r), "
+        "r the villages' share of residents.")
     produce_cold_chain_share: Share = Field(
         0.0, description="Share of the farm produce sent up from villages that needs cold "
         "chain (rides only modes with cold-chain capacity).")

@@ -9,13 +9,15 @@ Routes, per township t of county c with V_t > 0 administrative villages:
   village (the model decides the departures/week of ONE of them; cost and volume count N).
 
 Volumes (parcels/day in the design year, from the scenario's corridor demand):
-    down_v = D_c^in  x r_c / V_c      parcels/day delivered to one village
-    up_v   = D_c^out x r_c / V_c      parcels/day sent up from one village (farm produce)
+    down_v = D_c^in  x s_c / V_c      parcels/day delivered to one village
+    up_v   = D_c^out x s_c / V_c      parcels/day sent up from one village (farm produce)
+    s_c    = a r_c / (1 − (1 − a) r_c)   the villages' part of the county's parcels
     cold_v = κ x up_v                 of which cold chain
-D_c^in / D_c^out: demand of the corridors ending / starting at the county's node; r_c = rural
-residents' share of the county's population (a village resident is assumed to send and receive
-as many parcels as a town resident: an estimate, see DATA_SOURCES.md); κ =
-`rural.produce_cold_chain_share`. A trunk route carries V_t times a village's volumes.
+D_c^in / D_c^out: demand of the corridors ending / starting at the county's node; r_c the
+village residents' share of the county's population; a =
+`rural.village_vs_town_parcels_per_resident` (parcels per village resident relative to a
+town resident, an estimate: DATA_SOURCES.md); κ = `rural.produce_cold_chain_share`.
+A trunk route carries V_t times a village's volumes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class RuralInput:
     max_departures: routes x modes, departures/week a mode may make on one route (0 = not
         at all: the mode does not run on the tier, or no bus line).
     cost: routes x modes, CNY per departure (fixed + per km x 2 x km).
-    counties: index county_node; name_en, name_zh, villages, rural_share.
+    counties: index county_node; name_en, name_zh, villages, rural_share (r_c, residents),
+        parcel_share (s_c, parcels).
     """
 
     routes: pd.DataFrame
@@ -63,7 +66,9 @@ def rural_input(cfg: RuralConfig, tables: dict[str, pd.DataFrame], corridors: pd
     """The scenario's rural routes from the rural tables and its corridor demand."""
     counties, towns = tables["counties"], tables["townships"]
     towns = towns[towns["villages"] > 0]
-    share = 1.0 - counties["urban_population"] / counties["population"]
+    r = 1.0 - counties["urban_population"] / counties["population"]
+    a = cfg.village_vs_town_parcels_per_resident
+    share = a * r / (1.0 - (1.0 - a) * r)
     per_village = {}
     for node, row in counties.iterrows():
         d_in, d_out = county_demand(corridors, demand, str(node))
@@ -100,5 +105,6 @@ def rural_input(cfg: RuralConfig, tables: dict[str, pd.DataFrame], corridors: pd
             cap = np.where(np.isnan(runs), cap, np.minimum(cap, runs))
         max_dep[name] = np.where(on_tier, cap, 0.0)
         cost[name] = m.cost_cny_per_departure + m.cost_cny_per_km * 2.0 * routes["km"]
-    out_counties = counties[["name_en", "name_zh", "villages"]].assign(rural_share=share)
+    out_counties = counties[["name_en", "name_zh", "villages"]].assign(rural_share=r,
+                                                                      parcel_share=share)
     return RuralInput(routes.drop(columns="bus_runs"), modes, max_dep, cost, out_counties)
