@@ -54,6 +54,8 @@ class RuralData:
     cold_capacity: np.ndarray
     max_dep: np.ndarray
     cost: np.ndarray
+    fix_exact: bool = True
+    """Solve the block exactly by enumeration first and fix its columns (`exact_plan`)."""
 
     @property
     def volume(self) -> np.ndarray:
@@ -77,7 +79,8 @@ def rural_data(rural: Any) -> RuralData | None:
         capacity=modes["capacity"].to_numpy(float),
         cold_capacity=modes["cold_capacity"].to_numpy(float),
         max_dep=rural.max_departures.reindex(columns=modes.index).to_numpy(float),
-        cost=rural.cost.reindex(columns=modes.index).to_numpy(float))
+        cost=rural.cost.reindex(columns=modes.index).to_numpy(float),
+        fix_exact=bool(getattr(rural, "fix_exact", True)))
 
 
 @dataclass
@@ -107,13 +110,79 @@ def rural_sets(rd: RuralData) -> RuralSets:
 
 def define_rural_variables(m: LinearModel, rd: RuralData | None) -> RuralSets | None:
     """rural_departures(r, m): departures/week of mode m on ONE route r, integer,
-    0 ≤ d_rm ≤ T_rm (timetable or limit)."""
+    0 ≤ d_rm ≤ T_rm (timetable or limit).
+
+    With `fix_exact` (default) the block's optimum is found first, route by route, by
+    `exact_plan` and the columns of every route it solves are fixed there (lower = upper):
+    the block shares no variable with the rest of the model, so this loses nothing, and the
+    rural plan stays optimal when the line-haul MIP stops at its time limit."""
     if rd is None:
         return None
     s = rural_sets(rd)
-    m.add_variables("rural_departures", s.RM, upper=rd.max_dep[s.r, s.m], integer=True,
+    lower = np.zeros(len(s.r))
+    upper = rd.max_dep[s.r, s.m].copy()
+    if rd.fix_exact:
+        plan, solved = exact_plan(rd)
+        k = solved[s.r]
+        lower[k] = upper[k] = plan[s.r[k], s.m[k]]
+    m.add_variables("rural_departures", s.RM, lower=lower, upper=upper, integer=True,
                     doc="departures/week of a rural mode on one rural route")
     return s
+
+
+MAX_ENUMERATION = 200_000
+"""Plans enumerated per route at most (more modes than that: the route is left to HiGHS)."""
+
+
+def exact_plan(rd: RuralData) -> tuple[np.ndarray, np.ndarray]:
+    """The rural block's optimum route by route, by enumeration: (departures routes x modes,
+    solved per route). Every plan d (whole numbers, 0 ≤ d_m ≤ T_rm, F^min ≤ Σ d ≤ F^max) is
+    checked against the capacity and cold-chain rows and the cheapest kept (ties: fewest
+    departures, then the first in enumeration order). A route without a feasible plan, or
+    with too many plans to enumerate, is not solved (left to the MIP, which then reports
+    it)."""
+    n_r, n_m = rd.max_dep.shape
+    plan = np.zeros((n_r, n_m))
+    solved = np.zeros(n_r, bool)
+    allowed = rd.max_dep > 0
+    groups: dict[tuple[bool, ...], list[int]] = {}
+    for r in range(n_r):
+        groups.setdefault(tuple(allowed[r]), []).append(r)
+    for key, routes in groups.items():
+        modes = np.flatnonzero(key)
+        routes = np.array(routes)
+        f_max = int(rd.max_weekly[routes].max())
+        combos = _compositions(len(modes), f_max)
+        if combos is None:
+            continue
+        total = combos.sum(axis=1)
+        cap = combos @ rd.capacity[modes]
+        cold = combos @ rd.cold_capacity[modes]
+        for r in routes:
+            ok = ((combos <= rd.max_dep[r, modes]).all(axis=1)
+                  & (total >= rd.min_weekly[r] - 1e-9) & (total <= rd.max_weekly[r] + 1e-9)
+                  & (cap >= 7.0 * rd.volume[r] - 1e-6) & (cold >= 7.0 * rd.cold[r] - 1e-6))
+            if not ok.any():
+                continue
+            cost = combos @ rd.cost[r, modes]
+            best = np.lexsort((total, np.where(ok, cost, np.inf)))[0]
+            plan[r, modes] = combos[best]
+            solved[r] = True
+    return plan, solved
+
+
+def _compositions(k: int, total_max: int) -> np.ndarray | None:
+    """Every vector of k whole numbers ≥ 0 with sum ≤ total_max (None when too many)."""
+    from math import comb
+
+    if k == 0 or comb(total_max + k, k) > MAX_ENUMERATION:
+        return None
+    out = np.zeros((1, 0), np.int64)
+    for _ in range(k):
+        rows = [np.hstack([out, np.full((len(out), 1), v)]) for v in range(total_max + 1)]
+        out = np.vstack(rows)
+        out = out[out.sum(axis=1) <= total_max]
+    return out.astype(float)
 
 
 def _dep(m: LinearModel, s: RuralSets, coef: np.ndarray, pairs: np.ndarray | None = None) -> Lin:

@@ -52,6 +52,7 @@ class RuralInput:
     max_departures: pd.DataFrame
     cost: pd.DataFrame
     counties: pd.DataFrame
+    fix_exact: bool = True  # the model solves the block by enumeration first (optimise/rural)
 
 
 def county_demand(corridors: pd.DataFrame, demand: pd.Series, node: str) -> tuple[float, float]:
