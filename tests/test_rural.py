@@ -244,3 +244,38 @@ def test_enumeration_matches_the_mip_on_random_routes() -> None:
     out, _ = solve_standard_form(m.compile(), exact_solver())
     assert out.status == "optimal"
     assert out.objective == pytest.approx(enumerated, rel=1e-9)
+
+
+def test_results_and_report_section() -> None:
+    """The hand case of `test_bus_twice_plus_van_once` as results variables and the report's
+    coverage table: the village served 3 times a week -> coverage 1; cost per village per
+    year = (80 + 180) CNY/week / 7 x 365 / 1 village = 13,557 CNY; parcels per day = 20/7;
+    the section lists the county with 100.0 %."""
+    from netdesign.report.rural import county_table, rural_section_html
+    from netdesign.results.dataset import design_to_dataset
+
+    rural = {"modes": {
+        "van": {"capacity_per_departure": 300, "cost_cny_per_departure": 60},
+        "bus": {"capacity_per_departure": 30, "cost_cny_per_departure": 10,
+                "timetable": True, "tiers": ["village"]}}}
+    net = rural_net(bus_runs=2)
+    d, sc = solve(net, 20.0, rural)
+    corridors = net.corridors
+    if "B>A" not in corridors.index:
+        corridors = pd.concat([corridors, pd.DataFrame(
+            {"origin": ["B"], "destination": ["A"], "service_class": ["domestic"]},
+            index=pd.Index(["B>A"], name="corridor_id"))])
+    net = Network(nodes=net.nodes, links=net.links, hubs=net.hubs, corridors=corridors,
+                  history=net.history, rural=net.rural)
+    ds = design_to_dataset(net, sc, d)
+    assert float(ds["village_coverage"].sel(scenario="test", county="B")) == 1.0
+    assert ds["rural_departures_per_week"].sel(scenario="test", route="T:village").values \
+        .tolist() == [1.0, 2.0]
+    assert float(ds["rural_cost_per_village"].sel(scenario="test", county="B")) == \
+        pytest.approx(260.0 / 7.0 * 365.0)
+    assert float(ds["rural_parcels"].sel(scenario="test", county="B")) == \
+        pytest.approx(20.0 / 7.0)
+    row = county_table(ds, "test")[0]
+    assert row["departures"] == 3.0 and row["bus_share"] == pytest.approx(2.0 / 3.0)
+    html = rural_section_html(ds, "en")
+    assert "B county" in html and "100.0%" in html and "Villages served ≥ 3×/week" in html

@@ -17,6 +17,7 @@ import xarray as xr
 
 from netdesign.report.i18n import LABELS, fmt_number, fmt_share, paren, t, term
 from netdesign.report.scenarios import scenario_labels, scenario_order
+from netdesign.report.sections import ReportContext, Section
 
 RURAL_LABELS: dict[str, tuple[str, str]] = {
     "rural_coverage": ("快递进村：建制村服务覆盖与成本", "Into villages: coverage and cost"),
@@ -80,8 +81,15 @@ def county_table(ds: xr.Dataset, scenario: str) -> list[dict[str, float | str]]:
     return rows
 
 
+def rural_coverage_section(ctx: ReportContext) -> Section | None:
+    """The report section (`html.SECTIONS`): the coverage tables, or None without a rural
+    tier in the results."""
+    body = rural_section_html(ctx.ds, ctx.lang)
+    return None if body is None else ctx.section("rural_coverage", body)
+
+
 def rural_section_html(ds: xr.Dataset, lang: str) -> str | None:
-    """The coverage section (one table per scenario), or None without a rural tier."""
+    """The coverage section's body (one table per scenario), or None without a rural tier."""
     if any(v not in ds.variables for v in NEEDS):
         return None
     e = html.escape
@@ -95,8 +103,7 @@ def rural_section_html(ds: xr.Dataset, lang: str) -> str | None:
             t("rural_coverage_share", lang).format(n=n_min), t("rural_dep_village", lang),
             t("rural_bus_share", lang), t("rural_cost_village", lang),
             t("rural_cost_parcel", lang), t("rural_on_time", lang), t("urban_on_time", lang)]
-    parts = [f"<section id='sec-rural_coverage' class='full'>"
-             f"<h2>{e(t('rural_coverage', lang))}</h2>"]
+    parts = []
     labels = scenario_labels(ds, lang, flag=False)
     for sc in scenario_order(ds):
         rows = county_table(ds, sc)
@@ -114,6 +121,5 @@ def rural_section_html(ds: xr.Dataset, lang: str) -> str | None:
                      f"<thead><tr>{''.join(f'<th>{e(h)}</th>' for h in head)}</tr></thead>"
                      f"<tbody>{''.join(body)}</tbody></table></div>")
     modes = ", ".join(term(m, lang) for m in ds["rural_mode"].values.astype(str))
-    parts.append(f"<p class='note'>{e(t('rural_note', lang))}{e(paren(modes, lang))}</p>"
-                 "</section>")
+    parts.append(f"<p class='note'>{e(t('rural_note', lang))}{e(paren(modes, lang))}</p>")
     return "".join(parts)
