@@ -53,6 +53,7 @@ DIMENSIONS: dict[str, str] = {
     "stat": "a forecast statistic (" + ", ".join(FORECAST_STATS) + ")",
     "segment": "a demand segment (corridors.csv `segment`, config order)",
     "scope": "corridors by scope: all, domestic (one country), international (two)",
+    "period": "a period of a staged plan (its year; `netdesign plan`)",
 }
 
 #: Data variables and scenario coordinates.
@@ -85,6 +86,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("max_utilisation", S, "1", "largest planned use of capacity on the design day",
              required=False),
     Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
+    Variable("period_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub sorting capacity standing in the period (staged plan; sized for the design "
+             "day: attributes peak_factor, max_utilisation)", required=False),
+    Variable("period_hub_throughput", ("period", "hub"), "parcels/day",
+             "parcels sorted at the hub on the period's average day (staged plan)",
+             required=False),
+    Variable("period_link_capacity", ("period", "link"), "parcels/day",
+             "link capacity standing in the period (staged plan)", required=False),
+    Variable("myopic_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub capacity standing in the period when each period is planned alone, keeping "
+             "what the earlier built (staged plan, myopic)", required=False),
     Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
     Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
     Variable("link_modules_added", (*S, "link"), "modules",
@@ -179,6 +191,9 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
+    "plan": "JSON (staged plan only): periods, discount rate, asset life, net present cost "
+            "(operating, capital, total; CNY) of the perfect-foresight and the myopic plan, "
+            "and the plan's solve report",
 }
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
