@@ -3,7 +3,7 @@
 Order (a module may import only from its own package or a lower layer):
 
     errors -> base (atomic, vocabulary, progress, textfiles) -> config -> data -> forecast
-    -> scenario -> optimise -> results -> pipeline -> study
+    -> scenario -> optimise -> results -> pipeline -> plan -> study
     -> sweep | report | refresh (independent of one another) -> cli, docs_reference
     -> the `netdesign` package itself (lazy facade)
 
@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netdesign.optimise",),
     ("netdesign.results",),
     ("netdesign.pipeline",),
+    ("netdesign.plan",),
     ("netdesign.study",),
     ("netdesign.sweep", "netdesign.report", "netdesign.refresh"),
     ("netdesign.cli", "netdesign.docs_reference"),

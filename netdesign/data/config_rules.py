@@ -56,7 +56,7 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                     f"no floor for {mode!r}: no line-haul link in "
                     f"{source_of(sources, 'links')} has that mode (line-haul modes: "
                     f"{', '.join(sorted(lh_modes)) or 'none'})"))
-    out += _committed_problems(cfg, net, src, hubs_file)
+    out += _planning_problems(cfg, net, src, hubs_file)
     used = set(net.corridors["service_class"].dropna().astype(str))
     classes = [c for c in SERVICE_CLASSES if c in used]  # unknown ones: check_column_values
     missing = [c for c in classes if c not in cfg.service.standards_h]
@@ -69,12 +69,18 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
     return out
 
 
-def _committed_problems(cfg: StudyConfig, net: Network, src: str,
-                        hubs_file: str) -> list[Problem]:
-    """``planning.committed[i].hub``: a hub of the hubs table that can be built (modules, or
+def _planning_problems(cfg: StudyConfig, net: Network, src: str,
+                       hubs_file: str) -> list[Problem]:
+    """``planning.periods[i]``: not before the history's first year (no demand there);
+    ``planning.committed[i].hub``: a hub of the hubs table that can be built (modules, or
     optional); ``modules`` within its `max_modules`."""
     hubs = net.hubs
     out = []
+    first = net.history["month"].min() if len(net.history) else None
+    for i, year in enumerate(cfg.planning.periods or ()):
+        if first is not None and year < first.year:
+            out.append(Problem(src, f"planning.periods[{i}]", "periods", year,
+                               f"a year with history or forecasts (history starts {first})"))
     for i, c in enumerate(cfg.planning.committed):
         where = f"planning.committed[{i}].hub"
         if c.hub not in hubs.index:
