@@ -118,3 +118,23 @@ def test_myopic_costs_at_least_perfect_foresight_on_the_tiny_study(tiny_plan):
     assert run.myopic is not None
     assert run.myopic.npv["total"] >= run.plan.npv["total"] * (1 - 1e-9)
     assert run.plan.report.objective == pytest.approx(run.plan.npv["total"], rel=1e-6)
+
+
+def test_report_draws_the_build_schedule(tiny_plan):
+    """A plan's report has the build-schedule section with one capacity bar trace per
+    period; a normal run's report has none (report/plan.has_plan)."""
+    from netdesign.report.html import render_report
+    from netdesign.report.plan import fig_build_schedule, has_plan
+    from netdesign.results.io import read_results
+
+    _run, out = tiny_plan
+    ds = read_results(out)
+    assert has_plan(ds)
+    html = render_report(ds, "en")
+    assert "sec-build_schedule" in html and "Build schedule" in html
+    fig = fig_build_schedule(ds, "en")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert [b.name for b in bars] == ["2025 capacity", "2030 capacity"]
+    assert not has_plan(ds.drop_vars(["period_hub_capacity", "period_hub_throughput",
+                                      "period_link_capacity", "myopic_hub_capacity"])
+                        .drop_dims("period"))

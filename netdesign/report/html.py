@@ -21,7 +21,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import charts, comparison
+from netdesign.report import charts, comparison, plan
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
@@ -261,6 +261,12 @@ SECTIONS: list[ChartSection] = [
 ]
 
 
+PLAN_SECTION = ChartSection("build_schedule",
+                            lambda ds, lang, ctx: plan.fig_build_schedule(ds, lang),
+                            ("period_hub_capacity", "period_hub_throughput"), print_scale=0.6)
+"""Results of `netdesign plan` only (report/plan.py)."""
+
+
 def _build(section: ChartSection, ds: xr.Dataset, lang: str, ctx: dict) -> tuple[object, str]:
     """(figure or None, note key) of one section; absent variables -> (None, 'no_data')."""
     if any(v not in ds.variables for v in section.needs):
@@ -338,9 +344,9 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
     if cmp_html:
         sections.append(cmp_html)
         nav.append(f"<a href='#sec-comparison'>{e(t('comparison', lang))}</a>")
-    for sec in SECTIONS:
+    for sec in SECTIONS + ([PLAN_SECTION] if plan.has_plan(ds) else []):
         fig, empty = _build(sec, ds, lang, ctx)
-        title = t(sec.cid, lang)
+        title = plan.label(sec.cid, lang) if sec is PLAN_SECTION else t(sec.cid, lang)
         nav.append(f"<a href='#sec-{sec.cid}'>{e(title)}</a>")
         if fig is None:
             body = f"<p class='note empty'>{e(t(empty, lang))}</p>"

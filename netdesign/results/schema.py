@@ -191,9 +191,13 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
-    "plan": "JSON (staged plan only): periods, discount rate, asset life, net present cost "
-            "(operating, capital, total; CNY) of the perfect-foresight and the myopic plan, "
-            "and the plan's solve report",
+}
+
+#: Dataset attributes of a staged plan's results (`netdesign plan`) only.
+PLAN_ATTRIBUTES: dict[str, str] = {
+    "plan": "JSON: periods, discount rate, asset life, net present cost (operating, capital, "
+            "total; CNY) of the perfect-foresight and the myopic plan, and the plan's solve "
+            "report",
 }
 
 BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
