@@ -133,7 +133,8 @@ def plan_dataset(study: Study, scenarios: list[Scenario], plan: PlanResult,
 def plan_summary(plan: PlanResult, myopic: PlanResult | None, costs: PlanCosts) -> dict:
     out = {"periods": plan.years, "period_years": list(costs.period_years),
            "discount_rate": costs.discount_rate, "asset_life_years": costs.asset_life_years,
-           "npv_cny": plan.npv, "report": plan.report.to_dict()}
+           "npv_cny": plan.npv, "report": plan.report.to_dict(),
+           "schedule": plan.schedule.to_dict(orient="records")}
     if myopic is not None:
         out["myopic_npv_cny"] = myopic.npv
         out["myopic_report"] = myopic.report.to_dict()

@@ -138,3 +138,19 @@ def test_report_draws_the_build_schedule(tiny_plan):
     assert not has_plan(ds.drop_vars(["period_hub_capacity", "period_hub_throughput",
                                       "period_link_capacity", "myopic_hub_capacity"])
                         .drop_dims("period"))
+
+
+def test_excel_export_has_the_build_schedule(tiny_plan, tmp_path):
+    """The workbook of a plan gets a `build schedule` sheet equal to build_schedule.csv."""
+    from openpyxl import load_workbook
+
+    from netdesign.report.export import write_excel
+    from netdesign.results.io import read_results
+
+    _run, out = tiny_plan
+    path = write_excel(read_results(out), tmp_path / "plan.xlsx", lang="en")
+    sheet = load_workbook(path, read_only=True)["build schedule"]
+    rows = list(sheet.iter_rows(values_only=True))
+    csv = pd.read_csv(out / "build_schedule.csv")
+    assert len(rows) == len(csv) + 1
+    assert [r[1] for r in rows[1:]] == list(csv["where"])

@@ -7,6 +7,9 @@ this chart are kept here.
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import plotly.graph_objects as go
 import xarray as xr
 
@@ -65,3 +68,11 @@ def fig_build_schedule(ds: xr.Dataset, lang: str) -> go.Figure:
     fig.update_layout(barmode="group", scattermode="group")
     fig.update_yaxes(title_text=f"{label('capacity', lang)}{paren(up.label, lang)}")
     return _layout(fig, label("build_schedule", lang), lang, height=480)
+
+
+def schedule_table(ds: xr.Dataset) -> pd.DataFrame:
+    """The build schedule (build_schedule.csv) from the results' `plan` attribute."""
+    plan = json.loads(ds.attrs.get("plan", "{}"))
+    return pd.DataFrame(plan.get("schedule", []),
+                        columns=["what", "where", "period", "modules",
+                                 "capacity_parcels_per_day", "capital_cost_cny", "npv_cny"])
