@@ -89,17 +89,25 @@ class PlanRun:
     dataset: xr.Dataset
 
 
-def solve_study_plan(study: Study, forecasts, *, myopic: bool = True) -> PlanRun:
-    """Solve the study's plan (and its myopic counterpart) on the given forecasts."""
+def solve_study_plan(study: Study, forecasts, *, myopic: bool = True,
+                     say=lambda _msg: None) -> PlanRun:
+    """Solve the study's plan (and its myopic counterpart) on the given forecasts; `say`
+    is called with a line of progress before each solve."""
     cfg = study.cfg
     scenarios = period_scenarios(study, forecasts)
     datas = [build_model_data(study.network, s) for s in scenarios]
     costs = plan_costs(cfg)
     budgets = {int(k): float(v) for k, v in cfg.planning.budget_cny.items()}
     commits = [Commitment(c.hub, c.by, c.modules) for c in cfg.planning.committed]
+    say(f"solving the plan: {len(datas)} periods in one MIP (time limit "
+        f"{cfg.solver.time_limit_s:g} s) ...")
     plan = solve_plan(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
-    my = solve_myopic(datas, costs, cfg.solver, budgets=budgets, commitments=commits) \
-        if myopic else None
+    say(f"  {plan.report.status}, gap {plan.report.mip_gap}, {plan.report.total_s:.1f} s")
+    my = None
+    if myopic:
+        say("solving the myopic plan: the periods one after another ...")
+        my = solve_myopic(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
+        say(f"  {my.report.status}, {my.report.total_s:.1f} s")
     ds = plan_dataset(study, scenarios, plan, my, costs, forecasts)
     return PlanRun(scenarios, plan, my, ds)
 
@@ -157,8 +165,15 @@ def summary_frame(plan: PlanResult, myopic: PlanResult | None) -> pd.DataFrame:
 
 
 def run_plan(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
-             forecasts=None, myopic: bool = True) -> PlanRun:
-    """Validate, forecast (cached), solve both plans and write the outputs (see module doc)."""
+             forecasts=None, myopic: bool = True, progress: bool = False) -> PlanRun:
+    """Validate, forecast (cached), solve both plans and write the outputs (see module doc);
+    `progress`: a line per step on stderr."""
+    import sys
+
+    def say(msg: str) -> None:
+        if progress:
+            print(msg, file=sys.stderr, flush=True)
+
     study = config if isinstance(config, Study) else load_study(config)
     out = Path(out_dir)
     raise_if_errors(check_out_dir(out), "invalid output folder")
@@ -167,10 +182,11 @@ def run_plan(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
     if forecasts is None:
         from netdesign.forecast.parallel import local_client
 
+        say("forecasting corridor volumes (cached when the history is unchanged) ...")
         with local_client(study.cfg.forecast.workers) as client:
             forecasts = forecast_study(study, progress=False, client=client).forecasts
     period_scenarios(study, forecasts)  # every period covered, before any solve
-    run = solve_study_plan(study, forecasts, myopic=myopic)
+    run = solve_study_plan(study, forecasts, myopic=myopic, say=say)
     write_plan(run, out)
     return run
 

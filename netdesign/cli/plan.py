@@ -44,7 +44,7 @@ def plan(
                                    help="Saved forecasts.csv to use instead of forecasting."),
     no_myopic: bool = typer.Option(False, "--no-myopic",
                                    help="Skip the myopic comparison (periods one by one)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No tables."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines, no tables."),
 ) -> None:
     """Solve the staged investment plan (all periods in one MIP, net present cost) and its
     myopic counterpart; write results.nc (with a `period` dimension), build_schedule.csv,
@@ -64,7 +64,7 @@ def plan(
         study = load_study(config)
         saved = read_forecasts(forecasts, study.network.corridors.index)
         config = study
-    run = run_plan(config, out, forecasts=saved, myopic=not no_myopic)
+    run = run_plan(config, out, forecasts=saved, myopic=not no_myopic, progress=not quiet)
     if not quiet:
         print_plan(run)
     Console().print(f"wrote {out / 'results.nc'} and {out / 'build_schedule.csv'}",
