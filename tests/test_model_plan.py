@@ -168,3 +168,28 @@ def test_plan_capacity_never_decreases_and_covers_the_design_day(util):
     assert hub_cap["H1"].tolist() == [30 + 25 * math.ceil((sigma * 50 - 30) / 25),
                                       30 + 25 * math.ceil((sigma * 100 - 30) / 25),
                                       30 + 25 * math.ceil((sigma * 100 - 30) / 25)]
+
+
+def test_hub_openings_kept_and_both_formulations_agree():
+    """Hub location (6 nodes, every node an optional hub, single allocation), demand W in
+    2025 and 2 W in 2030: a hub opened in 2025 is open in 2030, each opening is charged
+    once, and the hub-flow model (opening = z_kk) gives the path model's net present cost."""
+    from dataclasses import replace
+
+    from model_fixtures import hub_location_instance
+
+    net, sc, _W = hub_location_instance(6, seed=3)
+    datas = [build_model_data(net, sc),
+             build_model_data(net, replace(sc, demand=sc.demand * 2.0))]
+    costs = _costs(rate=0.05)
+    plans = {f: solve_plan(datas, costs, exact_solver(), formulation=f)
+             for f in ("hubflow", "path")}
+    for plan in plans.values():
+        assert plan.report.status == "optimal"
+        opened = np.array([d.hubs["is_open"].to_numpy() for d in plan.designs])
+        assert (opened[1] >= opened[0]).all()
+        s = plan.schedule
+        assert s.loc[s["what"] == "hub opening", "where"].is_unique
+        assert int(opened[1].sum()) == int((s["what"] == "hub opening").sum())
+    assert plans["hubflow"].npv["total"] == pytest.approx(plans["path"].npv["total"],
+                                                          rel=1e-7)
