@@ -38,7 +38,7 @@ from netdesign.report.i18n import (
 )
 from netdesign.report.load import check_scenario, hub_names, link_labels, select_scenarios
 from netdesign.report.status import flag_text, scenario_health
-from netdesign.report.tables import summary_table
+from netdesign.results.statistics import statistics
 
 # metric column -> (label key, unit key, is_share)
 HEADLINE_METRICS: dict[str, tuple[str, str, bool]] = {
@@ -68,7 +68,7 @@ class Comparison:
 
 
 def _headline(ds: xr.Dataset, base: str) -> pd.DataFrame:
-    summary = summary_table(ds).set_index("scenario")
+    summary = statistics(ds).headline().set_index("scenario")
     out = summary[["year", "status", "mip_gap"]].copy()
     ref = summary.loc[base]
     for col, (_, _, is_share) in HEADLINE_METRICS.items():

@@ -19,7 +19,7 @@ from netdesign.report.charts import _layout, scenario_colour
 from netdesign.report.i18n import colon, fmt_share, paren, t, unit
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.status import scenario_health
-from netdesign.report.tables import summary_table
+from netdesign.results.statistics import statistics
 
 # metric column -> (label key, unit key, change shown as relative %, or share points)
 KPIS: dict[str, tuple[str, str]] = {
@@ -62,7 +62,7 @@ def _kpi_value(value: float, unit_key: str, lang: str) -> str:
 def kpi_cards_html(ds: xr.Dataset, base: str, lang: str) -> str:
     """One card per KPI of the base scenario (value in display units)."""
     e = html.escape
-    row = summary_table(ds).set_index("scenario").loc[base]
+    row = statistics(ds).headline().set_index("scenario").loc[base]
     label = scenario_labels(ds, lang)[base]
     cards = []
     for col, (key, unit_key) in KPIS.items():
@@ -85,7 +85,7 @@ def fig_change_vs_base(ds: xr.Dataset, base: str, lang: str) -> go.Figure | None
     order = [s for s in _solved(ds, scenario_order(ds)) if s != base]
     if not order or base not in _solved(ds, [base]):
         return None
-    table = summary_table(ds).set_index("scenario")
+    table = statistics(ds).headline().set_index("scenario")
     labels = scenario_labels(ds, lang)
     ref = table.loc[base]
     titles = []
@@ -129,7 +129,7 @@ def fig_tradeoff(ds: xr.Dataset, base: str, lang: str, y_metric: str) -> go.Figu
     order = _solved(ds, scenario_order(ds))
     if len(order) < 2:
         return None
-    table = summary_table(ds).set_index("scenario")
+    table = statistics(ds).headline().set_index("scenario")
     labels = scenario_labels(ds, lang)
     health = scenario_health(ds)
     uc = unit("cny_day", lang)

@@ -48,8 +48,8 @@ from netdesign.report.tables import (
     localised_headers,
     mode_split_table,
     on_time_table,
-    summary_table,
 )
+from netdesign.results.statistics import statistics
 
 EXCEL_MAX_ROWS = 1_048_576
 SHEETS = ("summary", "costs", "co2", "on_time", "capacity", "mode split", "hubs", "links",
@@ -92,7 +92,7 @@ def export_tables(ds: xr.Dataset, forecast: Literal["annual", "monthly"] = "annu
                   ) -> dict[str, pd.DataFrame]:
     """sheet key -> table with machine column names (see `tables.COLUMN_LABELS`)."""
     return {
-        "summary": summary_table(ds),
+        "summary": statistics(ds).headline(),
         "costs": costs_table(ds),
         "co2": co2_table(ds),
         "on_time": on_time_table(ds),

@@ -207,6 +207,74 @@ LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "Id"),
     "gap_tolerance": ("设定间隙", "Gap tolerance"),
     "all_classes_short": ("全部", "All"),
+    # cost split and on-time by class (summary.csv, issue 13)
+    "economic_cost": ("经济成本", "Economic cost"),
+    "penalty_cost": ("罚金（延误与未满足）", "Penalties (late and unserved)"),
+    "on_time_share_domestic": ("国内1天送达准时率", "On time, domestic (1 day)"),
+    "on_time_share_neighbouring": ("周边国家2天送达准时率", "On time, neighbouring (2 days)"),
+    "on_time_share_global": ("全球主要城市3天送达准时率", "On time, global (3 days)"),
+    # design-day sizing (planning:, issue 14)
+    "peak_factor": ("设计日系数", "Design-day factor"),
+    "max_utilisation": ("设计日利用率上限", "Utilisation cap (design day)"),
+    "max_hub_utilisation_peak": ("设计日最高枢纽利用率", "Highest hub use on the design day"),
+    "hub_utilisation_avg": ("平均日利用率", "Average day"),
+    "hub_utilisation_peak": ("设计日利用率", "Design day"),
+    "hub_utilisation_cap": ("利用率上限", "Utilisation cap"),
+    "hub_utilisation_pair": ("枢纽利用率：平均日与设计日",
+                             "Hub utilisation: average and design day"),
+    # the base-year check (calibration.csv)
+    "calibration": ("基年校核：模型与实际观测", "Base-year check: model against observed"),
+    "calibration_note": ("以最后一个历史年份的需求、仅用现有能力求解，模型结果与公开数据对照；"
+                         "“–”表示无公开数据。",
+                         "The last history year solved with existing capacity only, beside "
+                         "published figures; '–' where nothing is published."),
+    "no_calibration": ("结果中没有基年校核（研究未附观测数据 calibration_observed.csv，"
+                       "或结果由旧版本写出）。",
+                       "The results hold no base-year check (the study ships no "
+                       "calibration_observed.csv, or the results predate it)."),
+    "figure": ("指标", "Figure"),
+    "model": ("模型", "Model"),
+    "observed": ("实际观测", "Observed"),
+    "unit_col": ("单位", "Unit"),
+    "source": ("来源", "Source"),
+    "ratio": ("模型/观测", "Model / observed"),
+    # the price of the circle (sweep over on_time_floor_<class>, issue 13)
+    "price_of_circle": ("全球123快货物流圈的代价：准时率下限与成本",
+                        "The price of the circle: cost against the on-time floor"),
+    "price_of_circle_note": ("每个点是一个求解方案：横轴为该服务等级要求达到的准时率下限"
+                             "（“无”为不设下限），纵轴为日成本。",
+                             "Each point is one design: across, the on-time floor required "
+                             "of the class ('none' = no floor); up, the cost per day."),
+    "no_circle_sweep": ("结果中没有准时率下限的扫描。要得到此曲线：在研究配置的 sweep 中"
+                        "按某服务等级设置 on_time_floor_global"
+                        "（或 _neighbouring、_domestic）的取值，运行 "
+                        "netdesign sweep，再对其 results.nc 生成报告（见 docs/sweeps.md）。",
+                        "The results hold no sweep over an on-time floor. To draw this curve, "
+                        "give on_time_floor_global (or _neighbouring, _domestic) several values "
+                        "in the study's sweep, run netdesign sweep and report its results.nc "
+                        "(docs/sweeps.md)."),
+    "floor": ("准时率下限", "On-time floor"),
+    "floor_none": ("无下限", "no floor"),
+    "achieved": ("实际准时率", "On-time share reached"),
+    "infeasible_floor": ("不可达（不可行）", "cannot be reached (infeasible)"),
+    # demand segments (issue 13)
+    "segments": ("分客群：件量、运输方式与准时率", "Demand segments: volume, mode and on time"),
+    "segment": ("客群", "Segment"),
+    "segment_table_note": ("件量为日均需求；运输方式份额按件数（主干线方式）计。",
+                           "Volumes are average-day demand; mode shares are shares of parcels "
+                           "by main line-haul mode."),
+    "no_segments": ("结果中没有分客群数据。", "The results hold no demand segments."),
+    "on_time_by_segment": ("各客群准时率", "On-time share by segment"),
+    "segment_class": ("客群与服务等级", "Segment and service class"),
+    "segment_parcel": ("国内电商包裹", "Domestic B2C parcels"),
+    "segment_direct_mail": ("跨境直邮", "Cross-border direct mail"),
+    "segment_restocking": ("海外仓备货", "Overseas-warehouse restocking"),
+    # the network map's flow legend (netmap.py)
+    "map_other_flows": ("其余线路（合并）", "Other legs (merged)"),
+    "map_width_legend": ("线宽：日流量", "Width: parcels/day"),
+    "map_legs_note": ("仅画出流量最大的 {n} 条线路（占干线流量 {share}）；同方向、同方式的线路"
+                      "合并为走廊。", "The {n} largest flows are drawn ({share} of line-haul "
+                      "flow); legs sharing a mode and direction are bundled into corridors."),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)

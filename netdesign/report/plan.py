@@ -16,6 +16,7 @@ import xarray as xr
 from netdesign.report.charts import _layout, _values, scenario_colour
 from netdesign.report.i18n import paren, unit
 from netdesign.report.load import hub_names
+from netdesign.report.sections import ReportContext, Section
 
 LABELS: dict[str, tuple[str, str]] = {
     "build_schedule": ("分期建设：各期枢纽能力", "Build schedule: hub capacity by period"),
@@ -33,6 +34,17 @@ def label(key: str, lang: str) -> str:
 def has_plan(ds: xr.Dataset) -> bool:
     """Whether `ds` holds a staged plan (written by `netdesign plan`)."""
     return "period_hub_capacity" in ds.variables and "period" in ds.dims
+
+
+def plan_section(ctx: ReportContext) -> Section | None:
+    """The build-schedule section (left out for results without a plan)."""
+    if not has_plan(ctx.ds):
+        return None
+    if not ctx.any_solution:
+        return Section("build_schedule", label("build_schedule", ctx.lang),
+                       ctx.note("no_solution_any", "note empty"))
+    body = ctx.chart("build_schedule", fig_build_schedule(ctx.ds, ctx.lang))
+    return Section("build_schedule", label("build_schedule", ctx.lang), body)
 
 
 def fig_build_schedule(ds: xr.Dataset, lang: str) -> go.Figure:
