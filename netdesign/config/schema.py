@@ -588,9 +588,10 @@ class StudyConfig(_Strict):
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
         c = self.planning.cases
-        problems += _scenario_reference_problems(
-            self, ScenarioConfig(year=2000, growth=c.growth, costs=c.costs, policy=c.policy),
-            "planning.cases")
+        if self.planning.periods is not None or "cases" in self.planning.model_fields_set:
+            problems += _scenario_reference_problems(  # only a study that plans uses them
+                self, ScenarioConfig(year=2000, growth=c.growth, costs=c.costs,
+                                     policy=c.policy), "planning.cases")
         if self.sweep is not None:
             for i, sc in enumerate(self.sweep.scenarios):
                 problems += _scenario_reference_problems(self, sc, f"sweep.scenarios[{i}]")
