@@ -23,7 +23,7 @@ from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.data.config_rules import config_source
 from netdesign.errors import InputError, Problem, raise_if_errors
 from netdesign.optimise.model_data import build_model_data
-from netdesign.optimise.multiperiod import Commitment, PlanResult, solve_myopic, solve_plan
+from netdesign.optimise.multiperiod import Commitment, PlanResult, solve_plan, solve_plans
 from netdesign.optimise.plan_costs import PlanCosts
 from netdesign.pipeline import Study, build_scenario, forecast_study, load_study
 from netdesign.results.dataset import combine_results, design_to_dataset
@@ -99,15 +99,18 @@ def solve_study_plan(study: Study, forecasts, *, myopic: bool = True,
     costs = plan_costs(cfg)
     budgets = {int(k): float(v) for k, v in cfg.planning.budget_cny.items()}
     commits = [Commitment(c.hub, c.by, c.modules) for c in cfg.planning.committed]
-    say(f"solving the plan: {len(datas)} periods in one MIP (time limit "
-        f"{cfg.solver.time_limit_s:g} s) ...")
-    plan = solve_plan(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
-    say(f"  {plan.report.status}, gap {plan.report.mip_gap}, {plan.report.total_s:.1f} s")
     my = None
     if myopic:
-        say("solving the myopic plan: the periods one after another ...")
-        my = solve_myopic(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
-        say(f"  {my.report.status}, {my.report.total_s:.1f} s")
+        say(f"solving the myopic plan (periods one by one), then the plan ({len(datas)} "
+            f"periods in one MIP); time limit {cfg.solver.time_limit_s:g} s each ...")
+        plan, my = solve_plans(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
+        say(f"  myopic: {my.report.status}, {my.report.total_s:.1f} s")
+    else:
+        say(f"solving the plan: {len(datas)} periods in one MIP (time limit "
+            f"{cfg.solver.time_limit_s:g} s) ...")
+        plan = solve_plan(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
+    say(f"  plan: {plan.report.status}, gap {plan.report.mip_gap}, "
+        f"{plan.report.total_s:.1f} s")
     ds = plan_dataset(study, scenarios, plan, my, costs, forecasts)
     return PlanRun(scenarios, plan, my, ds)
 

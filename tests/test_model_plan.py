@@ -193,3 +193,13 @@ def test_hub_openings_kept_and_both_formulations_agree():
         assert int(opened[1].sum()) == int((s["what"] == "hub opening").sum())
     assert plans["hubflow"].npv["total"] == pytest.approx(plans["path"].npv["total"],
                                                           rel=1e-7)
+
+
+
+def test_solve_plans_gives_both_plans():
+    """`solve_plans` (periods built once): the hand case's myopic 12,045 and plan 10,950."""
+    from netdesign.optimise.multiperiod import solve_plans
+
+    plan, my = solve_plans(_datas(_net(), [50, 100], [1.0, 2.3]), _costs(), exact_solver())
+    assert my.npv["capital"] == pytest.approx(12_045.0)
+    assert plan.npv["capital"] == pytest.approx(10_950.0)
