@@ -359,8 +359,9 @@ def solve_plans(datas: Sequence[ModelData], costs: PlanCosts, solver: SolverConf
     """(perfect foresight, myopic) on the same built copies (each period built once).
 
     Not started from the myopic plan: handed to HiGHS 1.16 as a start (`setSolution`), it
-    came back as "optimal" with an objective 8,395 CNY below its own c x on the hand case of
-    tests/test_model_plan.py (docs/model.md, "Staged investment plan")."""
+    came back as "optimal" with an objective 8,395 CNY below its own c x (and not the
+    optimum) on the hand case of tests/test_model_plan.py with presolve on; with presolve off
+    the start gave the right optimum. A start needs that checked on the default study."""
     periods, prep_s = _prepare(datas, costs.years, formulation)
     my = _myopic(periods, prep_s, costs, solver, budgets or {}, commitments)
     return _plan(periods, prep_s, costs, solver, budgets or {}, commitments), my
