@@ -203,3 +203,24 @@ def test_solve_plans_gives_both_plans():
     plan, my = solve_plans(_datas(_net(), [50, 100], [1.0, 2.3]), _costs(), exact_solver())
     assert my.npv["capital"] == pytest.approx(12_045.0)
     assert plan.npv["capital"] == pytest.approx(10_950.0)
+
+
+def test_a_dearer_incumbent_gives_way_to_the_myopic_plan():
+    """When the one-MIP solve stops with an incumbent dearer than the myopic plan (here made
+    so by hand: 10^9 CNY), the myopic plan is the plan's best known solution, its gap taken
+    against the MIP's bound (10,950 + operating; myopic 12,045 + operating)."""
+    from netdesign.optimise import multiperiod as mp
+
+    datas = _datas(_net(), [50, 100], [1.0, 2.3])
+    costs = _costs()
+    periods, prep = mp._prepare(datas, costs.years, "auto")
+    my = mp._myopic(periods, prep, costs, exact_solver(), {}, [])
+    plan = mp._plan(periods, prep, costs, exact_solver(), {}, [])
+    plan.npv["total"] = 1e9
+    plan.report.status, plan.report.objective = "feasible", 1e9
+    best = mp._best_known(plan, my, periods, costs, [])
+    assert best.npv["total"] == pytest.approx(my.npv["total"])
+    assert _built(best) == {2025: 1.0, 2030: 2.0}
+    op = _operating(costs)
+    assert best.report.mip_gap == pytest.approx((12_045 - 10_950) / (op + 12_045))
+    assert best.report.status == "feasible" and "myopic plan" in best.report.message

@@ -364,7 +364,32 @@ def solve_plans(datas: Sequence[ModelData], costs: PlanCosts, solver: SolverConf
     the start gave the right optimum. A start needs that checked on the default study."""
     periods, prep_s = _prepare(datas, costs.years, formulation)
     my = _myopic(periods, prep_s, costs, solver, budgets or {}, commitments)
-    return _plan(periods, prep_s, costs, solver, budgets or {}, commitments), my
+    plan = _plan(periods, prep_s, costs, solver, budgets or {}, commitments)
+    return _best_known(plan, my, periods, costs, commitments), my
+
+
+def _best_known(plan: PlanResult, my: PlanResult, periods, costs,
+                commitments: Sequence[Commitment]) -> PlanResult:
+    """The myopic plan is a feasible solution of the plan's MIP: when the MIP stopped (time
+    limit) with a dearer incumbent, or none, the myopic plan is the plan's best known
+    solution; its gap is measured against the MIP's best bound."""
+    rep = plan.report
+    if my.report.objective is None or (rep.objective is not None
+                                       and plan.npv["total"] <= my.npv["total"]):
+        return plan
+    best = dataclasses.replace(rep, objective=my.npv["total"])
+    if rep.best_bound is not None:
+        best.mip_gap = abs(my.npv["total"] - rep.best_bound) / abs(my.npv["total"])
+    best.status = "optimal" if best.mip_gap is not None and best.mip_gap <= \
+        (rep.options.get("mip_rel_gap") or 0.0) else "feasible"
+    gap = "n/a" if best.mip_gap is None else f"{best.mip_gap:.2%}"
+    found = "no solution" if rep.objective is None else \
+        f"an incumbent of {plan.npv['total']:,.0f} CNY"
+    best.message = (f"the one-MIP solve stopped ({rep.termination}) with {found}; the myopic "
+                    f"plan, a feasible plan of the same MIP, is the best known (gap to the "
+                    f"MIP's bound {gap})")
+    return _result("perfect_foresight", periods, _assets(periods, commitments), my.values,
+                   [best] * len(periods), costs, best, [])
 
 
 def _plan(periods, prep_s, costs, solver, budgets, commitments) -> PlanResult:
