@@ -374,14 +374,15 @@ def _best_known(plan: PlanResult, my: PlanResult, periods, costs,
     limit) with a dearer incumbent, or none, the myopic plan is the plan's best known
     solution; its gap is measured against the MIP's best bound."""
     rep = plan.report
+    tie = 1e-7 * abs(my.npv["total"])  # equal plans up to rounding: keep the MIP's own
     if my.report.objective is None or (rep.objective is not None
-                                       and plan.npv["total"] <= my.npv["total"]):
+                                       and plan.npv["total"] <= my.npv["total"] + tie):
         return plan
     best = dataclasses.replace(rep, objective=my.npv["total"])
     if rep.best_bound is not None:
         best.mip_gap = abs(my.npv["total"] - rep.best_bound) / abs(my.npv["total"])
     best.status = "optimal" if best.mip_gap is not None and best.mip_gap <= \
-        (rep.options.get("mip_rel_gap") or 0.0) else "feasible"
+        max(rep.options.get("mip_rel_gap") or 0.0, 1e-9) else "feasible"
     gap = "n/a" if best.mip_gap is None else f"{best.mip_gap:.2%}"
     found = "no solution" if rep.objective is None else \
         f"an incumbent of {plan.npv['total']:,.0f} CNY"
