@@ -70,7 +70,8 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
 
     f = cfg.forecast
     return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
-                            missing=f.missing, workers=f.workers, progress=progress)
+                            missing=f.missing, workers=f.workers, progress=progress,
+                            calendar=f.calendar)
 
 
 def forecast_study(study: Study, *, progress: bool = True, client=None, backtest=None):

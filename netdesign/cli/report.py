@@ -34,13 +34,15 @@ def report(
     base: str = typer.Option(None, "--base",
                              help="Base scenario of the comparison page (default: the one "
                                   "with base cases and the lowest carbon price)."),
+    robust: list[Path] = typer.Option([], "--robust", help="Output folder of `netdesign "
+                                      "evaluate` or `stress` to add (repeatable)."),
 ) -> None:
     """Write a self-contained HTML report (charts, network map, provenance); opens offline."""
     from netdesign.report.html import write_report
     from netdesign.report.load import parse_scenario_list
 
     path = write_report(results, out, lang=_lang(lang), scenarios=parse_scenario_list(scenarios),
-                        map_scenario=map_scenario, base=base)
+                        map_scenario=map_scenario, base=base, robust=robust)
     Console().print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 

@@ -75,7 +75,7 @@ class ForecastConfig(_Strict):
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
     backtest_series: int | None = Field(
-        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        200, ge=1, description="Corridors in the backtest: a fixed sample of this many "
         "(chosen by a hash of the corridor id, so the same on every run); null = all.",
     )
     calibrate_intervals: bool = Field(
@@ -92,6 +92,12 @@ class ForecastConfig(_Strict):
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
+    )
+    calendar: Literal["china", "none"] = Field(
+        "china", description="Calendar regressors for monthly volumes: `china` removes the "
+        "moving Spring Festival's effect from each corridor where it is significant and puts "
+        "it back into the forecast months (festival dates shipped for 2000-2040; "
+        "docs/forecasting.md, 'Chinese calendar'); `none` = no calendar regressors.",
     )
 
 
@@ -428,6 +434,39 @@ class ScenarioConfig(_Strict):
         return value
 
 
+class DisruptionConfig(_Strict):
+    """A named outage for `netdesign stress`: hubs, links, or a mode on a set of corridors,
+    closed or reduced to a share of their capacity for a number of days (ids are checked
+    against the network data)."""
+
+    description: str = Field("", description="What happens, in words (shown in reports).")
+    hubs: list[str] = Field(default_factory=list,
+                            description="hub_ids (a gateway is a hub) closed or reduced.")
+    links: list[str] = Field(default_factory=list, description="link_ids closed or reduced.")
+    mode: Mode | None = Field(None, description="A mode closed on the line-haul legs of "
+                              "`corridors` (closure only: capacity_share 0).")
+    corridors: list[str] = Field(default_factory=list,
+                                 description="corridor_ids the closed `mode` applies to "
+                                 "('*' = every corridor).")
+    capacity_share: float = Field(0.0, ge=0.0, lt=1.0,
+                                  description="Share of capacity left during the outage "
+                                  "(0 = closed; 0.5 = half).")
+    days: int = Field(..., ge=1, le=60, description="Days the outage lasts (1..60).")
+    recovery_days: int = Field(2, ge=0, le=30, description="Normal days after the outage "
+                               "modelled to clear the backlog (parcels still waiting after "
+                               "them count as unserved).")
+
+    @model_validator(mode="after")
+    def _something_closed(self) -> DisruptionConfig:
+        if not (self.hubs or self.links or self.mode):
+            raise ValueError("name at least one of hubs, links, or mode (with corridors)")
+        if (self.mode is None) != (not self.corridors):
+            raise ValueError("mode and corridors go together")
+        if self.mode is not None and self.capacity_share > 0:
+            raise ValueError("a mode on corridors can only be closed (capacity_share 0)")
+        return self
+
+
 class SweepConfig(_Strict):
     """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
 
@@ -499,6 +538,8 @@ class StudyConfig(_Strict):
     solver: SolverConfig = Field(default_factory=SolverConfig)
     sweep: SweepConfig | None = None
     refresh: RefreshConfig = Field(default_factory=RefreshConfig)
+    disruptions: dict[str, DisruptionConfig] = Field(
+        default_factory=dict, description="Named outages for `netdesign stress` (issue 17).")
 
     # Set by the loader: the folder of the YAML file, for relative data paths.
     config_dir: Path | None = Field(None, exclude=True)

@@ -24,6 +24,7 @@ from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_body
+from netdesign.report.robust import robust_builders
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
 from netdesign.report.status import flag_text, scenario_health
@@ -307,12 +308,13 @@ def assemble(ctx: ReportContext, builders: Sequence[SectionBuilder] | None = Non
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
                   map_scenario: str | None = None, source: str = "results",
-                  base: str | None = None) -> str:
+                  base: str | None = None, robust: Sequence[xr.Dataset] = ()) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
     map_scenario: the scenario drawn first on the network map (default: the first shown; the
     map's selector switches between all). base: the comparison page's base scenario
-    (default: `comparison.default_base`).
+    (default: `comparison.default_base`). robust: results of `netdesign evaluate` / `stress`,
+    shown before the provenance (report/robust.py).
     Raises `InputError` for unknown scenario names, ValueError for an unsupported language.
     """
     lang = check_lang(lang)
@@ -325,7 +327,7 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
     check_scenario(ds, base, "--base", source)
     e = html.escape
     ctx = ReportContext(ds, lang, base, map_scenario, source)
-    built = assemble(ctx)
+    built = assemble(ctx, [*SECTIONS[:-1], *robust_builders(robust), SECTIONS[-1]])
     sections = [sec.html() for sec in built]
     nav = [f"<a href='#sec-{e(sec.sid)}'>{e(sec.title)}</a>" for sec in built if sec.nav]
     specs = ctx.specs
@@ -365,9 +367,13 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
-                 map_scenario: str | None = None, base: str | None = None) -> Path:
-    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically."""
+                 map_scenario: str | None = None, base: str | None = None,
+                 robust: Sequence[str | Path] = ()) -> Path:
+    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically;
+    `robust`: output folders (or results.nc) of `netdesign evaluate` / `stress` to add."""
     ds = open_results(results)
+    extra = [xr.load_dataset(Path(p) / "results.nc" if Path(p).is_dir() else p)
+             for p in robust]
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results), base=base)
+                         source=str(results), base=base, robust=extra)
     return write_text_atomic(out, text)

@@ -186,7 +186,45 @@ ATTRIBUTES: dict[str, str] = {
 #: Attributes only some results carry (the reader and the tests do not require them).
 OPTIONAL_ATTRIBUTES = frozenset({"calibration"})
 
-BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
+#: What `netdesign evaluate` and `netdesign stress` write (issue 17, docs/robust.md). Their
+#: results.nc hold the variables above with `draw` in place of `scenario` (evaluate), or these
+#: per `disruption` (stress).
+R, DI = ("disruption",), ("disruption", "day")
+ROBUST_DIMENSIONS: dict[str, str] = {
+    "draw": "one joint demand draw of the design year (evaluate)",
+    "metric": "a figure of the draws' distribution (total_cost, unserved, late, "
+              "max_hub_utilisation, on_time_share)",
+    "statistic": "mean, p50, p95, worst",
+    "disruption": "a named outage of the config's `disruptions:` (stress)",
+    "day": "day of the outage window (outage days, then recovery days)",
+}
+ROBUST_VARIABLES: tuple[Variable, ...] = (
+    Variable("draw_summary", ("metric", "statistic"), "", "distribution of the draws' figures "
+             "(units of the metric: CNY/day, parcels/day, 1)"),
+    Variable("stress_days", R, "d", "outage days"),
+    Variable("stress_recovery_days", R, "d", "normal days after the outage in the window"),
+    Variable("stress_capacity_share", R, "1", "capacity left during the outage (0 = closed)"),
+    Variable("stress_status", R, "", "solve status of the outage window"),
+    Variable("stress_description", R, "", "the disruption in words"),
+    Variable("stress_cost", R, "CNY", "cost of the outage window"),
+    Variable("stress_baseline_cost", R, "CNY", "cost of the same window without the outage"),
+    Variable("stress_extra_cost", R, "CNY", "extra cost of the outage over the window"),
+    Variable("stress_unserved", R, "parcels", "parcels still waiting at the window's end "
+             "(beyond the baseline)"),
+    Variable("stress_backlog", R, "parcel-days", "parcels carried to a later day, summed over "
+             "days (each one a day late)"),
+    Variable("stress_late", R, "parcels", "extra parcels routed later than their standard"),
+    Variable("stress_peak_backlog", R, "parcels", "largest backlog on one day"),
+    Variable("stress_day_extra_cost", DI, "CNY", "extra cost by day"),
+    Variable("stress_day_backlog", DI, "parcels", "extra backlog by day"),
+    Variable("stress_corridor_backlog", ("disruption", "corridor"), "parcel-days",
+             "backlog by corridor"),
+    Variable("stress_hub_throughput_change", ("disruption", "hub"), "parcels/day",
+             "mean change of hub throughput on the outage days"),
+)
+
+BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES,
+                                                    *ROBUST_VARIABLES)}
 
 
 def annotate(ds: xr.Dataset) -> xr.Dataset:
