@@ -63,6 +63,8 @@ def hubflow_blockers(data: ModelData) -> list[str]:
         out.append("expansion switched off")
     if data.on_time_floor:
         out.append("on-time floors")
+    if data.rural is not None:
+        out.append("rural tier (built in the path model only)")
     if len(data.corr_pe) and (np.abs(data.corr_pe - 1.0) > 1e-12).any():
         out.append("segments heavier or lighter than the reference parcel")
     if len(data.corr_modes_ok) and not data.corr_modes_ok.all():
