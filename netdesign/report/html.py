@@ -25,7 +25,6 @@ from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_body
 from netdesign.report.robust import robust_builders
-
 from netdesign.report.rural import rural_coverage_section
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
