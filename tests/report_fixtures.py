@@ -239,3 +239,72 @@ def write_results(path, **kwargs) -> xr.Dataset:
     ds = build_results(**kwargs)
     ds.to_netcdf(path)
     return ds
+
+
+# ------------------------------------------------------------------ every section kind
+# A results dataset with every section the default study's report has (issue 19, print): the
+# demand segments of the corridors, the base-year check (the `calibration` attribute, as
+# `netdesign run` writes it) and a rural tier of five counties with two townships each (the
+# variables of `results.rural`), beside the scenarios, forecasts and network of build_results.
+SEGMENTS = ("parcel", "parcel", "parcel", "direct_mail", "direct_mail", "direct_mail",
+            "parcel", "parcel")  # per corridor of CORRIDORS
+CALIBRATION = [
+    ("Parcels per day, study city", 4.6e6, 4.8e6, "parcels/day", "Hangzhou Postal Bureau"),
+    ("Rail share of parcel-km", 0.012, 0.010, "share", "China Railway, annual report"),
+    ("Air share of parcel-km", 0.021, 0.025, "share", "CAAC statistical bulletin"),
+    ("Water share of parcel-km", 0.004, None, "share", "none published"),
+    ("CO2 per parcel", 0.25, 0.27, "kg CO2e/parcel", "Kang et al. 2021"),
+    ("Domestic on-time share", 0.93, 0.95, "share", "State Post Bureau, service report"),
+    ("Hub utilisation, design day", 0.82, 0.85, "share", "operator statements"),
+    ("Cross-border parcels per day", 1.1e5, 1.2e5, "parcels/day", "Hangzhou customs"),
+]
+RURAL_COUNTIES = [("tonglu", "Tonglu", "桐庐县", 181), ("chunan", "Chun'an", "淳安县", 383),
+                  ("jiande", "Jiande", "建德市", 251), ("linan", "Lin'an", "临安区", 273),
+                  ("fuyang", "Fuyang", "富阳区", 275)]
+RURAL_MODES = ("truck", "cold_truck", "van", "cold_van", "bus")
+
+
+def with_all_sections(ds: xr.Dataset, seed: int = 11) -> xr.Dataset:
+    """`ds` (from build_results) plus demand segments, a base-year check and a rural tier."""
+    rng = np.random.default_rng(seed)
+    ds = ds.assign_coords(corridor_segment=("corridor", list(SEGMENTS)))
+    ds.attrs["calibration"] = json.dumps(
+        [{"figure": f, "model": m, "observed": o, "unit": u, "source": s}
+         for f, m, o, u, s in CALIBRATION])
+    routes, county, township, tier, villages = [], [], [], [], []
+    for cid, _, _, n_villages in RURAL_COUNTIES:
+        for k, share in enumerate((0.6, 0.4)):
+            town = f"{cid}_t{k}"
+            for route_tier, n in (("trunk", 1.0), ("village", round(n_villages * share))):
+                routes.append(f"{town}:{route_tier}")
+                county.append(cid)
+                township.append(town)
+                tier.append(route_tier)
+                villages.append(n if route_tier == "village" else 0.0)
+    n_sc, n_r, n_c = ds.sizes["scenario"], len(routes), len(RURAL_COUNTIES)
+    is_village = np.array(tier) == "village"
+    dep = np.zeros((n_sc, n_r, len(RURAL_MODES)))
+    dep[:, ~is_village, 0] = rng.integers(3, 8, (n_sc, int((~is_village).sum())))
+    dep[:, is_village, 2] = rng.integers(1, 4, (n_sc, int(is_village.sum())))
+    dep[:, is_village, 4] = rng.integers(0, 3, (n_sc, int(is_village.sum())))
+    ds = ds.assign_coords(
+        route=routes, route_county=("route", county), route_township=("route", township),
+        route_tier=("route", tier), route_villages=("route", np.array(villages, float)),
+        route_min_weekly_frequency=("route", np.full(n_r, 3.0)), rural_mode=list(RURAL_MODES),
+        county=[c[0] for c in RURAL_COUNTIES],
+        county_name_en=("county", [c[1] for c in RURAL_COUNTIES]),
+        county_name_zh=("county", [c[2] for c in RURAL_COUNTIES]),
+        county_villages=("county", np.array([c[3] for c in RURAL_COUNTIES], float)))
+    cost = rng.uniform(2e3, 9e3, (n_sc, n_c))
+    parcels = rng.uniform(2e3, 2e4, (n_sc, n_c))
+    S = ("scenario",)
+    return ds.assign(
+        rural_departures_per_week=((*S, "route", "rural_mode"), dep),
+        village_coverage=((*S, "county"), rng.uniform(0.85, 1.0, (n_sc, n_c))),
+        rural_cost=((*S, "county"), cost),
+        rural_cost_per_village=((*S, "county"),
+                                cost * 365.0 / np.array([c[3] for c in RURAL_COUNTIES])),
+        rural_cost_per_parcel=((*S, "county"), cost / parcels),
+        rural_parcels=((*S, "county"), parcels),
+        rural_on_time_share=((*S, "county"), rng.uniform(0.6, 0.9, (n_sc, n_c))),
+        urban_on_time_share=(S, rng.uniform(0.9, 0.99, n_sc)))

@@ -36,13 +36,18 @@ def report(
                                   "with base cases and the lowest carbon price)."),
     robust: list[Path] = typer.Option([], "--robust", help="Output folder of `netdesign "
                                       "evaluate` or `stress` to add (repeatable)."),
+    print_annex: bool = typer.Option(False, "--print-annex",
+                                     help="Print the annex too (charts and tables beyond the "
+                                          "director's document; always shown on screen; the "
+                                          "page has a toggle for it)."),
 ) -> None:
     """Write a self-contained HTML report (charts, network map, provenance); opens offline."""
     from netdesign.report.html import write_report
     from netdesign.report.load import parse_scenario_list
 
     path = write_report(results, out, lang=_lang(lang), scenarios=parse_scenario_list(scenarios),
-                        map_scenario=map_scenario, base=base, robust=robust)
+                        map_scenario=map_scenario, base=base, robust=robust,
+                        print_annex=print_annex)
     Console().print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 

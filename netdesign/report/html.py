@@ -20,14 +20,20 @@ from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
 from netdesign.report import calibration, charts, circle, comparison, plan, segments
-from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
+from netdesign.report.i18n import check_lang, colon, fmt_share, paren, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_body
 from netdesign.report.robust import robust_builders
 from netdesign.report.rural import rural_coverage_section
 from netdesign.report.scenarios import scenario_labels, scenario_order
-from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
+from netdesign.report.sections import (
+    ChartSection,
+    ReportContext,
+    Section,
+    SectionBuilder,
+    annex,
+)
 from netdesign.report.status import flag_text, scenario_health
 from netdesign.results.statistics import statistics
 
@@ -60,6 +66,7 @@ tr.subtotal td{background:#f7f9fb;font-weight:600}
 table.calibration td.source{font-size:11px;color:#444;min-width:260px;max-width:520px}
 .scroll{overflow-x:auto}pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap}
 footer{padding:0 28px 20px}
+nav label.annex-toggle{float:right;color:#555}.annex-pointer{display:none}
 @page{size:A4;margin:12mm 10mm}
 @media print{
  body{font-size:10pt}nav,.modebar-container,.updatemenu-container,details,.screen-only
@@ -74,6 +81,8 @@ footer{padding:0 28px 20px}
  #sec-provenance{break-before:page}
  tr.subtotal td{background:#f7f9fb;font-weight:600}
 table.calibration td.source{font-size:6.5pt}
+ body:not(.print-annex) .annex{display:none!important}
+ body:not(.print-annex) .annex-pointer{display:block;flex:0 0 100%;font-size:8.5pt;margin:4mm 0 0}
  .kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
 }
 """
@@ -112,6 +121,8 @@ RENDER_JS = """
       var gd = document.getElementById('chart-' + id);
       if (!gd || !gd.layout) { return; }
       var s = specs[id];
+      if (printing && gd.closest('.annex') !== null &&
+          !document.body.classList.contains('print-annex')) { return; }  // not printed
       if (printing) {
         var half = gd.closest('.half') !== null;
         var w = half ? 345 : 700;
@@ -123,6 +134,13 @@ RENDER_JS = """
     });
   }
   window.__reportPrint = resize;
+  // the page's "print the annex too" toggle (the body class print-annex, see the print CSS)
+  var box = document.getElementById('print-annex-toggle');
+  if (box) {
+    box.addEventListener('change', function () {
+      document.body.classList.toggle('print-annex', box.checked);
+    });
+  }
   window.addEventListener('beforeprint', function () { resize(true); });
   window.addEventListener('afterprint', function () { resize(false); });
   Promise.all(jobs).then(function () {
@@ -258,36 +276,54 @@ def _chart(build: Callable[[xr.Dataset, str], object]) -> Callable:
 
 # The report, in order: each entry is a section builder `f(ctx) -> Section | None`
 # (report/sections.py). To add a section, add its builder here: one line.
+# Print role: the printed document is what a bureau director reads (headline table,
+# comparison, on-time service, network map, base-year check, rural coverage of the first
+# scenario), at most 6 A4 pages for the default study; `annex(...)` sections are on screen
+# and printed only with the annex (`--print-annex` or the page's toggle). docs/report.md.
 SECTIONS: list[SectionBuilder] = [
     summary_section,
     comparison_section,
-    ChartSection("mode_split", _chart(charts.fig_mode_split),
-                 ("mode_parcels", "parcel_km", "mode_share")),
-    ChartSection("hub_capacity", _chart(charts.fig_hub_capacity),
-                 ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
-                 print_scale=0.5),
+    annex(ChartSection("mode_split", _chart(charts.fig_mode_split),
+                       ("mode_parcels", "parcel_km", "mode_share"))),
+    annex(ChartSection("hub_capacity", _chart(charts.fig_hub_capacity),
+                       ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
+                       print_scale=0.5)),
     plan.plan_section,
-    ChartSection("cost_breakdown", _chart(charts.fig_costs), ("cost", "total_cost"),
-                 half=True, print_scale=0.75),
-    ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True, print_scale=0.75),
+    annex(ChartSection("cost_breakdown", _chart(charts.fig_costs), ("cost", "total_cost"),
+                       half=True, print_scale=0.75)),
+    annex(ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True,
+                       print_scale=0.75)),
     ChartSection("on_time", _chart(charts.fig_on_time),
-                 ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
-    segments.segments_section,
-    circle.circle_section,
-    ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",), empty="no_unserved",
-                 half=True, print_scale=0.75),
-    ChartSection("rural", _chart(charts.fig_rural),
-                 ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
-                 empty="no_rural", print_scale=0.5),
+                 ("on_time_share", "on_time_share_by_class"), print_scale=0.5),
+    annex(segments.segments_section),
+    annex(circle.circle_section),
+    annex(ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",),
+                       empty="no_unserved", half=True, print_scale=0.75)),
+    annex(ChartSection("rural", _chart(charts.fig_rural),
+                       ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
+                       empty="no_rural", print_scale=0.5)),
     rural_coverage_section,  # "into villages": coverage and cost per county (report/rural.py)
-    ChartSection("forecasts", _chart(charts.fig_forecasts), ("history",),
-                 empty="no_forecasts", print_scale=0.45, without_solution=True),
+    annex(ChartSection("forecasts", _chart(charts.fig_forecasts), ("history",),
+                       empty="no_forecasts", print_scale=0.45, without_solution=True)),
     ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
         ds, ctx.map_scenario, lang), ("link_flow", "node_lat", "node_lon"),
         print_scale=0.7, note="map_note", without_solution=True),
     calibration.calibration_section,
-    provenance_section,
+    annex(provenance_section),
 ]
+
+
+def annex_pointer(sections: Sequence[Section], lang: str) -> str:
+    """The printed line that says what the annex holds and how to print it (shown on paper
+    only, and only when the annex is not printed); '' when nothing is in the annex."""
+    names = [sec.title for sec in sections if sec.role == "annex"]
+    names += [f"{sec.title}{paren(t('annex_other_scenarios', lang), lang)}"
+              for sec in sections if sec.role == "main" and "class='annex" in sec.body]
+    if not names:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    text = t("annex_pointer", lang).format(sections=sep.join(names))
+    return f"<p class='note annex-pointer'>{html.escape(text)}</p>"
 
 
 def build_figures(ds: xr.Dataset, lang: str, map_scenario: str) -> dict[str, object]:
@@ -311,13 +347,16 @@ def assemble(ctx: ReportContext, builders: Sequence[SectionBuilder] | None = Non
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
                   map_scenario: str | None = None, source: str = "results",
-                  base: str | None = None, robust: Sequence[xr.Dataset] = ()) -> str:
+                  base: str | None = None, robust: Sequence[xr.Dataset] = (),
+                  print_annex: bool = False) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
     map_scenario: the scenario drawn first on the network map (default: the first shown; the
     map's selector switches between all). base: the comparison page's base scenario
     (default: `comparison.default_base`). robust: results of `netdesign evaluate` / `stress`,
-    shown before the provenance (report/robust.py).
+    shown before the provenance (report/robust.py), in the annex. print_annex: print the
+    annex sections too (else paper gets the main sections and a line naming the annex; the
+    page's toggle changes it).
     Raises `InputError` for unknown scenario names, ValueError for an unsupported language.
     """
     lang = check_lang(lang)
@@ -330,9 +369,15 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
     check_scenario(ds, base, "--base", source)
     e = html.escape
     ctx = ReportContext(ds, lang, base, map_scenario, source)
-    built = assemble(ctx, [*SECTIONS[:-1], *robust_builders(robust), SECTIONS[-1]])
+    built = assemble(ctx, [*SECTIONS[:-1], *map(annex, robust_builders(robust)),
+                           SECTIONS[-1]])
     sections = [sec.html() for sec in built]
+    last_main = max((i for i, sec in enumerate(built) if sec.role == "main"), default=-1)
+    sections.insert(last_main + 1, annex_pointer(built, lang))
     nav = [f"<a href='#sec-{e(sec.sid)}'>{e(sec.title)}</a>" for sec in built if sec.nav]
+    checked = " checked" if print_annex else ""
+    nav.append(f"<label class='annex-toggle'><input type='checkbox' id='print-annex-toggle'"
+               f"{checked}> {e(t('print_annex_toggle', lang))}</label>")
     specs = ctx.specs
 
     title = study_title(ds, lang)
@@ -351,7 +396,7 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
         f"<title>{e(title)} – {e(t('report_title', lang))}</title>",
         f"<style>{CSS}</style>",
         f"<script>{STATUS_JS % json.dumps(lang)}</script>",
-        "</head><body>",
+        f"</head><body{' class=print-annex' if print_annex else ''}>",
         f"<header class='title-page'><p class='pilot'>{e(t('pilot', lang))}</p>"
         f"<h1>{e(title)}</h1><p class='subtitle'>{e(t('report_title', lang))}</p>",
         f"<p class='meta'>{meta}</p></header>",
@@ -371,12 +416,14 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
                  map_scenario: str | None = None, base: str | None = None,
-                 robust: Sequence[str | Path] = ()) -> Path:
+                 robust: Sequence[str | Path] = (), print_annex: bool = False) -> Path:
     """Read `results` (results.nc or its folder), write the HTML report to `out` atomically;
-    `robust`: output folders (or results.nc) of `netdesign evaluate` / `stress` to add."""
+    `robust`: output folders (or results.nc) of `netdesign evaluate` / `stress` to add;
+    `print_annex`: print the annex sections too (see `render_report`)."""
     ds = open_results(results)
     extra = [xr.load_dataset(Path(p) / "results.nc" if Path(p).is_dir() else p)
              for p in robust]
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results), base=base, robust=extra)
+                         source=str(results), base=base, robust=extra,
+                         print_annex=print_annex)
     return write_text_atomic(out, text)

@@ -143,6 +143,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "nodes": ("节点", "Nodes"),
     "unused_link": ("未使用线路", "Unused leg"),
     "provenance": ("数据来源与可追溯信息", "Provenance"),
+    # print: the main document and its annex (docs/report.md, "Print")
+    "print_annex_toggle": ("打印时包含附件", "Print the annex too"),
+    "annex_pointer": ("附件（屏幕版完整显示，打印时从略）：{sections}。如需打印附件，请在页面顶部"
+                      "勾选“打印时包含附件”，或以 netdesign report --print-annex 生成报告。",
+                      "Annex (shown in full on screen, left off paper): {sections}. To print "
+                      "it, tick “Print the annex too” at the top of the page, or write the "
+                      "report with netdesign report --print-annex."),
+    "annex_other_scenarios": ("其余情景的表格", "the tables of the other scenarios"),
     "config_hash": ("配置哈希", "Config hash"),
     "data_source": ("数据来源", "Data source"),
     "data_version": ("数据版本", "Data version"),

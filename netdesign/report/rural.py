@@ -105,7 +105,7 @@ def rural_section_html(ds: xr.Dataset, lang: str) -> str | None:
             t("rural_cost_parcel", lang), t("rural_on_time", lang), t("urban_on_time", lang)]
     parts = []
     labels = scenario_labels(ds, lang, flag=False)
-    for sc in scenario_order(ds):
+    for k, sc in enumerate(scenario_order(ds)):
         rows = county_table(ds, sc)
         body = []
         for r in rows:
@@ -117,9 +117,12 @@ def rural_section_html(ds: xr.Dataset, lang: str) -> str | None:
             body.append("<tr>" + "".join(
                 f"<td{'' if k == 0 else ' class=num'}>{c}</td>" for k, c in enumerate(cells))
                 + "</tr>")
-        parts.append(f"<h3>{e(labels.get(sc, sc))}</h3><div class='scroll'><table class='data'>"
+        # on paper, the first scenario's table; the others are in the annex (report/sections.py)
+        wrap = "<div class='annex'>" if k else "<div>"
+        parts.append(f"{wrap}"
+                     f"<h3>{e(labels.get(sc, sc))}</h3><div class='scroll'><table class='data'>"
                      f"<thead><tr>{''.join(f'<th>{e(h)}</th>' for h in head)}</tr></thead>"
-                     f"<tbody>{''.join(body)}</tbody></table></div>")
+                     f"<tbody>{''.join(body)}</tbody></table></div></div>")
     modes = ", ".join(term(m, lang) for m in ds["rural_mode"].values.astype(str))
     parts.append(f"<p class='note'>{e(t('rural_note', lang))}{e(paren(modes, lang))}</p>")
     return "".join(parts)

@@ -23,11 +23,18 @@ A section that is one chart of variables the results may lack can be a `ChartSec
 there to draw. The section's title is the glossary entry of its id (`i18n.t(sid)`): add the
 id to `i18n.LABELS` in both languages.
 
+Print role: a section is "main" (printed: the director's document) or "annex" (on screen
+always; on paper only when the reader asks for the annex: `netdesign report --print-annex` or
+the page's toggle). Wrap a builder in `annex(...)` in `html.SECTIONS` to make it an annex
+section; inside a section, an element of class ``annex`` (e.g. the tables of all but the first
+scenario) is left off paper the same way.
+
 This module imports no section builder (the builders import it), so it sits below them all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from collections.abc import Callable
@@ -49,18 +56,29 @@ class Section:
 
     css: "full" (page width), "half" (two to a row on screen and on paper) or "page" (a
     section with its own inner layout, starting a printed page). nav: listed in the top
-    navigation."""
+    navigation. role: "main" (printed) or "annex" (printed only with the annex, see the
+    module docstring)."""
 
     sid: str
     title: str
     body: str
     css: str = "full"
     nav: bool = True
+    role: str = "main"
+
+    def __post_init__(self) -> None:
+        if self.role not in PRINT_ROLES:
+            raise ValueError(f"section {self.sid!r}: role {self.role!r} is not one of "
+                             f"{PRINT_ROLES}")
 
     def html(self) -> str:
         e = html.escape
-        return (f"<section id='sec-{e(self.sid)}' class='{e(self.css)}'>"
+        css = self.css if self.role == "main" else f"{self.css} annex"
+        return (f"<section id='sec-{e(self.sid)}' class='{e(css)}'>"
                 f"<h2>{e(self.title)}</h2>{self.body}</section>")
+
+
+PRINT_ROLES = ("main", "annex")
 
 
 @dataclass
@@ -127,6 +145,7 @@ class ChartSection:
     print_scale: float = 0.6
     note: str | None = None
     without_solution: bool = False
+    role: str = "main"
 
     def figure(self, ctx: ReportContext) -> tuple[object, str]:
         """(figure or None, glossary key of the sentence shown instead)."""
@@ -143,4 +162,21 @@ class ChartSection:
         else:
             body = (ctx.note(self.note) if self.note else "") + \
                 ctx.chart(self.cid, fig, self.print_scale)
-        return ctx.section(self.cid, body, "half" if self.half else "full")
+        return dataclasses.replace(ctx.section(self.cid, body, "half" if self.half else "full"),
+                                   role=self.role)
+
+
+def annex(build: SectionBuilder) -> SectionBuilder:
+    """`build` as an annex section: shown on screen, printed only with the annex. A
+    `ChartSection` stays one (with role "annex")."""
+    if isinstance(build, ChartSection):
+        return dataclasses.replace(build, role="annex")
+
+    def annex_build(ctx: ReportContext) -> Section | None:
+        sec = build(ctx)
+        return None if sec is None else dataclasses.replace(sec, role="annex")
+
+    annex_build.__name__ = f"annex({getattr(build, '__name__', type(build).__name__)})"
+    annex_build.__wrapped__ = build  # type: ignore[attr-defined]
+    return annex_build
+
