@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from report_fixtures import build_results
+from report_fixtures import build_results, with_all_sections
 
 from netdesign.report.html import render_report
 
@@ -378,6 +378,45 @@ def test_print_to_pdf_is_a_short_a4_document_with_the_whole_headline_table(chrom
     early = "".join(texts[:2]).replace(" ", "").replace("\n", "")
     assert "提示" in early and "航空" in early and "主要指标" in early
     assert "Download plot" not in "".join(texts)
+
+
+def _pdf_texts(chromium: str, html: str, pdf: Path) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    page = pdf.with_suffix(".html")
+    page.write_text(html, encoding="utf-8")
+    reader = pypdf.PdfReader(str(print_to_pdf(chromium, page, pdf)))
+    for p in reader.pages:  # A4 portrait
+        assert abs(float(p.mediabox.width) - 595.3) < 3
+        assert abs(float(p.mediabox.height) - 841.9) < 3
+    return [(p.extract_text() or "").replace(" ", "").replace("\n", "") for p in reader.pages]
+
+
+def test_print_of_a_report_with_every_section_is_the_main_document_and_its_annex(chromium):
+    """Results with every section kind of the default study (segments, base-year check, rural
+    tier, three scenarios, forecasts) print to at most 6 A4 pages with the headline table
+    whole on page 1 or 2, the map, on-time and base-year check on paper, the annex named in
+    one line; with the annex (`print_annex`, i.e. `netdesign report --print-annex`) the
+    segment table, forecasts and provenance are printed too, on more pages."""
+    ds = with_all_sections(build_results())
+    main = _pdf_texts(chromium, render_report(ds, "zh", map_scenario="2035-high"),
+                      ARTIFACTS / "report_all_zh.pdf")
+    assert 2 <= len(main) <= 6, len(main)
+    early = "".join(main[:2])
+    assert "主要指标" in early and "提示" in early and "航空" in early
+    text = "".join(main)
+    for title in ("情景比较", "全球123快货物流圈", "网络图", "基年校核", "快递进村"):
+        assert title in text, title
+    assert "附件（屏幕版完整显示，打印时从略）" in text and "--print-annex" in text
+    # the segment table (its segment 跨境直邮) and the provenance (配置哈希) are annex
+    assert "跨境直邮" not in text and "配置哈希" not in text
+    annexed = _pdf_texts(chromium, render_report(ds, "zh", map_scenario="2035-high",
+                                                 print_annex=True),
+                         ARTIFACTS / "report_all_zh_annex.pdf")
+    assert len(annexed) > len(main)
+    text = "".join(annexed)
+    assert "跨境直邮" in text and "配置哈希" in text
+    assert "附件（屏幕版完整显示，打印时从略）" not in text
 
 
 def test_comparison_page_present_with_two_or_more_scenarios(rendered):

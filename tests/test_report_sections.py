@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -237,3 +238,65 @@ def test_corridors_keep_every_parcel_and_merge_directions():
     drawn, rest = flowmap.largest(pieces, n=2)
     assert {p.flow for p in rest} == {30.0, 7.0}  # the smallest tails and legs
     assert len([p for p in drawn if p.kind in ("tail", "direct")]) == 2
+
+
+# ------------------------------------------------------------------ print roles (issue 19)
+def test_print_roles_annex_sections_and_name_them_on_paper():
+    """The director's document (headline, comparison, on-time, rural coverage of the first
+    scenario, map, base-year check) is "main"; the rest is marked annex, named in one line
+    printed after the main sections; `print_annex` sets the body class the print CSS reads."""
+    from report_fixtures import with_all_sections
+
+    ds = with_all_sections(build_results())
+    page = render_report(ds, "en")
+    classes = dict(re.findall(r"<section id='sec-([^']+)' class='([^']+)'", page))
+    main = {s for s, c in classes.items() if "annex" not in c.split()}
+    assert main == {"summary", "comparison", "on_time", "rural_coverage", "network_map",
+                    "calibration"}
+    assert {"segments", "forecasts", "provenance", "mode_split", "cost_breakdown"} <= \
+        set(classes) - main
+    pointer = re.search(r"<p class='note annex-pointer'>(.*?)</p>", page).group(1)
+    assert "Provenance" in pointer and "Mode split" in pointer and "--print-annex" in pointer
+    assert "Headline figures" not in pointer
+    # the rural coverage tables: the first scenario's on paper, the others in the annex
+    rural = page[page.index("id='sec-rural_coverage'"):page.index("id='sec-forecasts'")]
+    assert rural.count("<table") == ds.sizes["scenario"]
+    assert rural.count("<div class='annex'>") == ds.sizes["scenario"] - 1
+    assert "tables of the other scenarios" in pointer
+    # after the last main section, before the first annex section that follows it
+    assert page.index("id='sec-calibration'") < page.index("annex-pointer'>") < \
+        page.index("id='sec-provenance'")
+    assert "<body>" in page and "id='print-annex-toggle'>" in page
+    annexed = render_report(ds, "en", print_annex=True)
+    assert "<body class=print-annex>" in annexed and "id='print-annex-toggle' checked>" in annexed
+
+
+def test_annex_wraps_builders_and_chart_sections():
+    from netdesign.report.sections import ChartSection, annex
+
+    def build(ctx):
+        return Section("x", "X", "<p>x</p>")
+
+    ctx = ReportContext(build_results(), "en", "2030-base", "2030-base")
+    assert build(ctx).role == "main"
+    assert annex(build)(ctx).role == "annex"
+    assert "class='full annex'" in annex(build)(ctx).html()
+    assert annex(lambda ctx: None)(ctx) is None
+    chart = annex(ChartSection("co2", lambda ds, lang, ctx: None))
+    assert isinstance(chart, ChartSection) and chart(ctx).role == "annex"
+    with pytest.raises(ValueError, match="role"):
+        Section("x", "X", "", role="appendix")
+
+
+def test_cli_report_print_annex_flag(tmp_path):
+    from report_fixtures import write_results
+    from typer.testing import CliRunner
+
+    from netdesign.cli.app import app
+
+    write_results(tmp_path / "results.nc")
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "results.nc"), "--out", str(out),
+                                   "--print-annex"])
+    assert res.exit_code == 0, res.output
+    assert "<body class=print-annex>" in out.read_text(encoding="utf-8")
