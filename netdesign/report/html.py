@@ -25,6 +25,7 @@ from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_body
 from netdesign.report.robust import robust_builders
+from netdesign.report.rural import rural_coverage_section
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
 from netdesign.report.status import flag_text, scenario_health
@@ -278,6 +279,7 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("rural", _chart(charts.fig_rural),
                  ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
                  empty="no_rural", print_scale=0.5),
+    rural_coverage_section,  # "into villages": coverage and cost per county (report/rural.py)
     ChartSection("forecasts", _chart(charts.fig_forecasts), ("history",),
                  empty="no_forecasts", print_scale=0.45, without_solution=True),
     ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(

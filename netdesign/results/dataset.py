@@ -14,6 +14,7 @@ from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
 from netdesign.results import schema
+from netdesign.results.rural import rural_variables
 from netdesign.results.summary import (  # noqa: F401  (re-exported: summary.csv's table)
     ECONOMIC_COMPONENTS,
     PENALTY_COMPONENTS,
@@ -201,6 +202,10 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             **_scenario_coords(scenario),
         },
     )
+    rural_data, rural_coords = rural_variables(network, scenario, design, demand, late,
+                                               unserved, _has_solution(report))
+    if rural_data:
+        ds = ds.assign(rural_data).assign_coords(rural_coords)
     if not _has_solution(report):
         for name in ("on_time_share", "on_time_share_by_class", "on_time_share_by_segment",
                      "economic_cost", "penalty_cost", "segment_flow", "segment_late",

@@ -53,6 +53,10 @@ DIMENSIONS: dict[str, str] = {
     "stat": "a forecast statistic (" + ", ".join(FORECAST_STATS) + ")",
     "segment": "a demand segment (corridors.csv `segment`, config order)",
     "scope": "corridors by scope: all, domestic (one country), international (two)",
+    "county": "a rural county of the rural tier (county_node)",
+    "route": "a rural route: a township's trunk (county hub -> township station) or its "
+             "village route (township station -> one village, standing for N identical ones)",
+    "rural_mode": "a rural vehicle type (rural.modes: van, cold-chain van, rural bus ...)",
     "period": "a period of a staged plan (its year; `netdesign plan`)",
 }
 
@@ -136,6 +140,25 @@ VARIABLES: tuple[Variable, ...] = (
     *(Variable(f"on_time_floor_{c}", S, "1", f"on-time floor of the {c} class the scenario "
                "had to meet (NaN: none)", required=False)
       for c in ("domestic", "neighbouring", "global")),
+    # the rural tier (issue 15, "into villages"; only with a `rural:` section)
+    Variable("rural_departures_per_week", (*S, "route", "rural_mode"), "departures/week",
+             "departures per week of a rural mode on ONE route of the row", required=False),
+    Variable("village_coverage", (*S, "county"), "1", "share of the county's villages "
+             "served at least rural.min_weekly_frequency times a week (village and trunk "
+             "route)", required=False),
+    Variable("rural_cost", (*S, "county"), "CNY/day", "cost of the county's rural routes "
+             "(part of the transport cost)", required=False),
+    Variable("rural_cost_per_village", (*S, "county"), "CNY/year",
+             "rural cost per administrative village", required=False),
+    Variable("rural_cost_per_parcel", (*S, "county"), "CNY/parcel",
+             "rural cost per parcel to or from the villages", required=False),
+    Variable("rural_parcels", (*S, "county"), "parcels/day",
+             "parcels to and from the county's villages", required=False),
+    Variable("rural_on_time_share", (*S, "county"), "1", "on-time share of parcels to the "
+             "villages (corridor on time x the village leg leaving within a day)",
+             required=False),
+    Variable("urban_on_time_share", S, "1", "on-time share of parcels to the city's urban "
+             "districts", required=False),
     Variable("co2", S, "t CO2/day", "CO2 emissions"),
     Variable("on_time_share", S, "1", "share of demand delivered within its service standard"),
     Variable("on_time_share_by_class", (*S, "service_class"), "1",
@@ -173,6 +196,19 @@ COORDINATES: tuple[Variable, ...] = (
     Variable("link_distance_km", ("link",), "km", "distance"),
     Variable("link_min_weekly_frequency", ("link",), "departures/week",
              "minimum departures per week (NaN = none)"),
+    Variable("route_county", ("route",), "", "county_node of the rural route",
+             required=False),
+    Variable("route_township", ("route",), "", "township_id of the rural route",
+             required=False),
+    Variable("route_tier", ("route",), "", "trunk or village", required=False),
+    Variable("route_villages", ("route",), "1", "villages the route row stands for (0 for "
+             "a trunk)", required=False),
+    Variable("route_min_weekly_frequency", ("route",), "departures/week",
+             "departures per week required on the route", required=False),
+    Variable("county_name_en", ("county",), "", "English name", required=False),
+    Variable("county_name_zh", ("county",), "", "Chinese name", required=False),
+    Variable("county_villages", ("county",), "1", "administrative villages",
+             required=False),
     Variable("hub_name_en", ("hub",), "", "English name"),
     Variable("hub_name_zh", ("hub",), "", "Chinese name"),
 )
