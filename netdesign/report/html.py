@@ -126,8 +126,12 @@ RENDER_JS = """
       if (printing) {
         var half = gd.closest('.half') !== null;
         var w = half ? 345 : 700;
-        Plotly.relayout(gd, {width: w, height: Math.round((s.layout.height || 420) *
-                             (s.print_scale || 0.6) * (half ? 1.0 : 1.0)), autosize: false});
+        // at least 120 px of plot between the margins (titles and legends keep their room)
+        var m = s.layout.margin || {};
+        var floor = (m.t === undefined ? 100 : m.t) + (m.b === undefined ? 80 : m.b) + 120;
+        Plotly.relayout(gd, {width: w, height: Math.max(floor, Math.round(
+                             (s.layout.height || 420) * (s.print_scale || 0.6))),
+                             autosize: false});
       } else {
         Plotly.relayout(gd, {width: null, height: s.layout.height || 420, autosize: true});
       }
@@ -294,7 +298,7 @@ SECTIONS: list[SectionBuilder] = [
     annex(ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True,
                        print_scale=0.75)),
     ChartSection("on_time", _chart(charts.fig_on_time),
-                 ("on_time_share", "on_time_share_by_class"), print_scale=0.5),
+                 ("on_time_share", "on_time_share_by_class"), print_scale=0.75),
     annex(segments.segments_section),
     annex(circle.circle_section),
     annex(ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",),
@@ -307,7 +311,7 @@ SECTIONS: list[SectionBuilder] = [
                        empty="no_forecasts", print_scale=0.45, without_solution=True)),
     ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
         ds, ctx.map_scenario, lang), ("link_flow", "node_lat", "node_lon"),
-        print_scale=0.7, note="map_note", without_solution=True),
+        print_scale=0.85, note="map_note", without_solution=True),
     calibration.calibration_section,
     annex(provenance_section),
 ]
