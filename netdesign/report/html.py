@@ -78,10 +78,10 @@ nav label.annex-toggle{float:right;color:#555}.annex-pointer{display:none}
  .chart{min-height:0;break-inside:avoid}section.half .chart{break-inside:avoid}
  .scroll{overflow:visible}table.data{font-size:7.5pt;width:100%}table.data th,
  table.data td{padding:2px 3px}table.summary{break-inside:avoid}
- #sec-provenance{break-before:page}
+ #sec-provenance{break-before:page}#sec-network_map{break-inside:avoid}
  tr.subtotal td{background:#f7f9fb;font-weight:600}
 table.calibration td.source{font-size:6.5pt}
- body:not(.print-annex) .annex{display:none!important}
+ body:not(.print-annex) .annex,body:not(.print-annex) footer{display:none!important}
  body:not(.print-annex) .annex-pointer{display:block;flex:0 0 100%;font-size:8.5pt;margin:4mm 0 0}
  .kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
 }
