@@ -14,7 +14,10 @@ from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
 from netdesign.results import schema
+from netdesign.results.rural import rural_variables
 from netdesign.results.summary import (  # noqa: F401  (re-exported: summary.csv's table)
+    ECONOMIC_COMPONENTS,
+    PENALTY_COMPONENTS,
     PLANNING_COLUMNS,
     SUMMARY_COLUMNS,
     summary_table,
@@ -25,8 +28,6 @@ from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 if TYPE_CHECKING:
     from netdesign.data.inputs import StudyInputs as Study
 
-ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
-PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
 SCOPES = ("all", "domestic", "international")
 """Corridor scopes of the mode shares: international = origin and destination in different
 countries (as in the model's customs time)."""
@@ -201,6 +202,10 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             **_scenario_coords(scenario),
         },
     )
+    rural_data, rural_coords = rural_variables(network, scenario, design, demand, late,
+                                               unserved, _has_solution(report))
+    if rural_data:
+        ds = ds.assign(rural_data).assign_coords(rural_coords)
     if not _has_solution(report):
         for name in ("on_time_share", "on_time_share_by_class", "on_time_share_by_segment",
                      "economic_cost", "penalty_cost", "segment_flow", "segment_late",
