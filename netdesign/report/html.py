@@ -25,6 +25,7 @@ from netdesign.report import charts, comparison
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
+from netdesign.report.parks import parks_section
 from netdesign.report.provenance import provenance_html
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.status import flag_text, scenario_health
@@ -352,6 +353,10 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
         cls = "half" if sec.half else "full"
         sections.append(f"<section id='sec-{sec.cid}' class='{cls}'><h2>{e(title)}</h2>"
                         f"{body}</section>")
+    parks = parks_section(ds, lang)  # into factories (report/parks.py); None without parks
+    if parks is not None:
+        sections.append(parks.html)
+        nav.append(parks.nav)
     sections.append(provenance_html(ds, lang))
     nav.append(f"<a href='#sec-provenance'>{e(t('provenance', lang))}</a>")
 
