@@ -9,6 +9,7 @@ for the full list and for what is synthetic).
 
     python scripts/build_hangzhou_study.py              # rewrite the package data
     python scripts/build_hangzhou_study.py --out DIR    # write into DIR instead
+    python scripts/build_hangzhou_study.py --out DIR --without-factories  # before issue 15
 
 Units: distances km, costs CNY, times h, capacities parcels/day, CO2 kg per tonne-km.
 
@@ -76,6 +77,9 @@ AIR_TERMINAL_CNY_PER_KG = 4.0  # export handling, screening, destination airport
 ABROAD_H = {"Neighbouring": 4.0 + 18.0, "Global": 6.0 + 24.0}
 WAREHOUSE_ABROAD_H = 72.0  # port/rail terminal clearance + drayage to an overseas warehouse [E]
 WRITE_SEGMENTS = True  # write corridors.segment and links.module_departures_per_week (h13b)
+# write the "into factories" parks, segments and centres (issue 15); off (`--without-factories`)
+# writes the study as it was before them, for side-by-side benchmarks
+WRITE_FACTORIES = WRITE_SEGMENTS
 MONTHS = [f"{y}-{m:02d}" for y in range(2015, 2025) for m in range(1, 13)]
 
 # --------------------------------------------------------------------------------------------
@@ -542,7 +546,7 @@ def build_nodes() -> list[dict]:
     for nid, en, zh, lat, lon, cc, _lane, _rail in WAREHOUSES:
         rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="overseas_warehouse", lat=lat,
                          lon=lon, country=cc, region="Global", rural=False))
-    if WRITE_SEGMENTS:  # into factories: the added parks and their candidate centres
+    if WRITE_FACTORIES:  # into factories: the added parks and their candidate centres
         for nid, en, zh, lat, lon in MFG_PARKS:
             rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="industrial_park",
                              lat=lat, lon=lon, country="CN", region="Hangzhou", rural=False))
@@ -567,7 +571,7 @@ def build_hubs() -> list[dict]:
                          fixed_cost_cny_per_year=annualised(fixed_capex) if opt else "",
                          optional=opt, customs_h="" if customs is None else customs,
                          max_modules="" if max_mod is None else max_mod))
-    if WRITE_SEGMENTS:
+    if WRITE_FACTORIES:
         for dc in PARK_DC.values():
             rows.append(dict(hub_id=dc, capacity_parcels_per_day=0,
                              module_parcels_per_day=DC_HUB["module"],
@@ -627,7 +631,7 @@ def attach_hubs(coords) -> dict[str, list[str]]:
             out[nid] = _nearest(nid, SORTING_HUBS, coords, 2)
             if nid in EXTRA_COLLECT:
                 out[nid].append(EXTRA_COLLECT[nid])
-    if WRITE_SEGMENTS:
+    if WRITE_FACTORIES:
         for nid, *_rest in MFG_PARKS:  # as a district; the western zones also the Tonglu hub
             out[nid] = _nearest(nid, HZ_COLLECT_HUBS, coords, 3)
             if not any(h in SORTING_HUBS for h in out[nid]):
@@ -708,7 +712,7 @@ def build_links(coords, attach: dict[str, list[str]]) -> list[dict]:
             links.append(_link("rail_intl", "YIWU_RAIL", nid, "linehaul", d, coords,
                                detour=madrid_factor, var_cny=rail_eu,
                                extra_h=WAREHOUSE_ABROAD_H))
-    if WRITE_SEGMENTS:  # warehouse-and-distribute centres: their park and its regions only
+    if WRITE_FACTORIES:  # warehouse-and-distribute centres: their park and its regions only
         for park, dc in PARK_DC.items():
             both("road_feeder", park, dc, "collection", "distribution")
             for region in dict.fromkeys([MFG_INBOUND[park], *MFG_MARKETS[park]]):
@@ -742,7 +746,7 @@ def build_corridors() -> list[dict]:
     for o in parks + RESTOCK_CITIES:  # bulk B2B restocking of overseas warehouses, appended
         out.extend(dict(corridor_id=f"{o}>{w[0]}:restocking", origin=o, destination=w[0],
                         service_class="global", segment="restocking") for w in WAREHOUSES)
-    if WRITE_SEGMENTS:
+    if WRITE_FACTORIES:
         out.extend(manufacturing_corridors())
     return out
 
@@ -1151,7 +1155,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=OUT_DEFAULT,
                         help="output folder (default: the package data folder)")
+    parser.add_argument("--without-factories", action="store_true",
+                        help="leave out the into-factories parks, segments and centres (the "
+                        "study before issue 15; for benchmarks, with --out)")
     args = parser.parse_args(argv)
+    if args.without_factories:
+        global WRITE_FACTORIES
+        WRITE_FACTORIES = False
     sizes = build_study(args.out)
     print(", ".join(f"{k}: {v} rows" for k, v in sizes.items()), "->", args.out)
 
