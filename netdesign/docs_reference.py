@@ -13,6 +13,7 @@ import typing
 from pydantic import BaseModel
 
 from netdesign.config import schema as cs
+from netdesign.data import rural
 from netdesign.data import schema as ds
 
 
@@ -97,7 +98,9 @@ def render_reference() -> str:
         "(docs/api.md).",
         "",
     ]
-    extra = [(p, m) for p, m in (("refresh.", getattr(cs, "RefreshConfig", None)),) if m]
+    extra = [(p, m) for p, m in (("refresh.", getattr(cs, "RefreshConfig", None)),
+                                 ("rural.", cs.RuralConfig),
+                                 ("rural.modes.NAME.", cs.RuralModeConfig)) if m]
     for prefix, model in (*SECTIONS, *extra):
         title = prefix.rstrip(".") or "top level"
         out += [f"### `{title}`", "", (model.__doc__ or "").strip().splitlines()[0], "",
@@ -119,6 +122,16 @@ def render_reference() -> str:
             doc = c.doc.replace("|", "\\|")
             out.append(f"| `{c.name}` | {c.dtype} | {'yes' if c.required else 'no'} | "
                        f"{allowed} | {doc} |")
+        out.append("")
+    for name, columns in (("rural_counties.csv", rural.COUNTY_COLUMNS),
+                          ("rural_townships.csv", rural.TOWNSHIP_COLUMNS)):
+        out += [f"### `{name}` (rural tier, with a `rural:` section)", "",
+                "| column | type | required | allowed | meaning |", "|---|---|---|---|---|"]
+        for c in columns:
+            allowed = " and ".join(b for b in (f">= {c.lo:g}" if c.lo is not None else "",
+                                               f"<= {c.hi:g}" if c.hi is not None else "") if b)
+            out.append(f"| `{c.name}` | {c.kind} | {'yes' if c.required else 'no'} | "
+                       f"{allowed} | {c.doc} |")
         out.append("")
     out += ["### Modes a node kind can serve", "", "| kind | modes |", "|---|---|"]
     out += [f"| {k} | {', '.join(v)} |" for k, v in ds.KIND_MODES.items()]

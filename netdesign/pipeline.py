@@ -70,7 +70,8 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
 
     f = cfg.forecast
     return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
-                            missing=f.missing, workers=f.workers, progress=progress)
+                            missing=f.missing, workers=f.workers, progress=progress,
+                            calendar=f.calendar)
 
 
 def forecast_study(study: Study, *, progress: bool = True, client=None, backtest=None):
@@ -285,6 +286,8 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         parts.append(design_to_dataset(net, scenario, design))
     calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
+    if calibration is not None:  # in results.nc too, so that the report shows it
+        ds.attrs["calibration"] = calibration.to_json(orient="records", force_ascii=False)
     write_results(ds, out_dir)
     if calibration is not None:
         from netdesign.results.calibration import CALIBRATION_FILE

@@ -192,3 +192,21 @@ def test_default_study_results_hold_the_parks() -> None:
     assert (one["park_cost"] > 0).all()
     cap = one["park_dc_capacity"].values
     assert int((~pd.isna(cap)).sum()) == 6 and (cap[~pd.isna(cap)] >= 0).all()
+
+
+def test_report_section_lists_each_park_with_its_figures() -> None:
+    """The heavy case of the first test: one row for P with 1,000 pieces of b2b, 6.0 t/day,
+    Road 100%, on time 100.0%, 6,500 CNY/day = 6.5 thousand CNY/day, 10.83 CNY/t-km (6,500 /
+    600 t-km) and its centre not opened; no section without parks."""
+    from netdesign.report.parks import parks_section
+    from netdesign.report.sections import ReportContext
+
+    net = park_network()
+    heavy = make_scenario({"P>C": 1_000}, segments={"b2b": Segment(weight_kg=6.0)})
+    ds = design_to_dataset(net, heavy, design_network(net, heavy, exact_solver()))
+    sec = parks_section(ReportContext(ds, "en", "test", "test"))
+    assert sec is not None and sec.sid == "parks" and sec.title.startswith("Into factories")
+    for words in ("1,000", "6.0", "Road 100%", "100.0%", "6.5", "10.83",
+                  "not opened"):
+        assert words in sec.body, words
+    assert parks_section(ReportContext(ds.drop_dims("park"), "en", "test", "test")) is None

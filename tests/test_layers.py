@@ -4,7 +4,9 @@ Order (a module may import only from its own package or a lower layer):
 
     errors -> base (atomic, vocabulary, progress, textfiles) -> config -> data -> forecast
     -> scenario -> optimise -> results -> pipeline -> study
-    -> sweep | report | refresh (independent of one another) -> cli, docs_reference
+    -> sweep | report | refresh (independent of one another)
+    -> evaluate (a fixed design under demand draws and outages; runs on the sweep's Dask
+       machinery) -> cli, docs_reference
     -> the `netdesign` package itself (lazy facade)
 
 Every import is counted: module level, inside functions, and under ``if TYPE_CHECKING`` (a
@@ -40,6 +42,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netdesign.pipeline",),
     ("netdesign.study",),
     ("netdesign.sweep", "netdesign.report", "netdesign.refresh"),
+    ("netdesign.evaluate",),
     ("netdesign.cli", "netdesign.docs_reference"),
     ("netdesign",),
 ]

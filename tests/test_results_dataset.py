@@ -103,3 +103,38 @@ def test_design_without_solution_has_no_figures(network):
     assert str(ds["status"].values[0]) == "infeasible"
     assert "CO2 cap" in str(ds["message"].values[0])
     np.testing.assert_allclose(ds["demand"].values[0], [10.0, 5.0, 1.0])  # demand still shown
+
+
+def test_one_summary_table_serves_results_files_of_every_age():
+    """The report, compare and export read `statistics(ds).headline()` (results/summary.py),
+    the one summary table; a file written before `unserved_total`, `message`,
+    `economic_cost` or `hub_utilisation_peak` existed still gives every column: unserved
+    from the corridors, the message from the solver reports, the rest NaN."""
+    from netdesign.report import tables
+    from netdesign.results.statistics import statistics
+    from netdesign.results.summary import SUMMARY_COLUMNS
+    from tests.report_fixtures import build_results
+
+    assert not hasattr(tables, "summary_table")  # the report's copy is gone
+    ds = build_results(failed="2035-high")
+    assert "unserved_total" not in ds and "message" not in ds
+    head = statistics(ds).headline().set_index("scenario")
+    assert list(head.columns) == list(SUMMARY_COLUMNS[1:])
+    by_hand = {s: float(ds["unserved"].sel(scenario=s).sum()) for s in ("2030-base",
+                                                                          "2035-high-co2_300")}
+    for s, v in by_hand.items():
+        assert head.loc[s, "unserved_parcels_per_day"] == pytest.approx(v)
+    failed = head.loc["2035-high"]
+    assert failed["message"] == "solver crashed (synthetic)"
+    # a scenario without a solution has no capacity figure (not 0 parcels/day added)
+    assert np.isnan(failed["hub_capacity_added_parcels_per_day"])
+    assert np.isnan(failed["unserved_parcels_per_day"])
+    # economic and penalty cost from the cost components (older results), by hand
+    for s in by_hand:
+        c = ds["cost"].sel(scenario=s)
+        assert head.loc[s, "economic_cost_cny_per_day"] == pytest.approx(float(
+            c.sel(cost_component=["transport", "handling", "capacity", "carbon"]).sum()))
+        assert head.loc[s, "penalty_cost_cny_per_day"] == pytest.approx(float(
+            c.sel(cost_component=["late_penalty", "unserved_penalty"]).sum()))
+    assert np.isnan(failed["economic_cost_cny_per_day"])
+    assert (head["peak_factor"] == 1.0).all()

@@ -47,5 +47,9 @@ def validate(
     typer.echo(f"  hubs      {len(net.hubs)}")
     typer.echo(f"  corridors {len(net.corridors)}")
     typer.echo(f"  history   {months.nunique()} months ({span}), {len(net.history)} rows")
+    if net.rural is not None:
+        towns = net.rural["townships"]
+        typer.echo(f"  rural     {len(net.rural['counties'])} counties, {len(towns)} townships, "
+                   f"{int(towns['villages'].sum())} villages")
     if problems:
         typer.echo(f"  warnings  {len(problems)}")

@@ -76,7 +76,7 @@ class ForecastConfig(_Strict):
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
     backtest_series: int | None = Field(
-        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        200, ge=1, description="Corridors in the backtest: a fixed sample of this many "
         "(chosen by a hash of the corridor id, so the same on every run); null = all.",
     )
     calibrate_intervals: bool = Field(
@@ -93,6 +93,12 @@ class ForecastConfig(_Strict):
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
+    )
+    calendar: Literal["china", "none"] = Field(
+        "china", description="Calendar regressors for monthly volumes: `china` removes the "
+        "moving Spring Festival's effect from each corridor where it is significant and puts "
+        "it back into the forecast months (festival dates shipped for 2000-2040; "
+        "docs/forecasting.md, 'Chinese calendar'); `none` = no calendar regressors.",
     )
 
 
@@ -269,7 +275,9 @@ class NetworkConfig(_Strict):
     days_per_year: float = Field(365.0, ge=1, le=366,
                                  description="Converts annual costs to CNY/day (1..366).")
     rural_min_weekly_frequency: NonNegFloat = Field(
-        3.0, description="Default minimum departures per week on rural feeder links."
+        3.0, description="Default minimum departures per week on the line-haul feeder links "
+        "to rural county nodes (whole daily modules: 3 is met as 7). The village obligation "
+        "itself is `rural.min_weekly_frequency` on the rural tier."
     )
     unserved_penalty_cny_per_parcel: PosFloat = Field(
         500.0, description="Penalty per parcel/day left unserved, CNY/parcel."
@@ -435,6 +443,39 @@ class ScenarioConfig(_Strict):
         return value
 
 
+class DisruptionConfig(_Strict):
+    """A named outage for `netdesign stress`: hubs, links, or a mode on a set of corridors,
+    closed or reduced to a share of their capacity for a number of days (ids are checked
+    against the network data)."""
+
+    description: str = Field("", description="What happens, in words (shown in reports).")
+    hubs: list[str] = Field(default_factory=list,
+                            description="hub_ids (a gateway is a hub) closed or reduced.")
+    links: list[str] = Field(default_factory=list, description="link_ids closed or reduced.")
+    mode: Mode | None = Field(None, description="A mode closed on the line-haul legs of "
+                              "`corridors` (closure only: capacity_share 0).")
+    corridors: list[str] = Field(default_factory=list,
+                                 description="corridor_ids the closed `mode` applies to "
+                                 "('*' = every corridor).")
+    capacity_share: float = Field(0.0, ge=0.0, lt=1.0,
+                                  description="Share of capacity left during the outage "
+                                  "(0 = closed; 0.5 = half).")
+    days: int = Field(..., ge=1, le=60, description="Days the outage lasts (1..60).")
+    recovery_days: int = Field(2, ge=0, le=30, description="Normal days after the outage "
+                               "modelled to clear the backlog (parcels still waiting after "
+                               "them count as unserved).")
+
+    @model_validator(mode="after")
+    def _something_closed(self) -> DisruptionConfig:
+        if not (self.hubs or self.links or self.mode):
+            raise ValueError("name at least one of hubs, links, or mode (with corridors)")
+        if (self.mode is None) != (not self.corridors):
+            raise ValueError("mode and corridors go together")
+        if self.mode is not None and self.capacity_share > 0:
+            raise ValueError("a mode on corridors can only be closed (capacity_share 0)")
+        return self
+
+
 class SweepConfig(_Strict):
     """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
 
@@ -476,6 +517,85 @@ class RefreshConfig(_Strict):
     keep_logs: int = Field(60, ge=1, description="Refresh log files kept (count).")
 
 
+RuralTier = Literal["trunk", "village"]
+WeeklyFrequency = Annotated[int, Field(ge=1, le=14)]
+"""Departures per week on one rural route: a whole number from 1 to 14 (twice a day)."""
+
+
+class RuralModeConfig(_Strict):
+    """One vehicle type of the rural tier (issue 15, "into villages"): the courier's own van,
+    a cold-chain van, co-loading on rural passenger buses (客货邮融合)."""
+
+    capacity_per_departure: PosFloat = Field(
+        ..., description="Parcels one departure carries each way (reference parcels).")
+    cold_chain_capacity_per_departure: NonNegFloat = Field(
+        0.0, description="Of those, parcels of cold-chain produce it can carry (0 = no "
+        "cold-chain capacity: cold produce never rides it).")
+    cost_cny_per_departure: NonNegFloat = Field(
+        ..., description="Fixed cost of one departure, CNY (bus: the co-loading fee per run).")
+    cost_cny_per_km: NonNegFloat = Field(
+        0.0, description="Cost per km of the route's round trip, CNY/km (0 for a bus whose "
+        "run is paid per run).")
+    max_departures_per_week: WeeklyFrequency = Field(
+        14, description="Departures per week available at most on one route (a bus "
+        "timetable's runs/week; 14 = twice a day).")
+    timetable: bool = Field(
+        False, description="True: the townships file's `bus_runs_per_week` (when given) "
+        "bounds this mode's departures on the township's routes (0 there = no bus line).")
+    tiers: list[RuralTier] = Field(
+        default_factory=lambda: ["trunk", "village"],
+        description="Route tiers the mode runs on: `trunk` (county hub -> township station), "
+        "`village` (township station -> village service point).")
+
+
+class RuralConfig(_Strict):
+    """The rural tier (issue 15, "into villages"): county hub -> township station -> village
+    service point, departures per week on each route as the decision, a minimum weekly
+    frequency on every route that serves a village whatever its volume (docs/model.md,
+    "Rural tier"). Absent: no rural tier (the model is exactly the one without it)."""
+
+    counties: str = Field("rural_counties.csv", description="Rural counties table (data dir).")
+    townships: str = Field("rural_townships.csv",
+                           description="Townships with their village counts (data dir).")
+    min_weekly_frequency: WeeklyFrequency = Field(
+        3, description="Departures per week every route serving a village must have at "
+        "least (the pilot: delivery to every administrative village at least 3 times a "
+        "week); a township row may raise it.")
+    max_weekly_frequency: WeeklyFrequency = Field(
+        14, description="Departures per week on one route at most, all modes together.")
+    village_vs_town_parcels_per_resident: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0, description="Parcels per village resident relative to a town resident, a ≤ 1 "
+        "(1 = the same): the villages' part of a county's parcels is a r / (1 − (1 − a) r), "
+        "r the villages' share of residents.")
+    produce_cold_chain_share: Share = Field(
+        0.0, description="Share of the farm produce sent up from villages that needs cold "
+        "chain (rides only modes with cold-chain capacity).")
+    modes: dict[str, RuralModeConfig] = Field(
+        ..., min_length=1, description="Rural vehicle types by name.")
+
+    @model_validator(mode="after")
+    def _checks(self) -> RuralConfig:
+        problems = [f"rural.modes.{name}: a name of letters, digits, '_', '.' and '-'"
+                    for name in self.modes if not _SEGMENT_NAME.match(name)]
+        if self.max_weekly_frequency < self.min_weekly_frequency:
+            problems.append(f"rural.max_weekly_frequency ({self.max_weekly_frequency}) below "
+                            f"min_weekly_frequency ({self.min_weekly_frequency})")
+        for tier in ("trunk", "village"):
+            if not any(tier in m.tiers for m in self.modes.values()):
+                problems.append(f"rural.modes: no mode runs on the {tier} tier")
+        if self.produce_cold_chain_share > 0 and not any(
+                m.cold_chain_capacity_per_departure > 0 for m in self.modes.values()):
+            problems.append("rural.produce_cold_chain_share > 0 but no mode has "
+                            "cold_chain_capacity_per_departure > 0")
+        for name, m in self.modes.items():
+            if m.cold_chain_capacity_per_departure > m.capacity_per_departure:
+                problems.append(f"rural.modes.{name}.cold_chain_capacity_per_departure "
+                                "above capacity_per_departure")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class StudyConfig(_Strict):
     """A whole study: data, forecasting, scenarios, solver, sweep."""
 
@@ -506,6 +626,11 @@ class StudyConfig(_Strict):
     solver: SolverConfig = Field(default_factory=SolverConfig)
     sweep: SweepConfig | None = None
     refresh: RefreshConfig = Field(default_factory=RefreshConfig)
+    disruptions: dict[str, DisruptionConfig] = Field(
+        default_factory=dict, description="Named outages for `netdesign stress` (issue 17).")
+
+    rural: RuralConfig | None = Field(
+        None, description="The rural tier (\"into villages\"); absent = none.")
 
     # Set by the loader: the folder of the YAML file, for relative data paths.
     config_dir: Path | None = Field(None, exclude=True)

@@ -59,6 +59,7 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                     f"no floor for {mode!r}: no line-haul link in "
                     f"{source_of(sources, 'links')} has that mode (line-haul modes: "
                     f"{', '.join(sorted(lh_modes)) or 'none'})"))
+    out += _disruption_problems(cfg, net, sources)
     used = set(net.corridors["service_class"].dropna().astype(str))
     classes = [c for c in SERVICE_CLASSES if c in used]  # unknown ones: check_column_values
     missing = [c for c in classes if c not in cfg.service.standards_h]
@@ -104,4 +105,31 @@ def check_corridor_segments(cfg: StudyConfig, net: Network,
                             f"an industrial_park node: segment {name!r} is a park_flow "
                             f"{sc.park_flow!r} segment (its corridors {verb} at a park)",
                             "corridor_id")
+    return out
+
+
+def _disruption_problems(cfg: StudyConfig, net: Network,
+                         sources: dict[str, str]) -> list[Problem]:
+    """``disruptions.D.hubs`` / ``.links`` / ``.corridors``: ids of the network data; a hub
+    or link reduced (0 < capacity_share < 1) must have a finite capacity to reduce."""
+    src = config_source(cfg)
+    out: list[Problem] = []
+    tables = {"hubs": (net.hubs, "hubs"), "links": (net.links, "links"),
+              "corridors": (net.corridors, "corridors")}
+    for name, d in cfg.disruptions.items():
+        for fld, (table, key) in tables.items():
+            known = set(map(str, table.index))
+            for i, v in enumerate(getattr(d, fld)):
+                if fld == "corridors" and v == "*":
+                    continue
+                if v not in known:
+                    out.append(Problem(src, f"disruptions.{name}.{fld}[{i}]", fld, v,
+                                       f"an id of {source_of(sources, key)} "
+                                       f"({_listing(sorted(known))})"))
+                elif 0 < d.capacity_share and fld != "corridors":
+                    cap = float(table.loc[v, "capacity_parcels_per_day"])
+                    if not cap < float("inf"):
+                        out.append(Problem(src, f"disruptions.{name}.{fld}[{i}]", fld, v,
+                                           "a finite capacity to reduce (this one is "
+                                           "uncapacitated: use capacity_share 0 to close it)"))
     return out

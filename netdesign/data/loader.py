@@ -11,6 +11,7 @@ line N + 1.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.resources
 import logging
@@ -24,6 +25,7 @@ import pandas as pd
 from netdesign.config.schema import StudyConfig
 from netdesign.data.config_rules import check_config_against_data
 from netdesign.data.network import Network
+from netdesign.data.rural import read_rural
 from netdesign.data.schema import TABLES, Column
 from netdesign.data.validate import (
     ROW_KEYS,
@@ -291,10 +293,21 @@ def _collect(cfg: StudyConfig) -> tuple[Network | None, list[Problem], list[Prob
            for p in read_problems):
         return None, read_problems, []
     label = cfg.data.dir if cfg.data.dir.startswith("package:") else str(data_dir.resolve())
+    rural, rural_problems = None, []
+    if cfg.rural is not None:
+        rural, rural_problems = read_rural(
+            data_dir, cfg.rural.counties, cfg.rural.townships, frames["nodes"].set_index(
+                "node_id").assign(rural=lambda f: f["rural"].astype("boolean").fillna(False)),
+            display_path)
+        paths += [p for p in (data_dir / cfg.rural.counties, data_dir / cfg.rural.townships)
+                  if p.is_file()]
     net = build_network(frames, label, _data_version(paths))
+    if rural is not None:
+        net = dataclasses.replace(net, rural=rural)
     rule_problems = validate_network(net, sources, check_values=False,
                                      max_linehaul_legs=cfg.network.max_linehaul_legs)
     rule_problems += check_config_against_data(cfg, net, sources)
+    rule_problems += rural_problems
     return net, read_problems, _dedupe(read_problems, rule_problems)
 
 

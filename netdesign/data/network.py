@@ -20,6 +20,8 @@ class Network:
     history:   long table: corridor_id, month (``pd.Period`` monthly), parcels (monthly total).
     source:    where the data came from (folder or ``package:NAME``).
     version:   short content hash of the input files (traceability).
+    rural:     the rural tier's tables (`data.rural`): ``counties`` indexed by county_node,
+               ``townships`` by township_id; None when the study has no `rural:` section.
     """
 
     nodes: pd.DataFrame
@@ -29,6 +31,7 @@ class Network:
     history: pd.DataFrame
     source: str = ""
     version: str = ""
+    rural: dict[str, pd.DataFrame] | None = None
 
     def history_wide(self) -> pd.DataFrame:
         """History as a month x corridor table of parcels/month."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from netdesign.optimise.layout import Layout, Sets
 from netdesign.optimise.linear import Index, LinearModel
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.paths import PathSet
+from netdesign.optimise.rural import FAMILIES as RURAL_FAMILIES
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Ctx:
     paths: PathSet
     layout: Layout
     sets: Sets
+    rural: Any = None  # `rural.RuralSets` when the scenario has a rural tier
 
 
 def define_demand(m: LinearModel, ctx: Ctx) -> None:
@@ -198,6 +201,7 @@ def define_on_time_floor(m: LinearModel, ctx: Ctx) -> None:
 FAMILIES: tuple[Callable[[LinearModel, Ctx], None], ...] = (
     define_demand, define_link_flow, define_link_capacity, define_min_frequency,
     define_hub_capacity, define_hub_open, define_single_allocation, define_co2_cap,
-    define_mode_share, define_on_time_floor,
+    define_mode_share, define_on_time_floor, *RURAL_FAMILIES,
 )
-"""The path formulation's constraint families, in row order."""
+"""The path formulation's constraint families, in row order (the rural tier's, from
+`rural.py`, last: they add nothing without a rural tier)."""

@@ -72,8 +72,10 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
     capacity_cost = float(link_mods @ d.link_module_cost + hub_mods @ d.hub_module_cost
                           + d.hub_fixed_cost[d.hub_optional & is_open].sum())
     u_cost = float(d.unserved_penalty * unserved.sum())
+    rural = rural_departures(m, d, values)
+    rural_cost = rural_cost_per_day(d, rural)
     costs = {
-        "transport": float(x @ paths.transport),
+        "transport": float(x @ paths.transport) + rural_cost,
         "handling": float(x @ paths.handling),
         "capacity": capacity_cost,
         "carbon": float(x @ paths.carbon),
@@ -98,8 +100,32 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
         extra={"corridor_parcel_km": pd.DataFrame(corridor_pkm, index=idx,
                                                   columns=list(d.modes)),
                "corridor_cost": pd.Series(corridor_cost, index=idx,
-                                          name="variable_cost_cny_per_day")},
+                                          name="variable_cost_cny_per_day"),
+               **({} if rural is None else {"rural_departures": rural,
+                                            "rural_cost_cny_per_day": rural_cost})},
     )
+
+
+def rural_departures(m: LinearModel, d: ModelData, values: np.ndarray) -> pd.DataFrame | None:
+    """Departures/week of each rural mode on ONE route of each rural route row (routes x
+    modes; 0 where the mode does not run), or None without a rural tier."""
+    rd = d.rural
+    if rd is None:
+        return None
+    out = np.zeros((len(rd.route_ids), len(rd.mode_ids)))
+    v = m.rural_departures
+    r, k = v.index.keys
+    out[r, k] = _round_int(v.values(values))
+    return pd.DataFrame(out, index=pd.Index(rd.route_ids, name="route"),
+                        columns=pd.Index(rd.mode_ids, name="rural_mode"))
+
+
+def rural_cost_per_day(d: ModelData, departures: pd.DataFrame | None) -> float:
+    """CNY/day of the rural tier: Σ_r N_r Σ_m c_rm d_rm / 7 (0 without one)."""
+    if departures is None:
+        return 0.0
+    rd = d.rural
+    return float((rd.n_routes[:, None] * rd.cost * departures.to_numpy()).sum() / 7.0)
 
 
 def empty_design(data: ModelData, report) -> Design:

@@ -9,6 +9,7 @@ from netdesign.optimise.linear import LinearModel
 from netdesign.optimise.model_data import ModelData
 from netdesign.optimise.objective import define_objective
 from netdesign.optimise.paths import PathSet
+from netdesign.optimise.rural import define_rural_variables
 
 
 def define_variables(m: LinearModel, ctx: Ctx) -> None:
@@ -17,7 +18,8 @@ def define_variables(m: LinearModel, ctx: Ctx) -> None:
     x(p) path flow and u(c) unserved (parcels/day, >= 0); link_flow(l) (parcels/day);
     link_modules(l), hub_modules(k) (integer, >= 0, bounded by the demand that could use
     them; 0 when the scenario allows no expansion); link_used(l) (binary, frequency links);
-    hub_open(k) (binary, optional hubs; 0 without expansion); alloc(i,k) (binary).
+    hub_open(k) (binary, optional hubs; 0 without expansion); alloc(i,k) (binary);
+    rural_departures(r,m) (integer departures/week, only with a rural tier: `rural.py`).
     """
     s, grow = ctx.sets, ctx.data.expansion
     m.add_variables("x", s.P, doc="path flow, parcels/day")
@@ -32,6 +34,7 @@ def define_variables(m: LinearModel, ctx: Ctx) -> None:
     m.add_variables("hub_open", s.K_opt, upper=1.0 * grow, integer=True,
                     doc="optional hub opened")
     m.add_variables("alloc", s.Z, upper=1.0, integer=True, doc="node i served by hub k")
+    ctx.rural = define_rural_variables(m, ctx.data.rural)
 
 
 def build_path_model(data: ModelData, paths: PathSet,

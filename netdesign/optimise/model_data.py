@@ -15,6 +15,7 @@ import pandas as pd
 from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.errors import InputError, Problem
+from netdesign.optimise.rural import RuralData, rural_data
 from netdesign.scenario.scenario import DEFAULT_SEGMENT, Scenario, Segment, corridor_segments
 
 LINK_ROLE_CODES = {"collection": 0, "linehaul": 1, "distribution": 2}
@@ -94,6 +95,7 @@ class ModelData:
     dist_in: list[list[int]] = field(default_factory=list)
     peak_factor: float = 1.0      # design day / average day (capacity rows)
     max_utilisation: float = 1.0  # largest planned use of capacity on the design day
+    rural: RuralData | None = None  # the rural tier (`rural.py`), None without one
 
     @property
     def n_modes(self) -> int:
@@ -281,6 +283,7 @@ def build_model_data(network: Network, scenario: Scenario) -> ModelData:
         corr_modes_ok=seg_arrays["modes_ok"], ref_weight_kg=float(scenario.parcel_weight_kg),
         link_departures_per_module=dpm,
         on_time_floor={str(k): float(v) for k, v in scenario.on_time_floor.items()},
+        rural=rural_data(scenario.rural),
     )
     n_nodes = len(node_ids)
     data.col_out = [[] for _ in range(n_nodes)]

@@ -1,6 +1,7 @@
 """Excel export for analysts: one sheet per table, units in the headers, numbers formatted.
 
 Sheets (names in the chosen language): summary, costs, CO2, on-time by service class,
+on-time by segment (volume, on-time share and mode split per segment and service class),
 capacity (expanded hubs and links), mode split, hubs, links, corridors, forecasts (annual by
 default, monthly with `forecast="monthly"`), provenance. Values are the dataset's, unscaled
 (parcels/day, CNY/day, t CO2/day); shares are fractions shown as percentages by the cell
@@ -34,6 +35,7 @@ from netdesign.errors import InputError, Problem
 from netdesign.report.i18n import case_value, check_lang, t, term
 from netdesign.report.load import open_results, select_scenarios
 from netdesign.report.provenance import provenance_rows, solver_rows
+from netdesign.report.segments import segment_label, segment_table
 from netdesign.report.tables import (
     COLUMN_LABELS,
     capacity_table,
@@ -47,17 +49,18 @@ from netdesign.report.tables import (
     localised_headers,
     mode_split_table,
     on_time_table,
-    summary_table,
 )
+from netdesign.results.statistics import statistics
 
 EXCEL_MAX_ROWS = 1_048_576
-SHEETS = ("summary", "costs", "co2", "on_time", "capacity", "mode split", "hubs", "links",
-          "corridors", "forecasts", "provenance")
+SHEETS = ("summary", "costs", "co2", "on_time", "on_time_segment", "capacity", "mode split",
+          "hubs", "links", "corridors", "forecasts", "provenance")
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "summary": ("主要指标", "summary"),
     "costs": ("成本构成", "costs"),
     "co2": ("碳排放", "CO2"),
     "on_time": ("准时率", "on-time by class"),
+    "on_time_segment": ("分客群准时率", "on-time by segment"),
     "capacity": ("扩能", "capacity"),
     "mode split": ("运输方式", "mode split"),
     "hubs": ("枢纽", "hubs"),
@@ -90,10 +93,11 @@ def export_tables(ds: xr.Dataset, forecast: Literal["annual", "monthly"] = "annu
                   ) -> dict[str, pd.DataFrame]:
     """sheet key -> table with machine column names (see `tables.COLUMN_LABELS`)."""
     return {
-        "summary": summary_table(ds),
+        "summary": statistics(ds).headline(),
         "costs": costs_table(ds),
         "co2": co2_table(ds),
         "on_time": on_time_table(ds),
+        "on_time_segment": segment_table(ds),
         "capacity": capacity_table(ds),
         "mode split": mode_split_table(ds),
         "hubs": hubs_table(ds),
@@ -152,6 +156,8 @@ def write_excel(ds: xr.Dataset, path: str | Path, lang: str = "zh",
                 for name, df in tables.items() if len(df) >= EXCEL_MAX_ROWS]
     if too_long:
         raise InputError(too_long, "too many rows for Excel")
+    seg = tables["on_time_segment"]
+    seg["segment"] = [segment_label(ds, str(g), lang) for g in seg["segment"]]
     sheets = {}
     for key, df in tables.items():
         sheets[sheet_name(key, lang)] = (

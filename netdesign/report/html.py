@@ -12,29 +12,28 @@ import html
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-import plotly.io as pio
 import xarray as xr
 import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import charts, comparison
+from netdesign.report import calibration, charts, circle, comparison, segments
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.parks import parks_section
-from netdesign.report.provenance import provenance_html
+from netdesign.report.provenance import provenance_body
+from netdesign.report.robust import robust_builders
+from netdesign.report.rural import rural_coverage_section
 from netdesign.report.scenarios import scenario_labels, scenario_order
+from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
 from netdesign.report.status import flag_text, scenario_health
-from netdesign.report.tables import summary_table
+from netdesign.results.statistics import statistics
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; worker-src blob:")
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False,
-                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei",
@@ -58,6 +57,8 @@ color:#555}.kpi-value{font-size:20px;font-weight:600;color:#1f3b57}
 #sec-comparison{display:flex;flex-wrap:wrap;column-gap:2%}#sec-comparison>h2,
 #sec-comparison>h3,#sec-comparison>.kpis,#sec-comparison>.full,#sec-comparison>.note{flex:0 0 100%}
 #sec-comparison>.half{flex:0 0 49%;min-width:0}
+tr.subtotal td{background:#f7f9fb;font-weight:600}
+table.calibration td.source{font-size:11px;color:#444;min-width:260px;max-width:520px}
 .scroll{overflow-x:auto}pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap}
 footer{padding:0 28px 20px}
 @page{size:A4;margin:12mm 10mm}
@@ -71,7 +72,10 @@ footer{padding:0 28px 20px}
  .chart{min-height:0;break-inside:avoid}section.half .chart{break-inside:avoid}
  .scroll{overflow:visible}table.data{font-size:7.5pt;width:100%}table.data th,
  table.data td{padding:2px 3px}table.summary{break-inside:avoid}
- #sec-provenance{break-before:page}.kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
+ #sec-provenance{break-before:page}
+ tr.subtotal td{background:#f7f9fb;font-weight:600}
+table.calibration td.source{font-size:6.5pt}
+ .kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
 }
 """
 
@@ -167,7 +171,8 @@ def study_title(ds: xr.Dataset, lang: str) -> str:
 
 # headline table: (column, label key, unit key or None, numeric)
 SUMMARY_VIEW = (
-    ("total_cost_cny_per_day", "total_cost", "cny_day"),
+    ("economic_cost_cny_per_day", "economic_cost", "cny_day"),
+    ("penalty_cost_cny_per_day", "penalty_cost", "cny_day"),
     ("co2_t_per_day", "co2", "t_day"),
     ("on_time_share", "on_time_share", "share"),
     ("unserved_parcels_per_day", "unserved_total", "parcels_day"),
@@ -179,10 +184,10 @@ SUMMARY_VIEW = (
 )
 
 
-def _summary_html(ds: xr.Dataset, lang: str) -> str:
+def _summary_body(ds: xr.Dataset, lang: str) -> str:
     """The headline table: readable scenario label (id on hover), status, figures in display
     units, and a flags column saying why a scenario's figures need care (status.py)."""
-    df = summary_table(ds).set_index("scenario")
+    df = statistics(ds).headline().set_index("scenario")
     order = scenario_order(ds)
     labels = scenario_labels(ds, lang)
     health = scenario_health(ds)
@@ -213,112 +218,107 @@ def _summary_html(ds: xr.Dataset, lang: str) -> str:
     if any(not h.ok for h in health.values()):
         notes.insert(0, t("flags_note", lang))
     note = "".join(f"<p class='note'>{e(n)}</p>" for n in notes)
-    return (f"<section id='sec-summary'><h2>{e(t('summary', lang))}</h2><div class='scroll'>"
+    return (f"<div class='scroll'>"
             f"<table class='data summary'><thead><tr>{''.join(head)}</tr></thead><tbody>"
-            f"{''.join(body)}</tbody></table></div>{note}</section>")
+            f"{''.join(body)}</tbody></table></div>{note}")
 
 
-@dataclass(frozen=True)
-class ChartSection:
-    """One chart section of the report.
-
-    build(ds, lang, ctx) returns a Figure, or None when there is nothing to draw (the note
-    `empty` is shown instead). `needs`: variables the section reads; when one is absent from
-    the results (an older or newer file) the section says so instead of failing. `half`:
-    printed two to a row. `print_scale`: chart height on paper relative to the screen.
-    To add a section: write its builder and append a ChartSection to `SECTIONS`.
-    """
-
-    cid: str
-    build: Callable[[xr.Dataset, str, dict], object]
-    needs: tuple[str, ...] = ()
-    empty: str = "no_data"
-    half: bool = False
-    print_scale: float = 0.6
+def summary_section(ctx: ReportContext) -> Section:
+    """The headline table (see `_summary_body`)."""
+    return ctx.section("summary", _summary_body(ctx.ds, ctx.lang))
 
 
-SECTIONS: list[ChartSection] = [
-    ChartSection("mode_split", lambda ds, lang, ctx: charts.fig_mode_split(ds, lang),
-                 ("mode_parcels", "parcel_km", "mode_share")),
-    ChartSection("hub_capacity", lambda ds, lang, ctx: charts.fig_hub_capacity(ds, lang),
-                 ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
-                 print_scale=0.5),
-    ChartSection("cost_breakdown", lambda ds, lang, ctx: charts.fig_costs(ds, lang),
-                 ("cost", "total_cost"), half=True, print_scale=0.75),
-    ChartSection("co2", lambda ds, lang, ctx: charts.fig_co2(ds, lang), ("co2",), half=True,
-                 print_scale=0.75),
-    ChartSection("on_time", lambda ds, lang, ctx: charts.fig_on_time(ds, lang),
-                 ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
-    ChartSection("unserved", lambda ds, lang, ctx: charts.fig_unserved(ds, lang),
-                 ("unserved",), empty="no_unserved", half=True, print_scale=0.75),
-    ChartSection("rural", lambda ds, lang, ctx: charts.fig_rural(ds, lang),
-                 ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
-                 empty="no_rural", print_scale=0.5),
-    ChartSection("forecasts", lambda ds, lang, ctx: charts.fig_forecasts(ds, lang),
-                 ("history",), empty="no_forecasts", print_scale=0.45),
-    ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
-        ds, ctx["map_scenario"], lang), ("link_flow", "node_lat", "node_lon"),
-        print_scale=0.7),
-]
-
-
-def _build(section: ChartSection, ds: xr.Dataset, lang: str, ctx: dict) -> tuple[object, str]:
-    """(figure or None, note key) of one section; absent variables -> (None, 'no_data')."""
-    if any(v not in ds.variables for v in section.needs):
-        return None, "no_data"
-    if not any(h.has_solution for h in scenario_health(ds).values()) and \
-            section.cid not in ("forecasts", "network_map"):
-        return None, "no_solution_any"
-    return section.build(ds, lang, ctx), section.empty
-
-
-def build_figures(ds: xr.Dataset, lang: str, map_scenario: str) -> dict[str, object]:
-    """chart id -> Figure (or None when there is nothing to show), in report order."""
-    ctx = {"map_scenario": map_scenario}
-    return {s.cid: _build(s, ds, lang, ctx)[0] for s in SECTIONS}
-
-
-def _fig_spec(fig, print_scale: float) -> dict:
-    spec = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
-    spec["config"] = PLOTLY_CONFIG
-    spec["print_scale"] = print_scale
-    return spec
-
-
-def _chart_div(cid: str) -> str:
-    return f"<div class='chart' id='chart-{cid}' data-chart='{cid}'></div>"
-
-
-def _comparison_section(ds: xr.Dataset, lang: str, base: str,
-                        specs: dict[str, object]) -> str | None:
-    """The comparison page (>= 2 scenarios), or None."""
+def comparison_section(ctx: ReportContext) -> Section | None:
+    """The comparison page (>= 2 scenarios): KPI cards, change versus base, trade-offs."""
+    ds, lang, base = ctx.ds, ctx.lang, ctx.base
     if ds.sizes["scenario"] < 2:
         return None
-    e = html.escape
-    parts = [f"<section id='sec-comparison' class='page'><h2>{e(t('comparison', lang))}</h2>",
-             comparison.kpi_cards_html(ds, base, lang)]
+    parts = [comparison.kpi_cards_html(ds, base, lang)]
     figs = [("change_vs_base", comparison.fig_change_vs_base(ds, base, lang), 0.6, False),
             ("tradeoff_co2", comparison.fig_tradeoff(ds, base, lang, "co2"), 0.7, True),
             ("tradeoff_on_time", comparison.fig_tradeoff(ds, base, lang, "on_time"), 0.7,
              True)]
     for cid, fig, scale, half in figs:
         if fig is None:
-            parts.append(f"<p class='note'>{e(t('no_solution_any', lang))}</p>")
+            parts.append(ctx.note("no_solution_any"))
             continue
-        specs[cid] = _fig_spec(fig, scale)
-        parts.append(f"<div class='{'half' if half else 'full'}'>{_chart_div(cid)}</div>")
-    parts.append("</section>")
-    return "".join(parts)
+        parts.append(f"<div class='{'half' if half else 'full'}'>"
+                     f"{ctx.chart(cid, fig, scale)}</div>")
+    return ctx.section("comparison", "".join(parts), "page")
+
+
+def provenance_section(ctx: ReportContext) -> Section:
+    """Config hash, data source and version, solver table, package versions, config YAML."""
+    return ctx.section("provenance", provenance_body(ctx.ds, ctx.lang), "provenance")
+
+
+def _chart(build: Callable[[xr.Dataset, str], object]) -> Callable:
+    """A ChartSection builder from a `charts.fig_*(ds, lang)` function."""
+    return lambda ds, lang, ctx: build(ds, lang)
+
+
+# The report, in order: each entry is a section builder `f(ctx) -> Section | None`
+# (report/sections.py). To add a section, add its builder here: one line.
+SECTIONS: list[SectionBuilder] = [
+    summary_section,
+    comparison_section,
+    ChartSection("mode_split", _chart(charts.fig_mode_split),
+                 ("mode_parcels", "parcel_km", "mode_share")),
+    ChartSection("hub_capacity", _chart(charts.fig_hub_capacity),
+                 ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
+                 print_scale=0.5),
+    ChartSection("cost_breakdown", _chart(charts.fig_costs), ("cost", "total_cost"),
+                 half=True, print_scale=0.75),
+    ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True, print_scale=0.75),
+    ChartSection("on_time", _chart(charts.fig_on_time),
+                 ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
+    segments.segments_section,
+    circle.circle_section,
+    ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",), empty="no_unserved",
+                 half=True, print_scale=0.75),
+    ChartSection("rural", _chart(charts.fig_rural),
+                 ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
+                 empty="no_rural", print_scale=0.5),
+    rural_coverage_section,  # "into villages": coverage and cost per county (report/rural.py)
+    parks_section,  # into factories (report/parks.py): a table per scenario, None without parks
+    ChartSection("forecasts", _chart(charts.fig_forecasts), ("history",),
+                 empty="no_forecasts", print_scale=0.45, without_solution=True),
+    ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
+        ds, ctx.map_scenario, lang), ("link_flow", "node_lat", "node_lon"),
+        print_scale=0.7, note="map_note", without_solution=True),
+    calibration.calibration_section,
+    provenance_section,
+]
+
+
+def build_figures(ds: xr.Dataset, lang: str, map_scenario: str) -> dict[str, object]:
+    """chart id -> Figure (or None when there is nothing to show) of the chart sections, in
+    report order."""
+    ctx = ReportContext(ds, lang, comparison.default_base(ds), map_scenario)
+    return {s.cid: s.figure(ctx)[0] for s in SECTIONS if isinstance(s, ChartSection)}
+
+
+def assemble(ctx: ReportContext, builders: Sequence[SectionBuilder] | None = None
+             ) -> list[Section]:
+    """The sections of the report in order (`SECTIONS`, or `builders`); the builders
+    register their charts in `ctx.specs`."""
+    out = []
+    for build in SECTIONS if builders is None else builders:
+        sec = build(ctx)
+        if sec is not None:
+            out.append(sec)
+    return out
 
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
                   map_scenario: str | None = None, source: str = "results",
-                  base: str | None = None) -> str:
+                  base: str | None = None, robust: Sequence[xr.Dataset] = ()) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
     map_scenario: the scenario drawn first on the network map (default: the first shown; the
     map's selector switches between all). base: the comparison page's base scenario
-    (default: `comparison.default_base`).
+    (default: `comparison.default_base`). robust: results of `netdesign evaluate` / `stress`,
+    shown before the provenance (report/robust.py).
     Raises `InputError` for unknown scenario names, ValueError for an unsupported language.
     """
     lang = check_lang(lang)
@@ -330,35 +330,11 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
         base = comparison.default_base(ds)
     check_scenario(ds, base, "--base", source)
     e = html.escape
-    ctx = {"map_scenario": map_scenario}
-
-    specs: dict[str, object] = {}
-    sections = [_summary_html(ds, lang)]
-    nav = [f"<a href='#sec-summary'>{e(t('summary', lang))}</a>"]
-    cmp_html = _comparison_section(ds, lang, base, specs)
-    if cmp_html:
-        sections.append(cmp_html)
-        nav.append(f"<a href='#sec-comparison'>{e(t('comparison', lang))}</a>")
-    for sec in SECTIONS:
-        fig, empty = _build(sec, ds, lang, ctx)
-        title = t(sec.cid, lang)
-        nav.append(f"<a href='#sec-{sec.cid}'>{e(title)}</a>")
-        if fig is None:
-            body = f"<p class='note empty'>{e(t(empty, lang))}</p>"
-        else:
-            specs[sec.cid] = _fig_spec(fig, sec.print_scale)
-            body = _chart_div(sec.cid)
-            if sec.cid == "network_map":
-                body = f"<p class='note'>{e(t('map_note', lang))}</p>" + body
-        cls = "half" if sec.half else "full"
-        sections.append(f"<section id='sec-{sec.cid}' class='{cls}'><h2>{e(title)}</h2>"
-                        f"{body}</section>")
-    parks = parks_section(ds, lang)  # into factories (report/parks.py); None without parks
-    if parks is not None:
-        sections.append(parks.html)
-        nav.append(parks.nav)
-    sections.append(provenance_html(ds, lang))
-    nav.append(f"<a href='#sec-provenance'>{e(t('provenance', lang))}</a>")
+    ctx = ReportContext(ds, lang, base, map_scenario, source)
+    built = assemble(ctx, [*SECTIONS[:-1], *robust_builders(robust), SECTIONS[-1]])
+    sections = [sec.html() for sec in built]
+    nav = [f"<a href='#sec-{e(sec.sid)}'>{e(sec.title)}</a>" for sec in built if sec.nav]
+    specs = ctx.specs
 
     title = study_title(ds, lang)
     order = scenario_order(ds)
@@ -395,9 +371,13 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
-                 map_scenario: str | None = None, base: str | None = None) -> Path:
-    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically."""
+                 map_scenario: str | None = None, base: str | None = None,
+                 robust: Sequence[str | Path] = ()) -> Path:
+    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically;
+    `robust`: output folders (or results.nc) of `netdesign evaluate` / `stress` to add."""
     ds = open_results(results)
+    extra = [xr.load_dataset(Path(p) / "results.nc" if Path(p).is_dir() else p)
+             for p in robust]
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results), base=base)
+                         source=str(results), base=base, robust=extra)
     return write_text_atomic(out, text)

@@ -5,14 +5,13 @@ Reads the `park_*` variables of results.nc (`netdesign/results/parks.py`): volum
 handling + carbon cost (CNY/day and CNY per line-haul tonne-km) and the park's warehouse-and-
 distribute centre (capacity after expansion, or not opened). Labels come from the i18n
 glossary; segment names from the study config's `segments.NAME.label` when it has one.
-`html.render_report` calls `parks_section` and adds the section when it is not None.
+`parks_section` is a section builder (report/sections.py), listed in `html.SECTIONS`.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -20,16 +19,9 @@ import yaml
 
 from netdesign.report.i18n import LABELS, fmt_number, fmt_share, paren, t, term, unit
 from netdesign.report.scenarios import scenario_labels, scenario_order
+from netdesign.report.sections import ReportContext, Section
 
 NEEDS = ("park_demand", "park_flow", "park_on_time_share", "park_cost")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A finished report section: its `<section>` HTML and its navigation link."""
-
-    html: str
-    nav: str
 
 
 def segment_label(ds: xr.Dataset, name: str, lang: str) -> str:
@@ -109,17 +101,13 @@ def _scenario_table(ds: xr.Dataset, s: str, lang: str, segments: list[str]) -> s
             + "".join(rows) + "</tbody></table></div>")
 
 
-def parks_section(ds: xr.Dataset, lang: str) -> Section | None:
+def parks_section(ctx: ReportContext) -> Section | None:
     """The "into factories" section, or None when the results have no parks."""
+    ds, lang = ctx.ds, ctx.lang
     if "park" not in ds.dims or any(v not in ds.variables for v in NEEDS):
         return None
     demand = ds["park_demand"].fillna(0.0).max(dim=("scenario", "park"))
     segments = [str(g) for g, v in zip(ds["segment"].values, demand.values, strict=True)
                 if v > 0]
-    e = html.escape
     body = "".join(_scenario_table(ds, s, lang, segments) for s in scenario_order(ds))
-    title = t("parks", lang)
-    return Section(
-        html=(f"<section id='sec-parks' class='full'><h2>{e(title)}</h2>{body}"
-              f"<p class='note'>{e(t('parks_note', lang))}</p></section>"),
-        nav=f"<a href='#sec-parks'>{e(title)}</a>")
+    return ctx.section("parks", body + ctx.note("parks_note"))

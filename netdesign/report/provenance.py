@@ -54,11 +54,10 @@ def solver_rows(ds: xr.Dataset) -> list[dict[str, str]]:
     return out
 
 
-def provenance_html(ds: xr.Dataset, lang: str) -> str:
-    """The provenance section as an HTML fragment (escaped)."""
+def provenance_body(ds: xr.Dataset, lang: str) -> str:
+    """The provenance section's content as an HTML fragment (escaped)."""
     e = html.escape
-    parts = [f'<section id="sec-provenance" class="provenance"><h2>{e(t("provenance", lang))}'
-             "</h2>", '<table class="kv">']
+    parts = ['<table class="kv">']
     for label, value in provenance_rows(ds, lang):
         parts.append(f"<tr><th>{e(label)}</th><td><code>{e(value)}</code></td></tr>")
     parts.append("</table>")
@@ -89,5 +88,4 @@ def provenance_html(ds: xr.Dataset, lang: str) -> str:
                      f"<pre>{e(str(cfg))}</pre></details>")
     parts.append(f"<h3>{e(t('basemap_sources', lang))}</h3><p class='note'>{e(BASEMAP_NOTE[lang])}"
                  "</p>")
-    parts.append("</section>")
     return "\n".join(parts)

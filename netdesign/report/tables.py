@@ -11,14 +11,10 @@ import pandas as pd
 import xarray as xr
 
 from netdesign.report.i18n import header
-from netdesign.report.load import solver_report
+from netdesign.results.summary import SUMMARY_COLUMNS  # noqa: F401  (summary.csv's columns)
 
-SUMMARY_COLUMNS = (
-    "scenario", "year", "growth", "costs", "carbon_price", "policy", "demand_quantile",
-    "status", "mip_gap", "total_cost_cny_per_day", "co2_t_per_day", "on_time_share",
-    "unserved_parcels_per_day", "hub_capacity_added_parcels_per_day", "share_road",
-    "share_rail", "share_water", "share_air", "message",
-)
+# The summary table itself is `netdesign.results.statistics(ds).headline()` (one definition,
+# results/summary.py); this module holds the report's other tables.
 
 # machine column -> (i18n label key, i18n unit key)
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
@@ -92,6 +88,16 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "kind": ("kind", "none"),
     "id": ("id", "none"),
     "gap_tolerance": ("gap_tolerance", "share"),
+    "economic_cost_cny_per_day": ("economic_cost", "cny_day"),
+    "penalty_cost_cny_per_day": ("penalty_cost", "cny_day"),
+    "on_time_share_domestic": ("on_time_share_domestic", "share"),
+    "on_time_share_neighbouring": ("on_time_share_neighbouring", "share"),
+    "on_time_share_global": ("on_time_share_global", "share"),
+    "peak_factor": ("peak_factor", "none"),
+    "max_utilisation": ("max_utilisation", "share"),
+    "max_hub_utilisation_peak": ("max_hub_utilisation_peak", "share"),
+    "utilisation_peak": ("hub_utilisation_peak", "share"),
+    "segment": ("segment", "none"),
 }
 _SUFFIX = {"name_zh": " (中文)", "name_en": " (English)",
            "lo_80_parcels_per_month": " lo", "hi_80_parcels_per_month": " hi",
@@ -117,41 +123,6 @@ def localised_headers(columns: list[str], lang: str) -> list[str]:
 
 def _str(da: xr.DataArray) -> list[str]:
     return [str(v) for v in np.asarray(da.values).ravel()]
-
-
-def summary_table(ds: xr.Dataset) -> pd.DataFrame:
-    """One row per scenario with the headline figures (the columns of summary.csv).
-
-    unserved_parcels_per_day = sum of `unserved` over corridors; hub_capacity_added = sum of
-    `hub_capacity_added` over hubs; share_* = `mode_share`; message from `solver_reports`.
-    """
-    names = _str(ds["scenario"])
-    unserved = ds["unserved"].sum("corridor", min_count=1)
-    added = ds["hub_capacity_added"].sum("hub", min_count=1)
-    df = pd.DataFrame({
-        "scenario": names,
-        "year": ds["year"].values.astype(int),
-        "growth": _str(ds["growth"]),
-        "costs": _str(ds["costs"]),
-        "carbon_price": ds["carbon_price"].values.astype(float),
-        "policy": _str(ds["policy"]),
-        "demand_quantile": _str(ds["demand_quantile"]),
-        "status": _str(ds["status"]),
-        "mip_gap": ds["mip_gap"].values.astype(float),
-        "total_cost_cny_per_day": ds["total_cost"].values.astype(float),
-        "co2_t_per_day": ds["co2"].values.astype(float),
-        "on_time_share": ds["on_time_share"].values.astype(float),
-        "unserved_parcels_per_day": unserved.values.astype(float),
-        "hub_capacity_added_parcels_per_day": added.values.astype(float),
-    })
-    for m in ("road", "rail", "water", "air"):
-        df[f"share_{m}"] = (ds["mode_share"].sel(mode=m).values.astype(float)
-                            if m in ds["mode"].values else np.nan)
-    if "message" in ds.variables:  # not in the schema, but written by netdesign.results
-        df["message"] = _str(ds["message"])
-    else:
-        df["message"] = [str(solver_report(ds, n).get("message", "") or "") for n in names]
-    return df[list(SUMMARY_COLUMNS)]
 
 
 def _grid(ds: xr.Dataset, dim: str, static: dict[str, np.ndarray],
@@ -185,7 +156,8 @@ def mode_split_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
-    """scenario x hub: existing, added and post-expansion capacity, throughput, utilisation."""
+    """scenario x hub: existing, added and post-expansion capacity, throughput, utilisation
+    on the average day and (results with design-day sizing) on the design day."""
     sh = ("scenario", "hub")
     return _grid(ds, "hub", {
         "name_zh": np.asarray(_str(ds["hub_name_zh"]), dtype=object),
@@ -196,6 +168,8 @@ def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
         "capacity_parcels_per_day": _arr(ds, "hub_capacity", sh),
         "throughput_parcels_per_day": _arr(ds, "hub_throughput", sh),
         "utilisation": _arr(ds, "hub_utilisation", sh),
+        **({"utilisation_peak": _arr(ds, "hub_utilisation_peak", sh)}
+           if "hub_utilisation_peak" in ds.variables else {}),
     })
 
 

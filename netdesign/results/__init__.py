@@ -12,7 +12,7 @@ _EXPORTS = {
     "combine_results": "netdesign.results.dataset",
     "design_to_dataset": "netdesign.results.dataset",
     "failed_scenario_dataset": "netdesign.results.dataset",
-    "summary_table": "netdesign.results.dataset",
+    "summary_table": "netdesign.results.summary",
     "read_results": "netdesign.results.io",
     "write_dataset_atomic": "netdesign.results.io",
     "write_results": "netdesign.results.io",
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
         combine_results,
         design_to_dataset,
         failed_scenario_dataset,
-        summary_table,
     )
     from netdesign.results.io import read_results, write_dataset_atomic, write_results
+    from netdesign.results.summary import summary_table
 
 
 def __getattr__(name: str) -> Any:

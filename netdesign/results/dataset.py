@@ -15,14 +15,20 @@ from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
 from netdesign.results import schema
 from netdesign.results.parks import park_variables
+from netdesign.results.rural import rural_variables
+from netdesign.results.summary import (  # noqa: F401  (re-exported: summary.csv's table)
+    ECONOMIC_COMPONENTS,
+    PENALTY_COMPONENTS,
+    PLANNING_COLUMNS,
+    SUMMARY_COLUMNS,
+    summary_table,
+)
 from netdesign.scenario.scenario import Scenario, corridor_segments
 from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 
 if TYPE_CHECKING:
     from netdesign.data.inputs import StudyInputs as Study
 
-ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
-PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
 SCOPES = ("all", "domestic", "international")
 """Corridor scopes of the mode shares: international = origin and destination in different
 countries (as in the model's customs time)."""
@@ -202,6 +208,10 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             **_scenario_coords(scenario),
         },
     )
+    rural_data, rural_coords = rural_variables(network, scenario, design, demand, late,
+                                               unserved, _has_solution(report))
+    if rural_data:
+        ds = ds.assign(rural_data).assign_coords(rural_coords)
     if not _has_solution(report):
         for name in ("on_time_share", "on_time_share_by_class", "on_time_share_by_segment",
                      "economic_cost", "penalty_cost", "segment_flow", "segment_late",
@@ -386,58 +396,3 @@ def combine_results(parts: Sequence[xr.Dataset], study: Study, forecasts: Any | 
 def _annotate(ds: xr.Dataset) -> xr.Dataset:
     return schema.annotate(ds)
 
-
-SUMMARY_COLUMNS = (
-    "scenario", "year", "growth", "costs", "carbon_price", "policy", "demand_quantile",
-    "status", "mip_gap", "total_cost_cny_per_day", "economic_cost_cny_per_day",
-    "penalty_cost_cny_per_day", "co2_t_per_day", "on_time_share", "on_time_share_domestic",
-    "on_time_share_neighbouring", "on_time_share_global", "unserved_parcels_per_day",
-    "hub_capacity_added_parcels_per_day", "share_road", "share_rail", "share_water",
-    "share_air", "message",
-)
-PLANNING_COLUMNS = ("peak_factor", "max_utilisation", "max_hub_utilisation_peak")
-"""Capacity planning figures of summary.csv (issue 14): the design day's peak factor, the
-utilisation cap, and the largest design-day hub utilisation (≤ the cap when optimal)."""
-SUMMARY_COLUMNS = SUMMARY_COLUMNS + PLANNING_COLUMNS
-
-
-def _scalar(one: xr.Dataset, name: str) -> float:
-    """A per-scenario figure, NaN when results written before it existed lack it."""
-    return float(one[name]) if name in one else float("nan")
-
-
-def summary_table(ds: xr.Dataset) -> pd.DataFrame:
-    """One row per scenario with the headline figures (the columns of summary.csv)."""
-    rows = []
-    for s in ds["scenario"].values:
-        one = ds.sel(scenario=s)
-        row = {
-            "scenario": str(s),
-            "year": int(one["year"]),
-            "growth": str(one["growth"].values),
-            "costs": str(one["costs"].values),
-            "carbon_price": float(one["carbon_price"]),
-            "policy": str(one["policy"].values),
-            "demand_quantile": str(one["demand_quantile"].values),
-            "status": str(one["status"].values),
-            "mip_gap": float(one["mip_gap"]),
-            "total_cost_cny_per_day": float(one["total_cost"]),
-            "economic_cost_cny_per_day": _scalar(one, "economic_cost"),
-            "penalty_cost_cny_per_day": _scalar(one, "penalty_cost"),
-            "co2_t_per_day": float(one["co2"]),
-            "on_time_share": float(one["on_time_share"]),
-            **{f"on_time_share_{c}": float(one["on_time_share_by_class"].sel(service_class=c))
-               for c in SERVICE_CLASSES},
-            "unserved_parcels_per_day": float(one["unserved_total"]),
-            "hub_capacity_added_parcels_per_day": float(one["hub_capacity_added"].sum()),
-        }
-        for m in MODES:
-            row[f"share_{m}"] = float(one["mode_share"].sel(mode=m))
-        row["message"] = str(one["message"].values) if "message" in one else ""
-        for key in ("peak_factor", "max_utilisation"):
-            row[key] = float(one[key]) if key in one else 1.0
-        peak_util = one["hub_utilisation_peak"] if "hub_utilisation_peak" in one else None
-        row["max_hub_utilisation_peak"] = float(peak_util.max()) \
-            if peak_util is not None and peak_util.notnull().any() else float("nan")
-        rows.append(row)
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

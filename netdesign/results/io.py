@@ -18,7 +18,7 @@ import xarray as xr
 
 from netdesign.atomic import write_atomic, write_csv_atomic
 from netdesign.errors import InputError, Problem
-from netdesign.results.dataset import summary_table
+from netdesign.results.summary import summary_table
 
 RESULTS_FILE = "results.nc"
 SUMMARY_FILE = "summary.csv"

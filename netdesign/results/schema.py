@@ -54,6 +54,10 @@ DIMENSIONS: dict[str, str] = {
     "segment": "a demand segment (corridors.csv `segment`, config order)",
     "scope": "corridors by scope: all, domestic (one country), international (two)",
     "park": "an industrial park (node_id of an industrial_park node that ends a corridor)",
+    "county": "a rural county of the rural tier (county_node)",
+    "route": "a rural route: a township's trunk (county hub -> township station) or its "
+             "village route (township station -> one village, standing for N identical ones)",
+    "rural_mode": "a rural vehicle type (rural.modes: van, cold-chain van, rural bus ...)",
 }
 
 #: Data variables and scenario coordinates.
@@ -144,6 +148,25 @@ VARIABLES: tuple[Variable, ...] = (
              required=False),
     Variable("park_dc_throughput", (*S, "park"), "parcels/day", "reference parcels handled "
              "at the park's warehouse-and-distribute centres", required=False),
+    # the rural tier (issue 15, "into villages"; only with a `rural:` section)
+    Variable("rural_departures_per_week", (*S, "route", "rural_mode"), "departures/week",
+             "departures per week of a rural mode on ONE route of the row", required=False),
+    Variable("village_coverage", (*S, "county"), "1", "share of the county's villages "
+             "served at least rural.min_weekly_frequency times a week (village and trunk "
+             "route)", required=False),
+    Variable("rural_cost", (*S, "county"), "CNY/day", "cost of the county's rural routes "
+             "(part of the transport cost)", required=False),
+    Variable("rural_cost_per_village", (*S, "county"), "CNY/year",
+             "rural cost per administrative village", required=False),
+    Variable("rural_cost_per_parcel", (*S, "county"), "CNY/parcel",
+             "rural cost per parcel to or from the villages", required=False),
+    Variable("rural_parcels", (*S, "county"), "parcels/day",
+             "parcels to and from the county's villages", required=False),
+    Variable("rural_on_time_share", (*S, "county"), "1", "on-time share of parcels to the "
+             "villages (corridor on time x the village leg leaving within a day)",
+             required=False),
+    Variable("urban_on_time_share", S, "1", "on-time share of parcels to the city's urban "
+             "districts", required=False),
     Variable("co2", S, "t CO2/day", "CO2 emissions"),
     Variable("on_time_share", S, "1", "share of demand delivered within its service standard"),
     Variable("on_time_share_by_class", (*S, "service_class"), "1",
@@ -181,6 +204,19 @@ COORDINATES: tuple[Variable, ...] = (
     Variable("link_distance_km", ("link",), "km", "distance"),
     Variable("link_min_weekly_frequency", ("link",), "departures/week",
              "minimum departures per week (NaN = none)"),
+    Variable("route_county", ("route",), "", "county_node of the rural route",
+             required=False),
+    Variable("route_township", ("route",), "", "township_id of the rural route",
+             required=False),
+    Variable("route_tier", ("route",), "", "trunk or village", required=False),
+    Variable("route_villages", ("route",), "1", "villages the route row stands for (0 for "
+             "a trunk)", required=False),
+    Variable("route_min_weekly_frequency", ("route",), "departures/week",
+             "departures per week required on the route", required=False),
+    Variable("county_name_en", ("county",), "", "English name", required=False),
+    Variable("county_name_zh", ("county",), "", "Chinese name", required=False),
+    Variable("county_villages", ("county",), "1", "administrative villages",
+             required=False),
     Variable("hub_name_en", ("hub",), "", "English name"),
     Variable("hub_name_zh", ("hub",), "", "Chinese name"),
 )
@@ -199,9 +235,52 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
+    "calibration": "JSON records: the base-year check (calibration.csv: figure, model, "
+                   "observed, unit, source), when the study ships observed figures",
 }
 
-BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
+#: Attributes only some results carry (the reader and the tests do not require them).
+OPTIONAL_ATTRIBUTES = frozenset({"calibration"})
+
+#: What `netdesign evaluate` and `netdesign stress` write (issue 17, docs/robust.md). Their
+#: results.nc hold the variables above with `draw` in place of `scenario` (evaluate), or these
+#: per `disruption` (stress).
+R, DI = ("disruption",), ("disruption", "day")
+ROBUST_DIMENSIONS: dict[str, str] = {
+    "draw": "one joint demand draw of the design year (evaluate)",
+    "metric": "a figure of the draws' distribution (total_cost, unserved, late, "
+              "max_hub_utilisation, on_time_share)",
+    "statistic": "mean, p50, p95, worst",
+    "disruption": "a named outage of the config's `disruptions:` (stress)",
+    "day": "day of the outage window (outage days, then recovery days)",
+}
+ROBUST_VARIABLES: tuple[Variable, ...] = (
+    Variable("draw_summary", ("metric", "statistic"), "", "distribution of the draws' figures "
+             "(units of the metric: CNY/day, parcels/day, 1)"),
+    Variable("stress_days", R, "d", "outage days"),
+    Variable("stress_recovery_days", R, "d", "normal days after the outage in the window"),
+    Variable("stress_capacity_share", R, "1", "capacity left during the outage (0 = closed)"),
+    Variable("stress_status", R, "", "solve status of the outage window"),
+    Variable("stress_description", R, "", "the disruption in words"),
+    Variable("stress_cost", R, "CNY", "cost of the outage window"),
+    Variable("stress_baseline_cost", R, "CNY", "cost of the same window without the outage"),
+    Variable("stress_extra_cost", R, "CNY", "extra cost of the outage over the window"),
+    Variable("stress_unserved", R, "parcels", "parcels still waiting at the window's end "
+             "(beyond the baseline)"),
+    Variable("stress_backlog", R, "parcel-days", "parcels carried to a later day, summed over "
+             "days (each one a day late)"),
+    Variable("stress_late", R, "parcels", "extra parcels routed later than their standard"),
+    Variable("stress_peak_backlog", R, "parcels", "largest backlog on one day"),
+    Variable("stress_day_extra_cost", DI, "CNY", "extra cost by day"),
+    Variable("stress_day_backlog", DI, "parcels", "extra backlog by day"),
+    Variable("stress_corridor_backlog", ("disruption", "corridor"), "parcel-days",
+             "backlog by corridor"),
+    Variable("stress_hub_throughput_change", ("disruption", "hub"), "parcels/day",
+             "mean change of hub throughput on the outage days"),
+)
+
+BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES,
+                                                    *ROBUST_VARIABLES)}
 
 
 def annotate(ds: xr.Dataset) -> xr.Dataset:

@@ -23,7 +23,7 @@ from typing import Literal
 import pandas as pd
 import xarray as xr
 
-from netdesign.results.dataset import summary_table
+from netdesign.results.summary import summary_table
 
 SCENARIO_PARAMETERS = ("year", "growth", "costs", "carbon_price", "policy", "demand_quantile")
 

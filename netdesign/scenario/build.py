@@ -10,6 +10,7 @@ import pandas as pd
 from netdesign.config.schema import ScenarioConfig, StudyConfig
 from netdesign.data.network import Network
 from netdesign.errors import InputError, Problem
+from netdesign.scenario.rural import rural_input
 from netdesign.scenario.scenario import Scenario, Segment, corridor_segments
 
 QUANTILE_COLUMNS = {"mean": "mean", "hi_80": "hi_80", "hi_95": "hi_95"}
@@ -193,6 +194,8 @@ def build_scenario(
         allow_unserved=cfg.network.allow_unserved,
         peak_factor=design_peak_factor(cfg, sc, forecasts, network),
         max_utilisation=cfg.planning.max_utilisation,
+        rural=None if cfg.rural is None or network.rural is None
+        else rural_input(cfg.rural, network.rural, network.corridors, demand),
     )
 
 

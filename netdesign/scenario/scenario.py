@@ -76,6 +76,8 @@ class Scenario:
     peak_factor: design day / average day (>= 1); hub and link capacity rows hold on the
                design day, routing and its costs stay on the average day.
     max_utilisation: largest planned use of capacity on the design day (0 < u <= 1).
+    rural:     the rural tier's routes, volumes and modes (`scenario.rural.RuralInput`), or
+               None (no rural tier: the model is exactly the one without it).
     """
 
     name: str
@@ -109,6 +111,7 @@ class Scenario:
     expansion: bool = True
     peak_factor: float = 1.0
     max_utilisation: float = 1.0
+    rural: Any = None
 
     def multiplier(self, key: str) -> float:
         return float(self.cost_multipliers.get(key, 1.0))

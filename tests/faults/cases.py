@@ -207,6 +207,43 @@ def _daily(sid: str, n: int = 120) -> list[tuple[str, str, float]]:
             for i, d in enumerate(pd.date_range("2024-01-01", periods=n, freq="D"))]
 
 
+# -- the rural tier (issue 15): the tiny study with Tonglu's two townships ---------------------
+RURAL_CONFIG = {"min_weekly_frequency": 3, "modes": {
+    "van": {"capacity_per_departure": 300, "cost_cny_per_departure": 30},
+    "bus": {"capacity_per_departure": 30, "cost_cny_per_departure": 8, "timetable": True,
+            "tiers": ["village"]}}}
+
+
+def with_rural(**rural: Any) -> Build:
+    """The tiny study with a rural section (`rural` merged into `RURAL_CONFIG`) and its two
+    tables: county CO_TONGLU (10 villages), townships T1 (6) and T2 (4)."""
+    def build(tmp: Path) -> None:
+        edit_config(rural={**RURAL_CONFIG, **rural})(tmp)
+        study = tmp / "study"
+        pd.DataFrame({"county_node": ["CO_TONGLU"], "name_en": ["Tonglu"], "name_zh": ["桐庐县"],
+                      "villages": ["10"], "population": ["1000"], "urban_population": ["300"],
+                      "area_km2": ["1829.59"]}).to_csv(study / "rural_counties.csv", index=False)
+        pd.DataFrame({"township_id": ["T1", "T2"], "county_node": ["CO_TONGLU", "CO_TONGLU"],
+                      "name_en": ["One", "Two"], "name_zh": ["一镇", "二乡"],
+                      "villages": ["6", "4"], "trunk_km": ["20", "25"],
+                      "village_km": ["5", "6"], "bus_runs_per_week": ["14", ""],
+                      "min_weekly_frequency": ["", ""]}).to_csv(
+            study / "rural_townships.csv", index=False)
+    return build
+
+
+def rural_table(table: str, edit: Callable[[pd.DataFrame], pd.DataFrame], **rural: Any) -> Build:
+    """`with_rural`, then one rural table edited as strings."""
+    return edit_table(table, edit, with_rural(**rural))
+
+
+def _set(row: int, col: str, value: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def edit(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[row, col] = value
+        return df
+    return edit
+
+
 def _hourly(n_series: int = 40, hours: int = 650) -> list[tuple[str, str, float]]:
     """40 series x 650 hours = 26,000 rows (the issue's size)."""
     stamps = pd.date_range("2024-01-01", periods=hours, freq="h").strftime("%Y-%m-%d %H:%M")
@@ -418,11 +455,56 @@ CASES: tuple[Case, ...] = (
         "series_id,date,value\n杭州,2024-01-01,5\n".encode("gbk")),
          ("forecast", "{tmp}/hist.csv", "-h", "3", "--out", "{out}"), 2,
          ("hist.csv", "row 1", "GBK")),
+    # -- the rural tier (#15): bad rural tables and frequencies -------------------------------
+    Case("rural_ok", with_rural(), VALIDATE, 0, ("OK:",)),
+    Case("rural_township_unknown_county",
+         rural_table("rural_townships", _set(1, "county_node", "CO_NOWHERE")), RUN, 2,
+         ("rural_townships.csv", "row 2", "township_id 'T2'", "county_node", "CO_NOWHERE",
+          "CO_TONGLU")),
+    Case("rural_county_unknown_node",
+         rural_table("rural_counties", _set(0, "county_node", "CO_ATLANTIS")), VALIDATE, 2,
+         ("rural_counties.csv", "row 1", "county_node", "CO_ATLANTIS", "nodes table")),
+    Case("rural_township_frequency_zero",
+         rural_table("rural_townships", _set(0, "min_weekly_frequency", "0")), RUN, 2,
+         ("rural_townships.csv", "row 1", "min_weekly_frequency", "between 1 and 14")),
+    Case("rural_township_bus_runs_15",
+         rural_table("rural_townships", _set(0, "bus_runs_per_week", "15")), RUN, 2,
+         ("rural_townships.csv", "row 1", "bus_runs_per_week", "15", "between 0 and 14")),
+    Case("rural_villages_do_not_add_up",
+         rural_table("rural_townships", _set(1, "villages", "3")), VALIDATE, 2,
+         ("rural_counties.csv", "row 1", "villages", "sum of its townships' villages")),
+    Case("rural_config_frequency_zero", with_rural(min_weekly_frequency=0), RUN, 2,
+         ("rural.min_weekly_frequency", "greater than or equal to 1")),
+    Case("rural_config_timetable_15",
+         with_rural(modes={"van": RURAL_CONFIG["modes"]["van"], "bus": {
+             **RURAL_CONFIG["modes"]["bus"], "max_departures_per_week": 15}}), RUN, 2,
+         ("rural.modes.bus.max_departures_per_week", "less than or equal to 14")),
+    Case("rural_table_missing", both(with_rural(), lambda tmp: (
+        tmp / "study" / "rural_townships.csv").unlink()), RUN, 2,
+         ("rural_townships.csv", "an existing CSV file")),
     # -- run exit codes (#18 item 5) ----------------------------------------------------------
     Case("run_all_infeasible", both(edit_config(**INFEASIBLE), stale_temporary), RUN, 4,
          ("2 of 2 scenario(s) have no design", "infeasible", "no admissible path",
           "2025_g-base_c-base_co2-0_p-none", "2030_g-base_c-base_co2-0_p-none"),
          writes=("out/*", "out/.*"), check=_no_stale_tmp),
+    # -- evaluate and stress (#17): bad draws and disruptions, exit 2, nothing written --------
+    Case("evaluate_zero_draws", copy_tiny, ("evaluate", "{tmp}", "--scenarios", "0", "--out",
+                                            "{out}"), 2, ("--scenarios", "0", ">= 1")),
+    Case("evaluate_negative_draws", copy_tiny, ("evaluate", "{tmp}", "-n", "-3", "--out",
+                                                "{out}"), 2, ("--scenarios", "-3", ">= 1")),
+    Case("disruption_unknown_hub",
+         edit_config(disruptions={"storm": {"hubs": ["NOWHERE"], "days": 2}}), VALIDATE, 2,
+         ("tiny.yaml", "disruptions.storm.hubs[0]", "NOWHERE", "hubs.csv")),
+    Case("disruption_unknown_link",
+         edit_config(disruptions={"cut": {"links": ["NO-LINK"], "days": 1}}), VALIDATE, 2,
+         ("disruptions.cut.links[0]", "NO-LINK", "links.csv")),
+    Case("disruption_zero_days",
+         edit_config(disruptions={"storm": {"hubs": ["HUB_HZ"], "days": 0}}), VALIDATE, 2,
+         ("disruptions.storm.days", "greater than or equal to 1")),
+    Case("stress_unknown_disruption_name",
+         edit_config(disruptions={"storm": {"hubs": ["HUB_HZ"], "days": 1}}),
+         ("stress", "{tmp}", "--config", "{cfg}", "--disruptions", "flood", "--out", "{out}"),
+         2, ("--disruptions", "flood", "storm")),
 )
 
 
