@@ -34,8 +34,9 @@ def load_study(config: str | Path | StudyConfig) -> Study:
 
 
 def design_years(cfg: StudyConfig) -> list[int]:
-    """Every design year the study may need (baseline scenarios and the sweep)."""
-    years = {sc.year for sc in cfg.scenarios}
+    """Every design year the study may need (baseline scenarios, the sweep, the plan's
+    periods)."""
+    years = {sc.year for sc in cfg.scenarios} | set(cfg.planning.periods or ())
     if cfg.sweep is not None:
         years |= {int(y) for y in cfg.sweep.axes.get("year", [])}
         years |= {sc.year for sc in cfg.sweep.scenarios}

@@ -3,7 +3,7 @@
 Order (a module may import only from its own package or a lower layer):
 
     errors -> base (atomic, vocabulary, progress, textfiles) -> config -> data -> forecast
-    -> scenario -> optimise -> results -> pipeline -> study
+    -> scenario -> optimise -> results -> pipeline -> plan -> study
     -> sweep | report | refresh (independent of one another)
     -> evaluate (a fixed design under demand draws and outages; runs on the sweep's Dask
        machinery) -> cli, docs_reference
@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("netdesign.optimise",),
     ("netdesign.results",),
     ("netdesign.pipeline",),
+    ("netdesign.plan",),
     ("netdesign.study",),
     ("netdesign.sweep", "netdesign.report", "netdesign.refresh"),
     ("netdesign.evaluate",),

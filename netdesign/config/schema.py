@@ -366,12 +366,65 @@ class SolverConfig(_Strict):
         return self
 
 
+class CommittedProject(_Strict):
+    """A project in service by a given year (e.g. the airport's international express centre
+    `HGH_IEC` by 2025): modules at a hub, or the opening of an optional hub."""
+
+    hub: str = Field(..., description="hub_id of the hubs table.")
+    by: int = Field(..., ge=2000, le=2100, description="In service in every period whose year "
+                    "is <= this year (at least one period).")
+    modules: int | None = Field(
+        None, ge=1, description="Hub modules installed by then (cumulative); empty: the hub is "
+        "open (an optional hub) or has at least one module.")
+
+
+class PlanCases(_Strict):
+    """The cases every period of a plan is built with (its year's demand, costs, policy)."""
+
+    growth: str = Field("base", description="Name of a growth case in `growth_cases`.")
+    costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
+    policy: str = Field("none", description="Name of a policy set in `policies`.")
+    carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
+    demand_quantile: DemandQuantile = Field(
+        "mean", description="Which forecast each period is designed for.")
+
+
 class PlanningConfig(_Strict):
-    """Capacity planning (issue 14): what day the capacity is sized for.
+    """Capacity planning (issue 14): what day the capacity is sized for, and the staged
+    investment plan of `netdesign plan` (docs/model.md, "Staged investment plan").
 
     Capacity rows hold on a *design day* = average day x `peak_factor`, at no more than
     `max_utilisation` of capacity; routing and its costs stay on the average day
     (docs/model.md, "Peak-season sizing")."""
+
+    periods: list[int] | None = Field(
+        None, description="Years of the plan's periods, strictly ascending (each stands for "
+        "the years up to the next; every one needs forecasts). Empty: the distinct years of "
+        "the baseline scenarios.")
+    final_period_years: int | None = Field(
+        None, ge=1, le=50, description="Years the last period stands for (default: the gap "
+        "before it, 5 with a single period).")
+    discount_rate: float = Field(
+        0.06, ge=0, lt=1, description="Real discount rate per year (fraction) of the net "
+        "present cost, base year = the first period.")
+    asset_life_years: float = Field(
+        20.0, gt=0, le=100, description="Economic life of a hub or link module and of a hub "
+        "opening, years: capital is annualised over it at `discount_rate`.")
+    cost_basis_rate: float = Field(
+        0.06, ge=0, lt=1, description="Rate at which the data's annualised module and opening "
+        "costs (CNY/yr) were made from capex (DATA_SOURCES.md: 6 %).")
+    cost_basis_life_years: float = Field(
+        20.0, gt=0, le=100, description="Life over which the data's annualised costs were made "
+        "from capex, years (DATA_SOURCES.md: 20).")
+    fixed_om_share: float = Field(
+        0.03, ge=0, lt=1, description="Fixed O&M per year as a share of capex, included in the "
+        "data's annualised costs (DATA_SOURCES.md: 3 %).")
+    budget_cny: dict[int, NonNegFloat] = Field(
+        default_factory=dict, description="Capex that may be committed in a period, CNY "
+        "(undiscounted), by period year; a period not listed has no budget.")
+    committed: list[CommittedProject] = Field(
+        default_factory=list, description="Projects in service by a year, whatever the cost.")
+    cases: PlanCases = Field(default_factory=PlanCases)
 
     peak_factor: float | Literal["forecast"] = Field(
         1.0,
@@ -402,6 +455,27 @@ class PlanningConfig(_Strict):
                 or not math.isfinite(value) or not 0 < value <= 1:
             raise ValueError("a finite number with 0 < u <= 1")
         return float(value)
+
+    @model_validator(mode="after")
+    def _plan_consistent(self) -> PlanningConfig:
+        problems = []
+        p = self.periods
+        if p is not None:
+            if not p:
+                problems.append("periods: at least one year (or leave it out)")
+            bad = [f"{a} -> {b}" for a, b in zip(p, p[1:], strict=False) if b <= a]
+            if bad:
+                problems.append(f"periods: years must be strictly ascending ({', '.join(bad)})")
+            for year in self.budget_cny:
+                if year not in p:
+                    problems.append(f"budget_cny.{year}: not one of the periods {p}")
+            for i, c in enumerate(self.committed):
+                if p and c.by < min(p):
+                    problems.append(f"committed[{i}].by: {c.by} is before the first period "
+                                    f"{min(p)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class ScenarioConfig(_Strict):
@@ -650,6 +724,11 @@ class StudyConfig(_Strict):
                      if seg.park_flow is not None and seg.weight_kg is None]
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
+        c = self.planning.cases
+        if self.planning.periods is not None or "cases" in self.planning.model_fields_set:
+            problems += _scenario_reference_problems(  # only a study that plans uses them
+                self, ScenarioConfig(year=2000, growth=c.growth, costs=c.costs,
+                                     policy=c.policy), "planning.cases")
         if self.sweep is not None:
             for i, sc in enumerate(self.sweep.scenarios):
                 problems += _scenario_reference_problems(self, sc, f"sweep.scenarios[{i}]")

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from netdesign.atomic import write_atomic
 from netdesign.errors import InputError, Problem
+from netdesign.report import plan
 from netdesign.report.i18n import case_value, check_lang, t, term
 from netdesign.report.load import open_results, select_scenarios
 from netdesign.report.provenance import provenance_rows, solver_rows
@@ -68,6 +69,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "corridors": ("通道", "corridors"),
     "forecasts": ("需求预测", "forecasts"),
     "provenance": ("来源", "provenance"),
+    "build schedule": ("分期建设", "build schedule"),
 }
 # number format by unit key (tables.COLUMN_LABELS)
 FORMATS = {"share": "0.0%", "parcels_day": "#,##0", "pkm_day": "#,##0", "cny_day": "#,##0",
@@ -150,6 +152,8 @@ def write_excel(ds: xr.Dataset, path: str | Path, lang: str = "zh",
                                   "annual or monthly")], "invalid option")
     ds = select_scenarios(ds, scenarios, source)
     tables = export_tables(ds, forecast)
+    if plan.has_plan(ds):  # results of `netdesign plan` (report/plan.py)
+        tables["build schedule"] = plan.schedule_table(ds)
     too_long = [Problem(str(path), f"sheet '{name}'", "rows", len(df),
                         f"at most {EXCEL_MAX_ROWS - 1} rows (Excel's limit); export fewer "
                         "scenarios with --scenarios or annual forecasts")

@@ -19,7 +19,7 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import calibration, charts, circle, comparison, segments
+from netdesign.report import calibration, charts, circle, comparison, plan, segments
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
@@ -267,6 +267,7 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("hub_capacity", _chart(charts.fig_hub_capacity),
                  ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
                  print_scale=0.5),
+    plan.plan_section,
     ChartSection("cost_breakdown", _chart(charts.fig_costs), ("cost", "total_cost"),
                  half=True, print_scale=0.75),
     ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True, print_scale=0.75),

@@ -308,11 +308,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "map_other_flows": ("其余线路（合并）", "Other legs (merged)"),
     "map_corridor": ("走廊", "Corridor"),
     "map_width_legend": ("线宽：日流量", "Width: parcels/day"),
-    "map_legs_note": ("画出流量最大的 {n} 条线路（占线路流量 {share}）；同方向、同方式的"
+    "map_legs_note": ("画出件公里最大的 {n} 条线路（占件公里 {share}）；同方向、同方式的"
                       "远程线路合并为走廊示意，往返合并。",
-                      "The {n} largest legs are drawn ({share} of leg flow); long legs of one "
-                      "mode and direction are bundled into corridors (schematic), both "
-                      "directions as one."),
+                      "The {n} legs with the most parcel-km are drawn ({share} of parcel-km); "
+                      "long legs of one mode and direction are bundled into corridors "
+                      "(schematic), both directions as one."),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)

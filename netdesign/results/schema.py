@@ -58,6 +58,7 @@ DIMENSIONS: dict[str, str] = {
     "route": "a rural route: a township's trunk (county hub -> township station) or its "
              "village route (township station -> one village, standing for N identical ones)",
     "rural_mode": "a rural vehicle type (rural.modes: van, cold-chain van, rural bus ...)",
+    "period": "a period of a staged plan (its year; `netdesign plan`)",
 }
 
 #: Data variables and scenario coordinates.
@@ -90,6 +91,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("max_utilisation", S, "1", "largest planned use of capacity on the design day",
              required=False),
     Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
+    Variable("period_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub sorting capacity standing in the period (staged plan; sized for the design "
+             "day: attributes peak_factor, max_utilisation)", required=False),
+    Variable("period_hub_throughput", ("period", "hub"), "parcels/day",
+             "parcels sorted at the hub on the period's average day (staged plan)",
+             required=False),
+    Variable("period_link_capacity", ("period", "link"), "parcels/day",
+             "link capacity standing in the period (staged plan)", required=False),
+    Variable("myopic_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub capacity standing in the period when each period is planned alone, keeping "
+             "what the earlier built (staged plan, myopic)", required=False),
     Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
     Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
     Variable("link_modules_added", (*S, "link"), "modules",
@@ -237,10 +249,13 @@ ATTRIBUTES: dict[str, str] = {
     "max_utilisation": "planning.max_utilisation as configured",
     "calibration": "JSON records: the base-year check (calibration.csv: figure, model, "
                    "observed, unit, source), when the study ships observed figures",
+    "plan": "JSON (staged plan, `netdesign plan`): periods, discount rate, asset life, net "
+            "present cost (operating, capital, total; CNY) of the perfect-foresight and the "
+            "myopic plan, the build schedule and the plan's solve report",
 }
 
 #: Attributes only some results carry (the reader and the tests do not require them).
-OPTIONAL_ATTRIBUTES = frozenset({"calibration"})
+OPTIONAL_ATTRIBUTES = frozenset({"calibration", "plan"})
 
 #: What `netdesign evaluate` and `netdesign stress` write (issue 17, docs/robust.md). Their
 #: results.nc hold the variables above with `draw` in place of `scenario` (evaluate), or these
