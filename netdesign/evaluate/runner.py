@@ -228,43 +228,20 @@ def _failed(ctx: EvalContext, name: str, demand: np.ndarray, exc: BaseException)
 
 def _on_dask(client, ctx: EvalContext, jobs: list[tuple[str, np.ndarray]], retries: int
              ) -> Iterator[tuple[str, Any, dict]]:
-    """Submit every draw (the context shipped once, as a recomputable task copied to every
-    worker, as the sweep ships its network); yield (name, dataset | exception, timings)."""
-    from distributed import as_completed, wait
+    """Submit every draw (the context shipped once and copied to every worker, as the sweep
+    ships its network); yield (name, dataset | exception, timings). Two draws per task slot
+    are in flight, so that a worker never waits for its next demand vector."""
+    from netdesign.sweep.execute import share_with_workers, stream_tasks
 
-    from netdesign.sweep.tasks import identity
+    ctx_future = share_with_workers(client, ctx, "evalctx")
 
-    ctx_future = client.submit(identity, ctx, key=f"evalctx-{uuid.uuid4().hex[:8]}",
-                               pure=False)
-    wait([ctx_future])
-    client.replicate([ctx_future])
-    pending = list(jobs)
-    names: dict[str, str] = {}
-    in_flight = as_completed()
+    def submit(job):
+        name, demand = job
+        return name, client.submit(evaluate_draw, ctx_future, name, demand,
+                                   key=f"draw-{name}-{uuid.uuid4().hex[:8]}", pure=False,
+                                   retries=retries)
 
-    def top_up() -> None:
-        slots = max(1, sum(client.nthreads().values()))
-        while pending and in_flight.count() < 2 * slots:
-            name, demand = pending.pop(0)
-            fut = client.submit(evaluate_draw, ctx_future, name, demand,
-                                key=f"draw-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                                retries=retries)
-            names[fut.key] = name
-            in_flight.add(fut)
-
-    top_up()
     try:
-        for fut in in_flight:
-            name = names[fut.key]
-            if fut.status == "finished":
-                ds, timings = fut.result()
-            else:
-                ds = (fut.exception() if fut.status == "error" else None) or RuntimeError(
-                    f"task {fut.status} (its worker or its input data was lost)")
-                timings = {}
-            fut.release()
-            top_up()
-            yield name, ds, timings
+        yield from stream_tasks(client, jobs, submit, per_slot=2)
     finally:
-        in_flight.clear()
         ctx_future.release()

@@ -220,6 +220,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "Id"),
     "gap_tolerance": ("设定间隙", "Gap tolerance"),
     "all_classes_short": ("全部", "All"),
+    # into factories (report/parks.py, issue 15)
+    "parks": ("快递进厂：重点园区", "Into factories: key industrial parks"),
+    "park": ("园区", "Park"),
+    "park_volume": ("各细分需求件量", "Volume by segment"),
+    "park_tonnes": ("货量", "Tonnes"),
+    "park_mode_split": ("运输方式（件量份额）", "Mode split (share of parcels)"),
+    "park_cost": ("运输、分拣与碳成本", "Transport, handling and carbon cost"),
+    "park_cost_per_tkm": ("单位干线吨公里成本", "Cost per line-haul tonne-km"),
+    "park_dc": ("仓配一体中心", "Warehouse-and-distribute centre"),
+    "park_dc_closed": ("未启用", "not opened"),
+    "park_dc_none": ("无备选", "no candidate"),
+    "parks_note": ("园区通道：起点或终点为该园区的通道。成本不含扩能成本（各园区共用）。"
+                   "件量按件计，吨数按各细分需求的单件重量折算；仓配一体中心能力以标准件"
+                   "（1.2千克）计。",
+                   "A park's corridors start or end at it. Costs exclude capacity costs (shared "
+                   "by all parks). Volumes count pieces; tonnes use each segment's weight per "
+                   "piece; centre capacity is in reference parcels (1.2 kg)."),
+    "segment_parts_inbound": ("入厂物流（零部件）", "Inbound parts to plants"),
+    "segment_order_outbound": ("订单快递（出厂）", "Outbound orders from plants"),
+    "segment_reverse": ("逆向物流", "Reverse logistics to plants"),
     # cost split and on-time by class (summary.csv, issue 13)
     "economic_cost": ("经济成本", "Economic cost"),
     "penalty_cost": ("罚金（延误与未满足）", "Penalties (late and unserved)"),
@@ -313,6 +333,8 @@ _UNITS: dict[str, tuple[str, float, str, float]] = {
     "parcels_month": ("万件/月", 1e4, "thousand parcels/month", 1e3),
     "per_week": ("班次/周", 1.0, "departures/week", 1.0),
     "cny_t": ("元/吨", 1.0, "CNY/t", 1.0),
+    "tonnes_day": ("吨/日", 1.0, "t/day", 1.0),
+    "cny_tkm": ("元/吨公里", 1.0, "CNY/t-km", 1.0),
     "km": ("公里", 1.0, "km", 1.0),
     "s": ("秒", 1.0, "s", 1.0),
 }

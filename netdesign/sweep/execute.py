@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -59,31 +59,58 @@ def run_on_dask(client, jobs, network, solver, retries: int, keys: dict[str, str
     demand first): a worker that dies takes only the scenario it was solving with it, the
     slots are balanced dynamically, and pending scenarios stay on the driver.
     """
-    from distributed import as_completed, wait
+    from netdesign.sweep.tasks import solve_task
 
-    from netdesign.sweep.tasks import identity, solve_task
-
-    # The network goes to the cluster once, without its history (solving does not need it),
-    # as a task that returns it (not `scatter`): if a worker holding it dies, the scheduler
-    # can recompute it instead of cancelling every scenario that needs it. It is then copied
-    # to every worker, so that scenarios are placed by load, not by where the data lives.
+    # The network goes to the cluster once, without its history (solving does not need it).
     slim = dataclasses.replace(network, history=network.history.iloc[:0])
-    net_future = client.submit(identity, slim, key=f"network-{uuid.uuid4().hex[:8]}",
-                               pure=False)
-    wait([net_future])
-    client.replicate([net_future])
-    pending = sorted(jobs, key=lambda job: -job[2])
+    net_future = share_with_workers(client, slim, "network")
+
+    def submit(job):
+        name, scenario, _ = job
+        return name, client.submit(solve_task, net_future, scenario, solver, time.time(),
+                                   worker_out_dir, keys[name],
+                                   key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
+                                   retries=retries)
+
+    try:
+        yield from stream_tasks(client, sorted(jobs, key=lambda job: -job[2]), submit)
+    finally:
+        net_future.release()
+
+
+def share_with_workers(client, value: Any, prefix: str):
+    """`value` on the cluster once, as a task that returns it (not `scatter`): if a worker
+    holding it dies, the scheduler can recompute it instead of cancelling every task that
+    needs it. It is then copied to every worker, so that tasks are placed by load, not by where
+    the data lives. Returns the future (release it when done)."""
+    from distributed import wait
+
+    from netdesign.sweep.tasks import identity
+
+    fut = client.submit(identity, value, key=f"{prefix}-{uuid.uuid4().hex[:8]}", pure=False)
+    wait([fut])
+    client.replicate([fut])
+    return fut
+
+
+def stream_tasks(client, jobs: list, submit: Callable[[Any], tuple[str, Any]], *,
+                 per_slot: int = 1) -> Iterator[tuple[str, Any, dict]]:
+    """Run `jobs` on the cluster with at most `per_slot` tasks per worker thread in flight,
+    topped up as tasks finish; yield (name, result | exception, timings) in finishing order.
+
+    submit(job) -> (name, future); a task returns (result, timings). A task that failed or was
+    lost yields its exception (or a RuntimeError saying it was lost) with empty timings.
+    """
+    from distributed import as_completed
+
+    pending = list(jobs)
     names: dict[str, str] = {}
     in_flight = as_completed()
 
     def top_up() -> None:
         slots = max(1, sum(client.nthreads().values()))
-        while pending and in_flight.count() < slots:
-            name, scenario, _ = pending.pop(0)
-            fut = client.submit(solve_task, net_future, scenario, solver, time.time(),
-                                worker_out_dir, keys[name],
-                                key=f"solve-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                                retries=retries)
+        while pending and in_flight.count() < per_slot * slots:
+            name, fut = submit(pending.pop(0))
             names[fut.key] = name
             in_flight.add(fut)
 
@@ -103,7 +130,6 @@ def run_on_dask(client, jobs, network, solver, retries: int, keys: dict[str, str
             yield name, result, timings
     finally:
         in_flight.clear()
-        net_future.release()
 
 
 def shared_with_workers(client, out_dir: Path) -> bool:
