@@ -244,8 +244,9 @@ def write_results(path, **kwargs) -> xr.Dataset:
 # ------------------------------------------------------------------ every section kind
 # A results dataset with every section the default study's report has (issue 19, print): the
 # demand segments of the corridors, the base-year check (the `calibration` attribute, as
-# `netdesign run` writes it) and a rural tier of five counties with two townships each (the
-# variables of `results.rural`), beside the scenarios, forecasts and network of build_results.
+# `netdesign run` writes it), a rural tier of five counties with two townships each (the
+# variables of `results.rural`) and 16 parks (`results.parks`, as many as the default study),
+# beside the scenarios, forecasts and network of build_results.
 SEGMENTS = ("parcel", "parcel", "parcel", "direct_mail", "direct_mail", "direct_mail",
             "parcel", "parcel")  # per corridor of CORRIDORS
 CALIBRATION = [
@@ -265,7 +266,8 @@ RURAL_MODES = ("truck", "cold_truck", "van", "cold_van", "bus")
 
 
 def with_all_sections(ds: xr.Dataset, seed: int = 11) -> xr.Dataset:
-    """`ds` (from build_results) plus demand segments, a base-year check and a rural tier."""
+    """`ds` (from build_results) plus demand segments, a base-year check, a rural tier and 16
+    industrial parks (into factories, `results.parks`)."""
     rng = np.random.default_rng(seed)
     ds = ds.assign_coords(corridor_segment=("corridor", list(SEGMENTS)))
     ds.attrs["calibration"] = json.dumps(
@@ -298,6 +300,17 @@ def with_all_sections(ds: xr.Dataset, seed: int = 11) -> xr.Dataset:
     cost = rng.uniform(2e3, 9e3, (n_sc, n_c))
     parcels = rng.uniform(2e3, 2e4, (n_sc, n_c))
     S = ("scenario",)
+    parks = [f"PARK_{k:02d}" for k in range(16)]
+    park_segments = ["parts_inbound", "order_outbound", "reverse"]
+    P = ("scenario", "park")
+    ds = ds.assign_coords(park=parks, segment=park_segments).assign(
+        park_demand=((*P, "segment"), rng.uniform(500, 20_000, (n_sc, 16, 3))),
+        park_flow=((*P, "mode"), rng.uniform(0, 10_000, (n_sc, 16, ds.sizes["mode"]))),
+        park_tonnes=(P, rng.uniform(5, 200, (n_sc, 16))),
+        park_tonne_km=(P, rng.uniform(1e3, 5e4, (n_sc, 16))),
+        park_on_time_share=(P, rng.uniform(0.6, 1.0, (n_sc, 16))),
+        park_cost=(P, rng.uniform(1e4, 2e5, (n_sc, 16))),
+        park_dc_capacity=(P, rng.choice([np.nan, 0.0, 30_000.0], (n_sc, 16))))
     return ds.assign(
         rural_departures_per_week=((*S, "route", "rural_mode"), dep),
         village_coverage=((*S, "county"), rng.uniform(0.85, 1.0, (n_sc, n_c))),

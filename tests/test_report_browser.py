@@ -394,10 +394,10 @@ def _pdf_texts(chromium: str, html: str, pdf: Path) -> list[str]:
 
 def test_print_of_a_report_with_every_section_is_the_main_document_and_its_annex(chromium):
     """Results with every section kind of the default study (segments, base-year check, rural
-    tier, three scenarios, forecasts) print to at most 6 A4 pages with the headline table
+    tier, parks, three scenarios, forecasts) print to at most 6 A4 pages with the headline table
     whole on page 1 or 2, the map, on-time and base-year check on paper, the annex named in
     one line; with the annex (`print_annex`, i.e. `netdesign report --print-annex`) the
-    segment table, forecasts and provenance are printed too, on more pages."""
+    segment and park tables, forecasts and provenance are printed too, on more pages."""
     ds = with_all_sections(build_results())
     main = _pdf_texts(chromium, render_report(ds, "zh", map_scenario="2035-high"),
                       ARTIFACTS / "report_all_zh.pdf")
@@ -408,14 +408,15 @@ def test_print_of_a_report_with_every_section_is_the_main_document_and_its_annex
     for title in ("情景比较", "全球123快货物流圈", "网络图", "基年校核", "快递进村"):
         assert title in text, title
     assert "附件（屏幕版完整显示，打印时从略）" in text and "--print-annex" in text
-    # the segment table (its segment 跨境直邮) and the provenance (配置哈希) are annex
-    assert "跨境直邮" not in text and "配置哈希" not in text
+    # the segment table (its segment 跨境直邮), the park tables and the provenance (配置哈希)
+    # are annex
+    assert "跨境直邮" not in text and "PARK_00" not in text and "配置哈希" not in text
     annexed = _pdf_texts(chromium, render_report(ds, "zh", map_scenario="2035-high",
                                                  print_annex=True),
                          ARTIFACTS / "report_all_zh_annex.pdf")
     assert len(annexed) > len(main)
     text = "".join(annexed)
-    assert "跨境直邮" in text and "配置哈希" in text
+    assert "跨境直邮" in text and "PARK_00" in text and "配置哈希" in text
     assert "附件（屏幕版完整显示，打印时从略）" not in text
 
 

@@ -253,13 +253,13 @@ def test_print_roles_annex_sections_and_name_them_on_paper():
     main = {s for s, c in classes.items() if "annex" not in c.split()}
     assert main == {"summary", "comparison", "on_time", "rural_coverage", "network_map",
                     "calibration"}
-    assert {"segments", "forecasts", "provenance", "mode_split", "cost_breakdown"} <= \
+    assert {"segments", "parks", "forecasts", "provenance", "mode_split", "cost_breakdown"} <= \
         set(classes) - main
     pointer = re.search(r"<p class='note annex-pointer'>(.*?)</p>", page).group(1)
     assert "Provenance" in pointer and "Mode split" in pointer and "--print-annex" in pointer
     assert "Headline figures" not in pointer
     # the rural coverage tables: the first scenario's on paper, the others in the annex
-    rural = page[page.index("id='sec-rural_coverage'"):page.index("id='sec-forecasts'")]
+    rural = page[page.index("id='sec-rural_coverage'"):page.index("id='sec-parks'")]
     assert rural.count("<table") == ds.sizes["scenario"]
     assert rural.count("<div class='annex'>") == ds.sizes["scenario"] - 1
     assert "tables of the other scenarios" in pointer
@@ -292,6 +292,7 @@ def test_cli_report_print_annex_flag(tmp_path):
     from report_fixtures import write_results
     from typer.testing import CliRunner
 
+    import netdesign.cli.report  # noqa: F401 - registers the command
     from netdesign.cli.app import app
 
     write_results(tmp_path / "results.nc")
