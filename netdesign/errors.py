@@ -4,7 +4,9 @@ Exit codes used by the CLI (the constants below; README and docs/architecture.md
 0 ok, 1 other failure, 2 invalid input (nothing written), 3 locked (refresh, sweep),
 4 some scenario of `run` or `sweep` has no design (infeasible, error, stopped without a
 solution; the results are still written), 5 every scenario of `sweep` has a solution but some
-stopped before the configured MIP gap (`report/status.py`; `report` and `compare` flag them).
+stopped before the configured MIP gap (`report/status.py`; `report` and `compare` flag them),
+6 `compare` printed its tables but some scenario compared is flagged (no solution, stopped at
+a time limit, gap above the tolerance, demand unserved; `report/status.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ EXIT_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_SCENARIOS_FAILED = 4
 EXIT_GAP_NOT_MET = 5
+EXIT_FLAGGED = 6
 
 
 @dataclass(frozen=True)

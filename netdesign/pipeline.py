@@ -34,8 +34,9 @@ def load_study(config: str | Path | StudyConfig) -> Study:
 
 
 def design_years(cfg: StudyConfig) -> list[int]:
-    """Every design year the study may need (baseline scenarios and the sweep)."""
-    years = {sc.year for sc in cfg.scenarios}
+    """Every design year the study may need (baseline scenarios, the sweep, the plan's
+    periods)."""
+    years = {sc.year for sc in cfg.scenarios} | set(cfg.planning.periods or ())
     if cfg.sweep is not None:
         years |= {int(y) for y in cfg.sweep.axes.get("year", [])}
         years |= {sc.year for sc in cfg.sweep.scenarios}
@@ -70,7 +71,8 @@ def forecast_settings(cfg: StudyConfig, progress: bool = True):
 
     f = cfg.forecast
     return ForecastSettings(season_length=f.season_length, frequency="M", method=f.method,
-                            missing=f.missing, workers=f.workers, progress=progress)
+                            missing=f.missing, workers=f.workers, progress=progress,
+                            calendar=f.calendar)
 
 
 def forecast_study(study: Study, *, progress: bool = True, client=None, backtest=None):
@@ -285,6 +287,8 @@ def run_study(config: str | Path | StudyConfig | Study, out_dir: str | Path, *,
         parts.append(design_to_dataset(net, scenario, design))
     calibration = _base_year_check(study, forecasts, console, observed)
     ds = combine_results(parts, study, forecasts)
+    if calibration is not None:  # in results.nc too, so that the report shows it
+        ds.attrs["calibration"] = calibration.to_json(orient="records", force_ascii=False)
     write_results(ds, out_dir)
     if calibration is not None:
         from netdesign.results.calibration import CALIBRATION_FILE

@@ -3,8 +3,10 @@
 Order (a module may import only from its own package or a lower layer):
 
     errors -> base (atomic, vocabulary, progress, textfiles) -> config -> data -> forecast
-    -> scenario -> optimise -> results -> pipeline -> study
-    -> sweep | report | refresh (independent of one another) -> cli, docs_reference
+    -> scenario -> optimise -> results -> pipeline -> plan -> study
+    -> sweep | report | refresh (independent of one another)
+    -> evaluate (a fixed design under demand draws and outages; runs on the sweep's Dask
+       machinery) -> cli, docs_reference
     -> the `netdesign` package itself (lazy facade)
 
 Every import is counted: module level, inside functions, and under ``if TYPE_CHECKING`` (a
@@ -38,8 +40,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("netdesign.optimise",),
     ("netdesign.results",),
     ("netdesign.pipeline",),
+    ("netdesign.plan",),
     ("netdesign.study",),
     ("netdesign.sweep", "netdesign.report", "netdesign.refresh"),
+    ("netdesign.evaluate",),
     ("netdesign.cli", "netdesign.docs_reference"),
     ("netdesign",),
 ]

@@ -85,3 +85,31 @@ def test_bad_input_is_refused():
         st.columns(0, [5])
     with pytest.raises(IndexError, match="add the columns first"):
         st.add_rows(np.array([0]), np.array([3]), np.ones(1), lower=0, upper=1, names=["r"])
+
+
+def _day(demand: float, cap: float) -> LinearModel:
+    """One day: ship x ≤ cap at 1 CNY/parcel, u unserved at 10; x + u = demand."""
+    m = LinearModel("day")
+    one = Index.single()
+    m.add_variables("x", one, upper=cap)
+    m.add_variables("u", one)
+    m.add_constraints("demand", one, m.x[one.pos].by(one.pos) + m.u[one.pos].by(one.pos)
+                      == demand)
+    m.minimise(m.x[one.pos] * 1.0 + m.u[one.pos] * 10.0)
+    return m
+
+
+def test_backlog_carried_into_the_next_days_demand_row():
+    """Day 1 demand 100 with capacity 40, day 2 demand 100 with capacity 200. Alone: day 1
+    ships 40 and leaves 60 (600), day 2 ships 100: 40 + 600 + 100 = 740. With the backlog
+    carried (day 2: x2 + u2 − u1 = 100), day 2 ships 160 and nothing is left:
+    40 + 600 + 160 = 800 (the 60 parcels pay the penalty on day 1 and are then carried)."""
+    forms = [_day(100, 40).compile(), _day(100, 200).compile()]
+    st = Stack(forms, ["d1", "d2"])
+    st.add_coefficients(1, [0], st.columns(0, [1]), [-1.0])
+    out, _ = solve_standard_form(st.form(), SOLVER)
+    assert out.objective == pytest.approx(800.0)
+    (d1, d2), _ = st.split(out.values)
+    assert d2 == pytest.approx([160.0, 0.0])
+    with pytest.raises(IndexError):
+        st.add_coefficients(1, [5], st.columns(0, [1]), [-1.0])

@@ -125,12 +125,20 @@ def test_map_puts_nodes_at_their_coordinates(ds):
     assert seen == set(ds["node"].values)
     # New York (74.01 W) is drawn east of the Pacific, London (0.13 W) stays west of China
     assert shift_lon(-74.01) == pytest.approx(285.99) and shift_lon(-0.13) == -0.13
-    # one hover marker per leg with flow in the scenario shown first; legs in mode colours
+    # hover markers on the drawn legs and corridors of the scenario shown first: every place
+    # a used leg reaches is named in them; legs drawn in mode colours
     flows = ds["link_flow"].sel(scenario="2035-high").values
     legs = [tr for tr in shown if tr.name == "线路"]
-    assert len(legs) == 1 and len(legs[0].x) == int((flows > 0).sum())
-    drawn = [tr for tr in shown if tr.mode == "lines" and not str(tr.name).startswith("basemap")]
-    assert {tr.line.color for tr in drawn} <= set(charts.MODE_COLOURS.values())
+    names = dict(zip(ds["node"].values, ds["node_name_zh"].values, strict=True))
+    text = " ".join(legs[0].hovertext)
+    for a, b, f in zip(ds["link_from"].values, ds["link_to"].values, flows, strict=True):
+        if f > 0:
+            assert names[a] in text or names[b] in text, (a, b)
+    unused = [str(n) for n, f in zip(ds["link_to"].values, flows, strict=True) if not f > 0]
+    drawn = [tr for tr in shown if tr.mode == "lines" and tr.legendgroup in
+             charts.MODE_COLOURS]
+    assert drawn and {tr.line.color for tr in drawn} <= set(charts.MODE_COLOURS.values())
+    assert unused  # the fixture has an unused leg; it is not drawn (checked by its flow)
     # the other scenarios' traces are hidden until chosen in the selector
     hidden = [tr for tr in fig.data if tr.visible is False and tr.name == "枢纽"]
     assert len(hidden) == ds.sizes["scenario"] - 1

@@ -124,3 +124,33 @@ def test_sweep_exits_5_and_names_the_time_limited_scenario(tiny_config, tmp_path
     assert row is not None and "达到求解时限后停止" in row.group(0)
     other = re.search(rf"<tr[^>]*><td title='{re.escape(names[0])}'>", html)
     assert other is not None
+
+
+def test_compare_exits_6_naming_flagged_scenarios_and_0_when_none(tmp_path):
+    """`netdesign compare` prints and writes its tables in both cases; it exits
+    EXIT_FLAGGED (6) when a compared scenario is flagged (here: one stopped at its time limit
+    with a 58 % gap), naming it and not the others, and 0 on the same results once nothing
+    is flagged (no unserved demand, every gap within the tolerance)."""
+    from netdesign.errors import EXIT_FLAGGED
+
+    ds = build_results()
+    ds["unserved"][:] = 0.0
+    ds["mip_gap"][:] = 0.001  # below the config's 0.01
+    reports = json.loads(ds.attrs["solver_reports"])
+    for r in reports.values():
+        r["gap"] = 0.001
+    ds.attrs["solver_reports"] = json.dumps(reports)
+    clean = tmp_path / "clean.nc"
+    ds.to_netcdf(clean)
+    res = runner.invoke(app, ["compare", str(clean), "--base", "2030-base", "--lang", "en",
+                              "--csv", str(tmp_path / "clean.csv")])
+    assert res.exit_code == 0, res.output
+    limited = tmp_path / "limited.nc"
+    _time_limited(ds, "2035-high").to_netcdf(limited)
+    res = runner.invoke(app, ["compare", str(limited), "--base", "2030-base", "--lang", "en",
+                              "--csv", str(tmp_path / "limited.csv")])
+    assert EXIT_FLAGGED == 6 and res.exit_code == 6, res.output
+    assert (tmp_path / "limited.csv").is_file()  # the tables are written all the same
+    flagged = [ln for ln in res.output.splitlines() if ln.strip().startswith("2035")]
+    assert len(flagged) == 1 and "2035-high:" in flagged[0]
+    assert "time limit" in flagged[0] and "58.0%" in flagged[0]

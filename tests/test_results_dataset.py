@@ -129,5 +129,12 @@ def test_one_summary_table_serves_results_files_of_every_age():
     # a scenario without a solution has no capacity figure (not 0 parcels/day added)
     assert np.isnan(failed["hub_capacity_added_parcels_per_day"])
     assert np.isnan(failed["unserved_parcels_per_day"])
-    assert head["economic_cost_cny_per_day"].isna().all()
+    # economic and penalty cost from the cost components (older results), by hand
+    for s in by_hand:
+        c = ds["cost"].sel(scenario=s)
+        assert head.loc[s, "economic_cost_cny_per_day"] == pytest.approx(float(
+            c.sel(cost_component=["transport", "handling", "capacity", "carbon"]).sum()))
+        assert head.loc[s, "penalty_cost_cny_per_day"] == pytest.approx(float(
+            c.sel(cost_component=["late_penalty", "unserved_penalty"]).sum()))
+    assert np.isnan(failed["economic_cost_cny_per_day"])
     assert (head["peak_factor"] == 1.0).all()

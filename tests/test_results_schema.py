@@ -61,7 +61,7 @@ def test_written_file_follows_the_schema_exactly(written):
         assert written[name].attrs.get("units") == var.units, name
         assert written[name].attrs.get("long_name") == var.long_name, name
     assert set(schema.DIMENSIONS) >= set(written.dims)
-    assert set(written.attrs) >= set(schema.ATTRIBUTES)
+    assert set(written.attrs) >= set(schema.ATTRIBUTES) - schema.OPTIONAL_ATTRIBUTES
 
 
 def test_reader_requires_what_the_schema_requires(written):

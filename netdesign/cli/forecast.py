@@ -31,6 +31,10 @@ def forecast_cmd(
     method: str = typer.Option("auto", "--method",
                                help="auto | ets | theta | arima | seasonal_naive"),
     missing: str = typer.Option("impute", "--missing", help="impute | reject | report"),
+    calendar: str = typer.Option(
+        "none", "--calendar",
+        help="china | none: adjust monthly series for the moving Spring Festival where the "
+             "effect is significant (docs/forecasting.md, 'Chinese calendar')."),
     backtest_out: Path | None = typer.Option(None, "--backtest-out",
                                              help="Also run a rolling-origin backtest and "
                                                   "write per-series scores here (CSV)."),
@@ -53,6 +57,7 @@ def forecast_cmd(
         fit_calibration,
         forecast_panel,
     )
+    from netdesign.forecast.calendar import CALENDARS
     from netdesign.forecast.calibration import MIN_POINTS
     from netdesign.forecast.engine import METHODS, MISSING
     from netdesign.forecast.io import read_history_csv
@@ -66,6 +71,9 @@ def forecast_cmd(
     if missing not in MISSING:
         problems.append(Problem("command line", "--missing", "missing", missing,
                                 f"one of {', '.join(MISSING)}"))
+    if calendar not in CALENDARS:
+        problems.append(Problem("command line", "--calendar", "calendar", calendar,
+                                f"one of {', '.join(CALENDARS)}"))
     if frequency is not None and frequency.upper() not in FREQUENCIES:
         problems.append(Problem("command line", "--frequency", "frequency", frequency,
                                 f"one of {', '.join(FREQUENCIES)}"))
@@ -80,7 +88,8 @@ def forecast_cmd(
     freq = frequency.upper() if frequency else None
     frame = read_history_csv(history, freq)
     settings = ForecastSettings(season_length=season_length, frequency=freq, method=method,
-                                missing=missing, workers=workers, progress=not quiet)
+                                missing=missing, workers=workers, progress=not quiet,
+                                calendar=calendar)
     bt = None
     with local_client(workers) as client:  # one cluster for the forecast and the backtest
         result = forecast_panel(frame, horizon, settings, client=client)

@@ -34,13 +34,15 @@ def report(
     base: str = typer.Option(None, "--base",
                              help="Base scenario of the comparison page (default: the one "
                                   "with base cases and the lowest carbon price)."),
+    robust: list[Path] = typer.Option([], "--robust", help="Output folder of `netdesign "
+                                      "evaluate` or `stress` to add (repeatable)."),
 ) -> None:
     """Write a self-contained HTML report (charts, network map, provenance); opens offline."""
     from netdesign.report.html import write_report
     from netdesign.report.load import parse_scenario_list
 
     path = write_report(results, out, lang=_lang(lang), scenarios=parse_scenario_list(scenarios),
-                        map_scenario=map_scenario, base=base)
+                        map_scenario=map_scenario, base=base, robust=robust)
     Console().print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
@@ -57,9 +59,15 @@ def compare(
                                   help="Comma-separated scenario names (default: all)."),
     lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
 ) -> None:
-    """Headline figures of each scenario, their difference from the base, capacity changes."""
+    """Headline figures of each scenario, their difference from the base, capacity changes.
+
+    Exit code 6 when some scenario compared is flagged (no solution, stopped at a time limit,
+    MIP gap above solver.mip_rel_gap, demand unserved): the tables are printed and written
+    all the same, and the flagged scenarios are named.
+    """
     from netdesign.report.compare import (
         compare_scenarios,
+        flagged_scenarios,
         rich_tables,
         write_comparison_csv,
         write_comparison_markdown,
@@ -77,6 +85,17 @@ def compare(
         console.print(f"wrote {first} and {second}", highlight=False)
     if md is not None:
         console.print(f"wrote {write_comparison_markdown(cmp, md, lang)}", highlight=False)
+    flagged = flagged_scenarios(cmp)
+    if flagged:
+        from netdesign.cli.app import print_error
+        from netdesign.errors import EXIT_FLAGGED
+
+        print_error(f"{len(flagged)} of {len(cmp.headline)} scenario(s) compared are flagged "
+                    f"(exit code {EXIT_FLAGGED}); read their figures with care:",
+                    label="flagged", style="bold yellow")
+        for name, why in flagged:
+            print_error(why, label=f"  {name}", style="yellow")
+        raise typer.Exit(EXIT_FLAGGED)
 
 
 @app.command()

@@ -75,7 +75,7 @@ class ForecastConfig(_Strict):
     backtest_origins: int = Field(3, ge=0, description="Rolling origins in the backtest.")
     backtest_horizon: int = Field(12, ge=1, description="Backtest horizon in months.")
     backtest_series: int | None = Field(
-        500, ge=1, description="Corridors in the backtest: a fixed sample of this many "
+        200, ge=1, description="Corridors in the backtest: a fixed sample of this many "
         "(chosen by a hash of the corridor id, so the same on every run); null = all.",
     )
     calibrate_intervals: bool = Field(
@@ -92,6 +92,12 @@ class ForecastConfig(_Strict):
     reconcile: bool = Field(True, description="Reconcile corridor/region/total forecasts.")
     workers: int | None = Field(
         None, ge=1, description="Dask process workers for fitting; default: one per core."
+    )
+    calendar: Literal["china", "none"] = Field(
+        "china", description="Calendar regressors for monthly volumes: `china` removes the "
+        "moving Spring Festival's effect from each corridor where it is significant and puts "
+        "it back into the forecast months (festival dates shipped for 2000-2040; "
+        "docs/forecasting.md, 'Chinese calendar'); `none` = no calendar regressors.",
     )
 
 
@@ -353,12 +359,65 @@ class SolverConfig(_Strict):
         return self
 
 
+class CommittedProject(_Strict):
+    """A project in service by a given year (e.g. the airport's international express centre
+    `HGH_IEC` by 2025): modules at a hub, or the opening of an optional hub."""
+
+    hub: str = Field(..., description="hub_id of the hubs table.")
+    by: int = Field(..., ge=2000, le=2100, description="In service in every period whose year "
+                    "is <= this year (at least one period).")
+    modules: int | None = Field(
+        None, ge=1, description="Hub modules installed by then (cumulative); empty: the hub is "
+        "open (an optional hub) or has at least one module.")
+
+
+class PlanCases(_Strict):
+    """The cases every period of a plan is built with (its year's demand, costs, policy)."""
+
+    growth: str = Field("base", description="Name of a growth case in `growth_cases`.")
+    costs: str = Field("base", description="Name of a cost case in `cost_cases`.")
+    policy: str = Field("none", description="Name of a policy set in `policies`.")
+    carbon_price_cny_per_t: NonNegFloat = Field(0.0, description="Carbon price, CNY/t CO2.")
+    demand_quantile: DemandQuantile = Field(
+        "mean", description="Which forecast each period is designed for.")
+
+
 class PlanningConfig(_Strict):
-    """Capacity planning (issue 14): what day the capacity is sized for.
+    """Capacity planning (issue 14): what day the capacity is sized for, and the staged
+    investment plan of `netdesign plan` (docs/model.md, "Staged investment plan").
 
     Capacity rows hold on a *design day* = average day x `peak_factor`, at no more than
     `max_utilisation` of capacity; routing and its costs stay on the average day
     (docs/model.md, "Peak-season sizing")."""
+
+    periods: list[int] | None = Field(
+        None, description="Years of the plan's periods, strictly ascending (each stands for "
+        "the years up to the next; every one needs forecasts). Empty: the distinct years of "
+        "the baseline scenarios.")
+    final_period_years: int | None = Field(
+        None, ge=1, le=50, description="Years the last period stands for (default: the gap "
+        "before it, 5 with a single period).")
+    discount_rate: float = Field(
+        0.06, ge=0, lt=1, description="Real discount rate per year (fraction) of the net "
+        "present cost, base year = the first period.")
+    asset_life_years: float = Field(
+        20.0, gt=0, le=100, description="Economic life of a hub or link module and of a hub "
+        "opening, years: capital is annualised over it at `discount_rate`.")
+    cost_basis_rate: float = Field(
+        0.06, ge=0, lt=1, description="Rate at which the data's annualised module and opening "
+        "costs (CNY/yr) were made from capex (DATA_SOURCES.md: 6 %).")
+    cost_basis_life_years: float = Field(
+        20.0, gt=0, le=100, description="Life over which the data's annualised costs were made "
+        "from capex, years (DATA_SOURCES.md: 20).")
+    fixed_om_share: float = Field(
+        0.03, ge=0, lt=1, description="Fixed O&M per year as a share of capex, included in the "
+        "data's annualised costs (DATA_SOURCES.md: 3 %).")
+    budget_cny: dict[int, NonNegFloat] = Field(
+        default_factory=dict, description="Capex that may be committed in a period, CNY "
+        "(undiscounted), by period year; a period not listed has no budget.")
+    committed: list[CommittedProject] = Field(
+        default_factory=list, description="Projects in service by a year, whatever the cost.")
+    cases: PlanCases = Field(default_factory=PlanCases)
 
     peak_factor: float | Literal["forecast"] = Field(
         1.0,
@@ -389,6 +448,27 @@ class PlanningConfig(_Strict):
                 or not math.isfinite(value) or not 0 < value <= 1:
             raise ValueError("a finite number with 0 < u <= 1")
         return float(value)
+
+    @model_validator(mode="after")
+    def _plan_consistent(self) -> PlanningConfig:
+        problems = []
+        p = self.periods
+        if p is not None:
+            if not p:
+                problems.append("periods: at least one year (or leave it out)")
+            bad = [f"{a} -> {b}" for a, b in zip(p, p[1:], strict=False) if b <= a]
+            if bad:
+                problems.append(f"periods: years must be strictly ascending ({', '.join(bad)})")
+            for year in self.budget_cny:
+                if year not in p:
+                    problems.append(f"budget_cny.{year}: not one of the periods {p}")
+            for i, c in enumerate(self.committed):
+                if p and c.by < min(p):
+                    problems.append(f"committed[{i}].by: {c.by} is before the first period "
+                                    f"{min(p)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class ScenarioConfig(_Strict):
@@ -428,6 +508,39 @@ class ScenarioConfig(_Strict):
         if value is not None and not is_valid_name(value):
             raise ValueError(NAME_EXPECTED)
         return value
+
+
+class DisruptionConfig(_Strict):
+    """A named outage for `netdesign stress`: hubs, links, or a mode on a set of corridors,
+    closed or reduced to a share of their capacity for a number of days (ids are checked
+    against the network data)."""
+
+    description: str = Field("", description="What happens, in words (shown in reports).")
+    hubs: list[str] = Field(default_factory=list,
+                            description="hub_ids (a gateway is a hub) closed or reduced.")
+    links: list[str] = Field(default_factory=list, description="link_ids closed or reduced.")
+    mode: Mode | None = Field(None, description="A mode closed on the line-haul legs of "
+                              "`corridors` (closure only: capacity_share 0).")
+    corridors: list[str] = Field(default_factory=list,
+                                 description="corridor_ids the closed `mode` applies to "
+                                 "('*' = every corridor).")
+    capacity_share: float = Field(0.0, ge=0.0, lt=1.0,
+                                  description="Share of capacity left during the outage "
+                                  "(0 = closed; 0.5 = half).")
+    days: int = Field(..., ge=1, le=60, description="Days the outage lasts (1..60).")
+    recovery_days: int = Field(2, ge=0, le=30, description="Normal days after the outage "
+                               "modelled to clear the backlog (parcels still waiting after "
+                               "them count as unserved).")
+
+    @model_validator(mode="after")
+    def _something_closed(self) -> DisruptionConfig:
+        if not (self.hubs or self.links or self.mode):
+            raise ValueError("name at least one of hubs, links, or mode (with corridors)")
+        if (self.mode is None) != (not self.corridors):
+            raise ValueError("mode and corridors go together")
+        if self.mode is not None and self.capacity_share > 0:
+            raise ValueError("a mode on corridors can only be closed (capacity_share 0)")
+        return self
 
 
 class SweepConfig(_Strict):
@@ -580,6 +693,9 @@ class StudyConfig(_Strict):
     solver: SolverConfig = Field(default_factory=SolverConfig)
     sweep: SweepConfig | None = None
     refresh: RefreshConfig = Field(default_factory=RefreshConfig)
+    disruptions: dict[str, DisruptionConfig] = Field(
+        default_factory=dict, description="Named outages for `netdesign stress` (issue 17).")
+
     rural: RuralConfig | None = Field(
         None, description="The rural tier (\"into villages\"); absent = none.")
 
@@ -596,6 +712,11 @@ class StudyConfig(_Strict):
             problems.append("segments: at least one segment (default: {parcel: {}})")
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
+        c = self.planning.cases
+        if self.planning.periods is not None or "cases" in self.planning.model_fields_set:
+            problems += _scenario_reference_problems(  # only a study that plans uses them
+                self, ScenarioConfig(year=2000, growth=c.growth, costs=c.costs,
+                                     policy=c.policy), "planning.cases")
         if self.sweep is not None:
             for i, sc in enumerate(self.sweep.scenarios):
                 problems += _scenario_reference_problems(self, sc, f"sweep.scenarios[{i}]")

@@ -7,6 +7,8 @@ the config file, the key path, the value and what the data offers.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from netdesign.config.schema import SERVICE_CLASSES, StudyConfig
 from netdesign.data.network import Network
 from netdesign.data.validate import source_of
@@ -54,6 +56,8 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                     f"no floor for {mode!r}: no line-haul link in "
                     f"{source_of(sources, 'links')} has that mode (line-haul modes: "
                     f"{', '.join(sorted(lh_modes)) or 'none'})"))
+    out += _planning_problems(cfg, net, src, hubs_file)
+    out += _disruption_problems(cfg, net, sources)
     used = set(net.corridors["service_class"].dropna().astype(str))
     classes = [c for c in SERVICE_CLASSES if c in used]  # unknown ones: check_column_values
     missing = [c for c in classes if c not in cfg.service.standards_h]
@@ -63,4 +67,66 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                            f"a standard for service class {c!r} ({n} corridor(s) in "
                            f"{source_of(sources, 'corridors')}); without one they are never "
                            "late", "warning"))
+    return out
+
+
+def _planning_problems(cfg: StudyConfig, net: Network, src: str,
+                       hubs_file: str) -> list[Problem]:
+    """``planning.periods[i]``: not before the history's first year (no demand there);
+    ``planning.committed[i].hub``: a hub of the hubs table that can be built (modules, or
+    optional); ``modules`` within its `max_modules`."""
+    hubs = net.hubs
+    out = []
+    first = net.history["month"].min() if len(net.history) else None
+    for i, year in enumerate(cfg.planning.periods or ()):
+        if first is not None and year < first.year:
+            out.append(Problem(src, f"planning.periods[{i}]", "periods", year,
+                               f"a year with history or forecasts (history starts {first})"))
+    for i, c in enumerate(cfg.planning.committed):
+        where = f"planning.committed[{i}].hub"
+        if c.hub not in hubs.index:
+            known = _listing(list(map(str, hubs.index)))
+            out.append(Problem(src, where, "hub", c.hub,
+                               f"a hub_id listed in {hubs_file}: {known}"))
+            continue
+        row = hubs.loc[c.hub]
+        module = pd.to_numeric(pd.Series([row.get("module_parcels_per_day")]),
+                               errors="coerce").fillna(0.0).iloc[0]
+        optional = "optional" in hubs and bool(pd.Series([row["optional"]]).fillna(False)
+                                               .astype(bool).iloc[0])
+        if not module > 0 and not optional:
+            out.append(Problem(src, where, "hub", c.hub,
+                               "a hub with modules (module_parcels_per_day > 0) or an optional "
+                               "hub: nothing can be built at this one"))
+        cap = pd.to_numeric(pd.Series([row.get("max_modules")]), errors="coerce").iloc[0]
+        if c.modules is not None and cap == cap and c.modules > cap:
+            out.append(Problem(src, f"planning.committed[{i}].modules", "modules", c.modules,
+                               f"at most the hub's max_modules ({cap:g})"))
+    return out
+
+
+def _disruption_problems(cfg: StudyConfig, net: Network,
+                         sources: dict[str, str]) -> list[Problem]:
+    """``disruptions.D.hubs`` / ``.links`` / ``.corridors``: ids of the network data; a hub
+    or link reduced (0 < capacity_share < 1) must have a finite capacity to reduce."""
+    src = config_source(cfg)
+    out: list[Problem] = []
+    tables = {"hubs": (net.hubs, "hubs"), "links": (net.links, "links"),
+              "corridors": (net.corridors, "corridors")}
+    for name, d in cfg.disruptions.items():
+        for fld, (table, key) in tables.items():
+            known = set(map(str, table.index))
+            for i, v in enumerate(getattr(d, fld)):
+                if fld == "corridors" and v == "*":
+                    continue
+                if v not in known:
+                    out.append(Problem(src, f"disruptions.{name}.{fld}[{i}]", fld, v,
+                                       f"an id of {source_of(sources, key)} "
+                                       f"({_listing(sorted(known))})"))
+                elif 0 < d.capacity_share and fld != "corridors":
+                    cap = float(table.loc[v, "capacity_parcels_per_day"])
+                    if not cap < float("inf"):
+                        out.append(Problem(src, f"disruptions.{name}.{fld}[{i}]", fld, v,
+                                           "a finite capacity to reduce (this one is "
+                                           "uncapacitated: use capacity_share 0 to close it)"))
     return out

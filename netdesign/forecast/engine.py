@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netdesign.errors import InputError, Problem
+from netdesign.forecast.calendar import CALENDARS, spring_festival_share
 from netdesign.forecast.model import Outcome, forecast_one
 from netdesign.forecast.parallel import chunk_size, chunked, default_workers, map_chunks
 from netdesign.forecast.periods import EXPECTED, FREQUENCIES, FrequencyError, Grid, infer_grid
@@ -42,6 +43,10 @@ class ForecastSettings:
     levels: tuple[int, ...] = (80, 95)
     workers: int | None = None  # Dask process workers; None = one per core; 1 = serial
     progress: bool = True
+    # "china": adjust monthly series for the moving Spring Festival where the effect is
+    # significant (`calendar`); "none": no calendar regressors (competition data, non-Chinese
+    # series, or non-monthly frequencies, where it is ignored).
+    calendar: str = "none"
 
 
 @dataclass
@@ -73,6 +78,9 @@ def _check_settings(settings: ForecastSettings, horizon: int) -> None:
     if freq is not None and (not isinstance(freq, str) or freq.split("-")[0] not in FREQUENCIES):
         problems.append(Problem(src, "frequency", "frequency", freq,
                                 f"one of {', '.join(FREQUENCIES)}, or None to infer it"))
+    if settings.calendar not in CALENDARS:
+        problems.append(Problem(src, "calendar", "calendar", settings.calendar,
+                                f"one of {CALENDARS}"))
     if not settings.levels or any(not 0 < lv < 100 for lv in settings.levels):
         problems.append(Problem(src, "levels", "levels", settings.levels,
                                 "interval levels in % between 0 and 100"))
@@ -133,7 +141,22 @@ def split_series(history: pd.DataFrame, frequency: str | None = None
 
 def _run_chunk(payload: tuple[list, int, dict]) -> list[Outcome]:
     items, horizon, opts = payload
-    return [forecast_one(sid, values, horizon, spec=spec, **opts) for sid, values, spec in items]
+    return [forecast_one(sid, values, horizon, spec=spec, regressor=x, **opts)
+            for sid, values, spec, x in items]
+
+
+def _calendar_regressor(calendar: str, grid: Grid, m: int, start: pd.Period, n: int,
+                        horizon: int) -> np.ndarray | None:
+    """The Spring Festival window share for the series' months and its horizon (monthly
+    data with a 12-month season and `calendar` "china" only; None otherwise or when the
+    months leave the festival table's years)."""
+    if calendar != "china" or m != 12 or not grid.freq.startswith("M"):
+        return None
+    periods = pd.period_range(start, periods=n + horizon, freq=grid.freq)
+    try:
+        return spring_festival_share(periods)
+    except ValueError:
+        return None
 
 
 def _rows(outcome: Outcome, start: pd.Period, grid: Grid, levels: tuple[int, ...]
@@ -163,7 +186,9 @@ def forecast_panel(history: pd.DataFrame, horizon: int,
     specs = specs or {}
     opts = {"season_length": m, "method": settings.method,
             "missing": settings.missing, "levels": tuple(settings.levels)}
-    items = [(sid, values, specs.get(sid)) for sid, _, values, _ in series]
+    items = [(sid, values, specs.get(sid),
+              _calendar_regressor(settings.calendar, grid, m, start, len(values), horizon))
+             for sid, start, values, _ in series]
     workers = settings.workers or default_workers()
     size = chunk_size(len(items), workers)
     chunks = chunked(items, size)

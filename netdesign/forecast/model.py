@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from netdesign.forecast import candidates as cand
+from netdesign.forecast.calendar import adjust_history
 from netdesign.forecast.combine import combine
 from netdesign.forecast.intervals import interval_table
 from netdesign.forecast.robust import MIN_MODEL_OBS, is_intermittent, prepare
@@ -293,9 +294,12 @@ def _reseasonalise(fit: cand.Fit, dec: str, s_out: np.ndarray, s_var: np.ndarray
 def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length: int = 12,
                  method: str = "auto", missing: str = "impute",
                  levels: tuple[int, ...] = (80, 95), spec: dict | None = None,
-                 family_weights: Mapping[str, float] | None = None) -> Outcome:
+                 family_weights: Mapping[str, float] | None = None,
+                 regressor: np.ndarray | None = None) -> Outcome:
     """Forecast one corridor. `values`: parcels/month on a contiguous month grid (NaN =
-    missing). `family_weights` replaces `FAMILY_WEIGHTS` for "auto" (component studies,
+    missing). `regressor`: the Spring Festival window share (`calendar`) for the months of
+    `values` followed by the `horizon` forecast months, or None for no calendar adjustment.
+    `family_weights` replaces `FAMILY_WEIGHTS` for "auto" (component studies,
     scripts/bench_forecast_members.py; a family weighted 0 is not fitted; malformed weights
     raise ValueError). Otherwise never raises: any failure ends in seasonal naive with
     `fallback` set."""
@@ -329,6 +333,9 @@ def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length
                 messages.append(f"stored spec not used ({why}); full selection")
             else:
                 use_spec = spec
+        y, future_factor, effect = adjust_history(
+            y, None if method == "seasonal_naive" else regressor, prep.offset, first_step,
+            horizon, m)
         fit, lognormal, new_spec = _model(y, horizon, m, method, use_spec, counter,
                                           family_weights)
         if fit is None and use_spec is not None:
@@ -338,6 +345,10 @@ def forecast_one(series_id: str, values: np.ndarray, horizon: int, season_length
         fallback = fit is None
         if fit is None:
             raise _Rejected("every candidate failed: " + "; ".join(counter.failures[:5]))
+        if effect is not None:
+            fit = cand.Fit(f"{fit.name}+calendar", fit.mean * future_factor,
+                           fit.var * future_factor ** 2, fit.aicc, fit.params, fit.relative)
+            new_spec["calendar_effect"] = round(effect, 6)
         table = interval_table(fit.mean, fit.var, levels, lognormal)
         if counter.failures:
             messages.append(f"{len(counter.failures)} candidate(s) skipped")

@@ -15,8 +15,12 @@ night. Shape (all JSON-serialisable)::
      "seasonal_member": "hw_AAdM" | "hw_AAdA",          # "auto" on a seasonal series: the
                                                         # raw-series Holt-Winters member;
                                                         # absent = none
-     "arima_member": "arima_011_drift"}                 # "auto": the ARIMA(0,1,1)+drift
+     "arima_member": "arima_011_drift",                 # "auto": the ARIMA(0,1,1)+drift
                                                         # member; absent = none
+     "calendar_effect": -0.42}                          # Spring Festival effect β (log
+                                                        # scale) when the calendar
+                                                        # adjustment was used; for reading
+                                                        # only: a refit re-estimates it
 """
 
 from __future__ import annotations

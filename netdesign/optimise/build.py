@@ -11,7 +11,7 @@ from netdesign.optimise.hubflow_model import build_hubflow
 from netdesign.optimise.layout import build_layout
 from netdesign.optimise.model import build_path_model
 from netdesign.optimise.model_data import ModelData
-from netdesign.optimise.paths import generate_paths, subset
+from netdesign.optimise.paths import PathSet, generate_paths, subset
 from netdesign.optimise.report import Diagnosis
 
 
@@ -26,18 +26,25 @@ def build(data: ModelData, formulation: str = "auto") -> Built:
     return build_path(data)
 
 
-def build_path(data: ModelData) -> Built:
-    """Candidate paths -> index sets -> the path formulation (or a pre-check diagnosis)."""
+def candidate_paths(data: ModelData) -> PathSet:
+    """The path formulation's candidate paths (with single allocation, only those that start
+    and end at a hub)."""
     paths = generate_paths(data)
     if data.allocation == "single" and paths.n:
         keep = (paths.first_hub >= 0) & (paths.last_hub >= 0)
         if not keep.all():
             paths = subset(paths, np.flatnonzero(keep))
+    return paths
+
+
+def build_path(data: ModelData) -> Built:
+    """Candidate paths -> index sets -> the path formulation (or a pre-check diagnosis)."""
+    paths = candidate_paths(data)
 
     def empty(report):
         return empty_design(data, report)
 
-    precheck = _precheck(data, paths.corridor)
+    precheck = precheck_paths(data, paths.corridor)
     if precheck is not None:
         return Built(None, "path", paths.n, lambda _v, report: empty(report), empty, precheck)
     model, ctx = build_path_model(data, paths, build_layout(data, paths))
@@ -48,7 +55,7 @@ def build_path(data: ModelData) -> Built:
     return Built(model, "path", paths.n, extract, empty)
 
 
-def _precheck(data: ModelData, path_corridor: np.ndarray) -> Diagnosis | None:
+def precheck_paths(data: ModelData, path_corridor: np.ndarray) -> Diagnosis | None:
     """Without unserved slack, every corridor with demand needs a candidate path."""
     if data.allow_unserved:
         return None

@@ -3,12 +3,13 @@
 
 With single allocation every corridor (i, j) leaves through the hub of i and arrives through
 the hub of j, so when nothing else distinguishes destinations, the line-haul flows can be
-aggregated by origin: f[i,k,l] = parcels/day originating at node i on hub arc k -> l.
+aggregated by origin: f[i,k,l] = share of the O_i parcels/day originating at node i that
+travel on hub arc k -> l (O_i f_ikl parcels/day; E&K's flow divided by O_i, docs/model.md).
 
-    min  sum_{i,k} (c^col_{ik} O_i + c^dist_{ki} D_i) z_ik + sum_{i,k,l} c_kl f_ikl
+    min  sum_{i,k} (c^col_{ik} O_i + c^dist_{ki} D_i) z_ik + sum_{i,k,l} c_kl O_i f_ikl
          + sum_k F_k y_k + sum_k C_k n_k
     s.t. sum_k z_ik = 1                                          (every node, one hub)
-         O_i z_ik + sum_l f_ilk - sum_l f_ikl = sum_j W_ij z_jk   (origin i, hub k; balance)
+         z_ik + sum_l f_ilk - sum_l f_ikl = sum_j (W_ij/O_i) z_jk (origin i, hub k; balance)
          z_ik <= y_k,  z_kk = y_k                                 (open hubs; self-allocation:
                                                                   z_kk is y_k at demand nodes)
          sum_i O_i z_ik <= K_k y_k + Q_k n_k                      (collected-volume capacity)

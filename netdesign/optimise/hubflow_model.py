@@ -2,7 +2,8 @@
 variables, one ``define_*`` per constraint family (registry `FAMILIES`), objective, Design.
 
 Notation (docs/model.md, "Exact hub-flow aggregation"): z_ik node i allocated to hub k;
-f_ia parcels/day originating at node i on hub arc a = (k -> l); y_k optional hub k open
+f_ia share of the O_i parcels/day originating at node i that travel on hub arc a = (k -> l)
+(a fraction: O_i f_ia parcels/day; see `define_balance` for why); y_k optional hub k open
 (z_kk itself for an optional hub at a demand node, as in the paper; `hub_open` otherwise);
 n_k hub modules; O_i / D_i parcels/day leaving / reaching node i; W_ij corridor demand.
 """
@@ -162,11 +163,11 @@ def open_var(m: LinearModel, ctx: HubCtx, k: np.ndarray) -> Lin:
 
 
 def define_variables(m: LinearModel, ctx: HubCtx) -> None:
-    """alloc(i,k) binary; flow(i,a) >= 0 parcels/day; hub_open(k) binary (K_sep);
-    hub_modules(k) integer 0..N̄_k."""
+    """alloc(i,k) binary; flow(i,a) >= 0, share of origin i's O_i parcels/day on arc a;
+    hub_open(k) binary (K_sep); hub_modules(k) integer 0..N̄_k."""
     s = ctx.sets
     m.add_variables("alloc", s.Z, upper=1.0, integer=True, doc="node i served by hub k")
-    m.add_variables("flow", s.F, doc="parcels/day from origin i on hub arc a")
+    m.add_variables("flow", s.F, doc="share of origin i's parcels/day (O_i) on hub arc a")
     m.add_variables("hub_open", s.K_sep, upper=1.0, integer=True, doc="optional hub opened")
     m.add_variables("hub_modules", s.K_mod, upper=s.mod_ub[s.K_mod.ids], integer=True,
                     doc="hub sorting modules added")
@@ -198,15 +199,21 @@ def define_allocate_self(m: LinearModel, ctx: HubCtx) -> None:
 
 
 def define_balance(m: LinearModel, ctx: HubCtx) -> None:
-    """balance(i,k):  O_i z_ik + Σ_{a into k} f_ia − Σ_{a out of k} f_ia − Σ_j W_ij z_jk = 0
-    (i, k) ∈ B (origins x hubs; parcels/day)."""
+    """balance(i,k):  z_ik + Σ_{a into k} f_ia − Σ_{a out of k} f_ia − Σ_j (W_ij/O_i) z_jk = 0
+    (i, k) ∈ B (origins x hubs; shares of O_i).
+
+    E&K's row O_i z_ik + Σ_in y_ia − Σ_out y_ia − Σ_j W_ij z_jk = 0 (y in parcels/day) divided
+    by O_i, with y_ia = O_i f_ia: the same polyhedron, but every coefficient of the row is in
+    [0, 1] and the arc costs c_a O_i are of the order of the allocation costs. HiGHS solves the
+    LP relaxation of this form several times faster (docs/benchmarks.md, "AP: hub-flow model
+    against the lean E&K reference")."""
     s = ctx.sets
     i, k = s.Z.keys
     fi, a = s.F.keys
     m.add_constraints("balance", s.B,
-                      s.O[i] * m.alloc[i, k].by(i, k)
+                      m.alloc[i, k].by(i, k)
                       + m.flow[fi, a].by(fi, s.arc_to[a]) - m.flow[fi, a].by(fi, s.arc_from[a])
-                      - s.W_w * m.alloc[s.W_j, s.W_k].by(s.W_i, s.W_k) == 0,
+                      - (s.W_w / s.O[s.W_i]) * m.alloc[s.W_j, s.W_k].by(s.W_i, s.W_k) == 0,
                       define_balance.__doc__)
 
 
@@ -245,12 +252,12 @@ FAMILIES: tuple[Callable[[LinearModel, HubCtx], None], ...] = (
 
 
 def define_objective(m: LinearModel, ctx: HubCtx) -> None:
-    """minimise  Σ_{i,k} (c^col_ik O_i + c^dist_ki D_i) z_ik + Σ_{i,a} c_a f_ia + Σ_k F_k y_k
-    + Σ_k C_k n_k   (CNY/day)."""
+    """minimise  Σ_{i,k} (c^col_ik O_i + c^dist_ki D_i) z_ik + Σ_{i,a} c_a O_i f_ia
+    + Σ_k F_k y_k + Σ_k C_k n_k   (CNY/day)."""
     s, d = ctx.sets, ctx.data
-    _fi, a = s.F.keys
+    fi, a = s.F.keys
     k = s.K_opt
-    m.minimise(s.z_cost * m.alloc.all + unit_cost(d, s.arc_link[a]) * m.flow.all
+    m.minimise(s.z_cost * m.alloc.all + unit_cost(d, s.arc_link[a]) * s.O[fi] * m.flow.all
                + d.hub_fixed_cost[k] * open_var(m, ctx, k)
                + d.hub_module_cost[m.hub_modules.ids] * m.hub_modules.all,
                define_objective.__doc__)
@@ -277,8 +284,9 @@ def _design(m: LinearModel, ctx: HubCtx, values: np.ndarray, report) -> Design:
     zi, zk = s.Z.keys
     chosen = m.alloc.values(values) > 0.5
     hub_of_node = dict(zip(zi[chosen].tolist(), zk[chosen].tolist(), strict=True))
-    fval = np.maximum(m.flow.values(values), 0.0).reshape(-1, len(s.arc_link)) \
-        if len(s.F) else np.zeros((0, 0))
+    # parcels/day = share x O_i of the origin (F is origins x arcs, origin-major)
+    fval = np.maximum(m.flow.values(values) * s.O[s.F.keys[0]], 0.0).reshape(
+        -1, len(s.arc_link)) if len(s.F) else np.zeros((0, 0))
     col, dist, O, D = s.col, s.dist, s.O, s.D  # noqa: E741
 
     link_flow = np.zeros(data.n_links)

@@ -12,6 +12,8 @@ equal across copies) are both this shape:
 Columns are the copies' columns in copy order, then the extra columns; rows likewise. Each
 copy keeps its own names with the copy's label in front (``2030/hub_modules[H1]``).
 `Stack.split` gives each copy's values back, to be read by its own `Built.extract`.
+`add_coefficients` puts terms on other copies' columns into a copy's own rows (a backlog
+carried from one day's copy to the next: `evaluate.stress`).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class Stack:
         self.row_offsets = np.cumsum([0] + [f.A.shape[0] for f in forms])
         self._cols: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]] = []
         self._rows: list[tuple[sp.csr_array, np.ndarray, np.ndarray, list[str]]] = []
+        self._entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.n_extra_cols = 0
 
     @property
@@ -115,6 +118,20 @@ class Stack:
         self._rows.append((B, b(np.asarray(lower, float)).copy(),
                            b(np.asarray(upper, float)).copy(), list(names)))
 
+    def add_coefficients(self, copy: int, row: np.ndarray, col: np.ndarray,
+                         coef: np.ndarray) -> None:
+        """Terms in copy `copy`'s own rows (`row`: its standard-form row ids) on stacked
+        columns `col` of other copies or extra columns, e.g. yesterday's unserved parcels in
+        today's demand row (Σ x_d + u_d − u_{d−1} = D: a backlog carried from day to day).
+        Added to what the copy's matrix already holds at that place."""
+        row, col = np.asarray(row, np.int64), np.asarray(col, np.int64)
+        if len(row) and (row.min() < 0 or row.max() >= self.forms[copy].A.shape[0]):
+            raise IndexError(f"row id out of range for copy {self.labels[copy]!r}")
+        if len(col) and (col.min() < 0 or col.max() >= self.n_cols):
+            raise IndexError("column id out of range (add the columns first)")
+        self._entries.append((row + self.row_offsets[copy], col,
+                              np.broadcast_to(np.asarray(coef, float), row.shape).copy()))
+
     def link(self, a: np.ndarray, b: np.ndarray, sense: str, names: Sequence[str]) -> None:
         """Rows x_a − x_b (≥ 0 | = 0 | ≤ 0) pairwise: "ge" keeps what was built (capacity of
         a later period ≥ the earlier), "eq" shares a first-stage decision between copies."""
@@ -134,6 +151,9 @@ class Stack:
         A = sp.block_diag([f.A for f in self.forms], format="csc")
         if n_extra:
             A = sp.hstack([A, sp.csc_array((A.shape[0], n_extra))], format="csc")
+        if self._entries:
+            r, c, v = (np.concatenate(x) for x in zip(*self._entries, strict=True))
+            A = sp.csc_array(A + sp.csc_array((v, (r, c)), shape=A.shape))
         r_lo = [f.row_lower for f in self.forms]
         r_up = [f.row_upper for f in self.forms]
         names: list[str] = []

@@ -126,6 +126,9 @@ def fig_hub_capacity(ds: xr.Dataset, lang: str) -> go.Figure:
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.14, row_heights=[0.6, 0.4],
                         subplot_titles=(f"{t('existing', lang)} + {t('added', lang)}"
                                         f"{paren(up.label, lang)}",
+                                        f"{t('hub_utilisation_pair', lang)}"
+                                        f"{paren('%', lang)}"
+                                        if "hub_utilisation_peak" in ds.variables else
                                         f"{t('hub_utilisation', lang)}{paren('%', lang)}"))
     x = [names[h] for h in hubs]
     existing = _values(ds["hub_capacity_existing"].sel(hub=list(hubs)), up.divisor)
@@ -146,14 +149,43 @@ def fig_hub_capacity(ds: xr.Dataset, lang: str) -> go.Figure:
                                            f"%{{y:,.2f}} {up.label}<br><i>{s}</i>"
                                            "<extra></extra>"),
                       row=1, col=1)
+    peak = "hub_utilisation_peak" in ds.variables
     for i, s in enumerate(order):
-        util = _values(ds["hub_utilisation"].sel(scenario=s, hub=list(hubs)), 0.01)
-        fig.add_trace(go.Bar(x=x, y=util, name=labels[s], showlegend=False,
+        avg = _values(ds["hub_utilisation"].sel(scenario=s, hub=list(hubs)), 0.01)
+        if not peak:
+            fig.add_trace(go.Bar(x=x, y=avg, name=labels[s], showlegend=False,
+                                 legendgroup=f"s{i}", marker={"color": scenario_colour(i)},
+                                 offsetgroup=str(i),
+                                 hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<br>"
+                                               f"<i>{s}</i><extra></extra>"), row=2, col=1)
+            continue
+        # design day (the day capacity is sized for) as the bar, average day as a tick on it
+        day = _values(ds["hub_utilisation_peak"].sel(scenario=s, hub=list(hubs)), 0.01)
+        fig.add_trace(go.Bar(x=x, y=day, name=labels[s], showlegend=False,
                              legendgroup=f"s{i}", marker={"color": scenario_colour(i)},
-                             offsetgroup=str(i),
-                             hovertemplate=f"{labels[s]}<br>%{{x}}: %{{y:.1f}}%<br><i>{s}</i>"
-                                           "<extra></extra>"),
+                             offsetgroup=str(i), customdata=[[a] for a in avg],
+                             hovertemplate=f"{labels[s]}<br>%{{x}}<br>"
+                                           f"{t('hub_utilisation_peak', lang)}: %{{y:.1f}}%<br>"
+                                           f"{t('hub_utilisation_avg', lang)}: "
+                                           "%{customdata[0]:.1f}%"
+                                           f"<br><i>{s}</i><extra></extra>"), row=2, col=1)
+        fig.add_trace(go.Scatter(x=x, y=avg, mode="markers", offsetgroup=str(i),
+                                 name=t("hub_utilisation_avg", lang), legendgroup="avg",
+                                 showlegend=i == 0, hoverinfo="skip",
+                                 marker={"symbol": "line-ew-open", "size": 12,
+                                         "color": "#222", "line": {"width": 2.5}}),
                       row=2, col=1)
+    if peak:
+        cap = _values(ds["max_utilisation"].sel(scenario=order), 0.01) \
+            if "max_utilisation" in ds.variables else []
+        caps = {v for v in cap if v is not None}
+        if len(caps) == 1:  # one cap for all scenarios: a line across
+            c = caps.pop()
+            fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[c, c], mode="lines",
+                                     name=f"{t('hub_utilisation_cap', lang)} {c:.0f}%",
+                                     line={"color": "#D62728", "dash": "dash", "width": 1.5},
+                                     hoverinfo="skip"), row=2, col=1)
+        fig.update_layout(scattermode="group")
     fig.update_layout(barmode="group")
     fig.update_xaxes(showticklabels=False, row=1, col=1)
     fig.update_yaxes(title_text=up.label, row=1, col=1)

@@ -43,6 +43,8 @@ from netdesign.results.statistics import statistics
 # metric column -> (label key, unit key, is_share)
 HEADLINE_METRICS: dict[str, tuple[str, str, bool]] = {
     "total_cost_cny_per_day": ("total_cost", "cny_day", False),
+    "economic_cost_cny_per_day": ("economic_cost", "cny_day", False),
+    "penalty_cost_cny_per_day": ("penalty_cost", "cny_day", False),
     "co2_t_per_day": ("co2", "t_day", False),
     "on_time_share": ("on_time_share", "share", True),
     "unserved_parcels_per_day": ("unserved_total", "parcels_day", False),
@@ -137,6 +139,15 @@ def compare_scenarios(ds: xr.Dataset, base: str, scenarios: Sequence[str] | None
         ds = select_scenarios(ds, names, source)
     return Comparison(base=base, headline=_headline(ds, base),
                       capacity_changes=_capacity_changes(ds, base, tol), dataset=ds)
+
+
+def flagged_scenarios(cmp: Comparison) -> list[tuple[str, str]]:
+    """(scenario, why in English) of every scenario compared that `report/status.py` flags
+    (no solution, time limit, gap above the tolerance, unserved demand); `netdesign compare`
+    exits with `EXIT_FLAGGED` (6) when there is one."""
+    health = scenario_health(cmp.dataset) if cmp.dataset is not None else {}
+    return [(str(s), flag_text(health[str(s)], "en")) for s in cmp.headline["scenario"]
+            if str(s) in health and not health[str(s)].ok]
 
 
 def _fmt_value(value: float, unit_key: str, lang: str) -> str:

@@ -17,20 +17,21 @@ from plotly.subplots import make_subplots
 
 from netdesign.report.charts import _layout, scenario_colour
 from netdesign.report.i18n import colon, fmt_share, paren, t, unit
-from netdesign.report.scenarios import scenario_labels, scenario_order
+from netdesign.report.scenarios import axis_label, scenario_labels, scenario_order
 from netdesign.report.status import scenario_health
 from netdesign.results.statistics import statistics
 
 # metric column -> (label key, unit key, change shown as relative %, or share points)
 KPIS: dict[str, tuple[str, str]] = {
-    "total_cost_cny_per_day": ("total_cost", "cny_day"),
+    "economic_cost_cny_per_day": ("economic_cost", "cny_day"),
     "co2_t_per_day": ("co2", "t_day"),
     "on_time_share": ("on_time_share", "share"),
     "unserved_parcels_per_day": ("unserved_total", "parcels_day"),
     "share_rail": ("rail", "share"),
     "hub_capacity_added_parcels_per_day": ("hub_capacity_added", "parcels_day"),
 }
-CHANGE_METRICS = ("total_cost_cny_per_day", "co2_t_per_day", "on_time_share", "share_rail")
+CHANGE_METRICS = ("economic_cost_cny_per_day", "co2_t_per_day", "on_time_share",
+                  "share_rail")
 
 
 def default_base(ds: xr.Dataset) -> str:
@@ -80,8 +81,8 @@ def _solved(ds: xr.Dataset, order: list[str]) -> list[str]:
 
 
 def fig_change_vs_base(ds: xr.Dataset, base: str, lang: str) -> go.Figure | None:
-    """Per scenario: total cost and CO2 change in % of the base, on-time and rail share change
-    in percentage points (horizontal bars, one panel per metric, values printed)."""
+    """Per scenario: economic cost and CO2 change in % of the base, on-time and rail share
+    change in percentage points (horizontal bars, one panel per metric, values printed)."""
     order = [s for s in _solved(ds, scenario_order(ds)) if s != base]
     if not order or base not in _solved(ds, [base]):
         return None
@@ -96,7 +97,7 @@ def fig_change_vs_base(ds: xr.Dataset, base: str, lang: str) -> go.Figure | None
         titles.append(f"{name}{paren('pp' if unit_key == 'share' else '%', lang)}")
     fig = make_subplots(rows=1, cols=len(CHANGE_METRICS), shared_yaxes=True,
                         horizontal_spacing=0.07, subplot_titles=titles)
-    y = [labels[s] for s in order]
+    y = [axis_label(labels[s], 28) for s in order]
     for k, col in enumerate(CHANGE_METRICS, start=1):
         _, unit_key = KPIS[col]
         vals = []
@@ -120,7 +121,14 @@ def fig_change_vs_base(ds: xr.Dataset, base: str, lang: str) -> go.Figure | None
     fig.update_yaxes(autorange="reversed", automargin=True)
     base_label = scenario_labels(ds, lang, flag=False)[base]
     title = t("change_vs_base", lang) + paren(t("base", lang) + colon(lang) + base_label, lang)
-    return _layout(fig, title, lang, height=140 + 34 * len(order), subplot_titles=True)
+    return _layout(fig, title, lang, height=150 + 46 * len(order), subplot_titles=True)
+
+
+def _side(xs: list[float], i: int) -> str:
+    """Label position of point i: to the left of points in the right half of the axis, to
+    the right otherwise, so that labels stay inside the plot."""
+    lo, hi = min(xs), max(xs)
+    return "top left" if hi > lo and xs[i] > (lo + hi) / 2 else "top right"
 
 
 def fig_tradeoff(ds: xr.Dataset, base: str, lang: str, y_metric: str) -> go.Figure | None:
@@ -141,7 +149,7 @@ def fig_tradeoff(ds: xr.Dataset, base: str, lang: str, y_metric: str) -> go.Figu
         col, key = "on_time_share", "tradeoff_on_time"
         ys = [float(table.loc[s, col]) * 100 for s in order]
         ylab, fmt = f"{t('on_time_share', lang)} (%)", ":.1f"
-    xs = [float(table.loc[s, "total_cost_cny_per_day"]) / uc.divisor for s in order]
+    xs = [float(table.loc[s, "economic_cost_cny_per_day"]) / uc.divisor for s in order]
     fig = go.Figure()
     for i, s in enumerate(order):
         symbol = "star" if s == base else "circle"
@@ -150,13 +158,13 @@ def fig_tradeoff(ds: xr.Dataset, base: str, lang: str, y_metric: str) -> go.Figu
         fig.add_trace(go.Scatter(
             x=[xs[i]], y=[ys[i]], mode="markers+text", name=labels[s], showlegend=False,
             text=[labels[s].replace(" ⚠", "") if len(order) <= 12 else ""],
-            textposition="top center", textfont={"size": 10 if len(order) <= 6 else 8},
+            textposition=_side(xs, i), textfont={"size": 10 if len(order) <= 6 else 8},
             marker={"size": 16 if s == base else 11, "symbol": symbol,
                     "color": scenario_colour(i), "line": {"width": 2,
                                                           "color": scenario_colour(i)}},
-            hovertemplate=f"{html.escape(labels[s])}<br>{t('total_cost', lang)}: "
+            hovertemplate=f"{html.escape(labels[s])}<br>{t('economic_cost', lang)}: "
                           f"%{{x:,.1f}} {uc.label}<br>%{{y{fmt}}} {ylab}<br><i>{s}</i>"
                           "<extra></extra>"))
-    fig.update_xaxes(title_text=f"{t('total_cost', lang)}{paren(uc.label, lang)}")
+    fig.update_xaxes(title_text=f"{t('economic_cost', lang)}{paren(uc.label, lang)}")
     fig.update_yaxes(title_text=ylab)
     return _layout(fig, t(key, lang), lang, height=420)

@@ -1,6 +1,7 @@
 """Excel export for analysts: one sheet per table, units in the headers, numbers formatted.
 
 Sheets (names in the chosen language): summary, costs, CO2, on-time by service class,
+on-time by segment (volume, on-time share and mode split per segment and service class),
 capacity (expanded hubs and links), mode split, hubs, links, corridors, forecasts (annual by
 default, monthly with `forecast="monthly"`), provenance. Values are the dataset's, unscaled
 (parcels/day, CNY/day, t CO2/day); shares are fractions shown as percentages by the cell
@@ -31,9 +32,11 @@ from openpyxl.utils import get_column_letter
 
 from netdesign.atomic import write_atomic
 from netdesign.errors import InputError, Problem
+from netdesign.report import plan
 from netdesign.report.i18n import case_value, check_lang, t, term
 from netdesign.report.load import open_results, select_scenarios
 from netdesign.report.provenance import provenance_rows, solver_rows
+from netdesign.report.segments import segment_label, segment_table
 from netdesign.report.tables import (
     COLUMN_LABELS,
     capacity_table,
@@ -51,13 +54,14 @@ from netdesign.report.tables import (
 from netdesign.results.statistics import statistics
 
 EXCEL_MAX_ROWS = 1_048_576
-SHEETS = ("summary", "costs", "co2", "on_time", "capacity", "mode split", "hubs", "links",
-          "corridors", "forecasts", "provenance")
+SHEETS = ("summary", "costs", "co2", "on_time", "on_time_segment", "capacity", "mode split",
+          "hubs", "links", "corridors", "forecasts", "provenance")
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "summary": ("主要指标", "summary"),
     "costs": ("成本构成", "costs"),
     "co2": ("碳排放", "CO2"),
     "on_time": ("准时率", "on-time by class"),
+    "on_time_segment": ("分客群准时率", "on-time by segment"),
     "capacity": ("扩能", "capacity"),
     "mode split": ("运输方式", "mode split"),
     "hubs": ("枢纽", "hubs"),
@@ -65,6 +69,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "corridors": ("通道", "corridors"),
     "forecasts": ("需求预测", "forecasts"),
     "provenance": ("来源", "provenance"),
+    "build schedule": ("分期建设", "build schedule"),
 }
 # number format by unit key (tables.COLUMN_LABELS)
 FORMATS = {"share": "0.0%", "parcels_day": "#,##0", "pkm_day": "#,##0", "cny_day": "#,##0",
@@ -94,6 +99,7 @@ def export_tables(ds: xr.Dataset, forecast: Literal["annual", "monthly"] = "annu
         "costs": costs_table(ds),
         "co2": co2_table(ds),
         "on_time": on_time_table(ds),
+        "on_time_segment": segment_table(ds),
         "capacity": capacity_table(ds),
         "mode split": mode_split_table(ds),
         "hubs": hubs_table(ds),
@@ -146,12 +152,16 @@ def write_excel(ds: xr.Dataset, path: str | Path, lang: str = "zh",
                                   "annual or monthly")], "invalid option")
     ds = select_scenarios(ds, scenarios, source)
     tables = export_tables(ds, forecast)
+    if plan.has_plan(ds):  # results of `netdesign plan` (report/plan.py)
+        tables["build schedule"] = plan.schedule_table(ds)
     too_long = [Problem(str(path), f"sheet '{name}'", "rows", len(df),
                         f"at most {EXCEL_MAX_ROWS - 1} rows (Excel's limit); export fewer "
                         "scenarios with --scenarios or annual forecasts")
                 for name, df in tables.items() if len(df) >= EXCEL_MAX_ROWS]
     if too_long:
         raise InputError(too_long, "too many rows for Excel")
+    seg = tables["on_time_segment"]
+    seg["segment"] = [segment_label(ds, str(g), lang) for g in seg["segment"]]
     sheets = {}
     for key, df in tables.items():
         sheets[sheet_name(key, lang)] = (

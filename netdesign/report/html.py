@@ -19,11 +19,12 @@ import yaml
 from plotly.offline import get_plotlyjs
 
 from netdesign.atomic import write_text_atomic
-from netdesign.report import charts, comparison
+from netdesign.report import calibration, charts, circle, comparison, plan, segments
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
 from netdesign.report.provenance import provenance_body
+from netdesign.report.robust import robust_builders
 from netdesign.report.rural import rural_coverage_section
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ChartSection, ReportContext, Section, SectionBuilder
@@ -55,6 +56,8 @@ color:#555}.kpi-value{font-size:20px;font-weight:600;color:#1f3b57}
 #sec-comparison{display:flex;flex-wrap:wrap;column-gap:2%}#sec-comparison>h2,
 #sec-comparison>h3,#sec-comparison>.kpis,#sec-comparison>.full,#sec-comparison>.note{flex:0 0 100%}
 #sec-comparison>.half{flex:0 0 49%;min-width:0}
+tr.subtotal td{background:#f7f9fb;font-weight:600}
+table.calibration td.source{font-size:11px;color:#444;min-width:260px;max-width:520px}
 .scroll{overflow-x:auto}pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap}
 footer{padding:0 28px 20px}
 @page{size:A4;margin:12mm 10mm}
@@ -68,7 +71,10 @@ footer{padding:0 28px 20px}
  .chart{min-height:0;break-inside:avoid}section.half .chart{break-inside:avoid}
  .scroll{overflow:visible}table.data{font-size:7.5pt;width:100%}table.data th,
  table.data td{padding:2px 3px}table.summary{break-inside:avoid}
- #sec-provenance{break-before:page}.kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
+ #sec-provenance{break-before:page}
+ tr.subtotal td{background:#f7f9fb;font-weight:600}
+table.calibration td.source{font-size:6.5pt}
+ .kpi{min-width:0;padding:4px 8px}.kpi-value{font-size:13pt}
 }
 """
 
@@ -164,7 +170,8 @@ def study_title(ds: xr.Dataset, lang: str) -> str:
 
 # headline table: (column, label key, unit key or None, numeric)
 SUMMARY_VIEW = (
-    ("total_cost_cny_per_day", "total_cost", "cny_day"),
+    ("economic_cost_cny_per_day", "economic_cost", "cny_day"),
+    ("penalty_cost_cny_per_day", "penalty_cost", "cny_day"),
     ("co2_t_per_day", "co2", "t_day"),
     ("on_time_share", "on_time_share", "share"),
     ("unserved_parcels_per_day", "unserved_total", "parcels_day"),
@@ -259,11 +266,14 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("hub_capacity", _chart(charts.fig_hub_capacity),
                  ("hub_capacity_existing", "hub_capacity_added", "hub_utilisation"),
                  print_scale=0.5),
+    plan.plan_section,
     ChartSection("cost_breakdown", _chart(charts.fig_costs), ("cost", "total_cost"),
                  half=True, print_scale=0.75),
     ChartSection("co2", _chart(charts.fig_co2), ("co2",), half=True, print_scale=0.75),
     ChartSection("on_time", _chart(charts.fig_on_time),
                  ("on_time_share", "on_time_share_by_class"), half=True, print_scale=0.75),
+    segments.segments_section,
+    circle.circle_section,
     ChartSection("unserved", _chart(charts.fig_unserved), ("unserved",), empty="no_unserved",
                  half=True, print_scale=0.75),
     ChartSection("rural", _chart(charts.fig_rural),
@@ -275,6 +285,7 @@ SECTIONS: list[SectionBuilder] = [
     ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(
         ds, ctx.map_scenario, lang), ("link_flow", "node_lat", "node_lon"),
         print_scale=0.7, note="map_note", without_solution=True),
+    calibration.calibration_section,
     provenance_section,
 ]
 
@@ -300,12 +311,13 @@ def assemble(ctx: ReportContext, builders: Sequence[SectionBuilder] | None = Non
 
 def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | None = None,
                   map_scenario: str | None = None, source: str = "results",
-                  base: str | None = None) -> str:
+                  base: str | None = None, robust: Sequence[xr.Dataset] = ()) -> str:
     """The report of `ds` (restricted to `scenarios`, in that order) as one HTML string.
 
     map_scenario: the scenario drawn first on the network map (default: the first shown; the
     map's selector switches between all). base: the comparison page's base scenario
-    (default: `comparison.default_base`).
+    (default: `comparison.default_base`). robust: results of `netdesign evaluate` / `stress`,
+    shown before the provenance (report/robust.py).
     Raises `InputError` for unknown scenario names, ValueError for an unsupported language.
     """
     lang = check_lang(lang)
@@ -318,7 +330,7 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
     check_scenario(ds, base, "--base", source)
     e = html.escape
     ctx = ReportContext(ds, lang, base, map_scenario, source)
-    built = assemble(ctx)
+    built = assemble(ctx, [*SECTIONS[:-1], *robust_builders(robust), SECTIONS[-1]])
     sections = [sec.html() for sec in built]
     nav = [f"<a href='#sec-{e(sec.sid)}'>{e(sec.title)}</a>" for sec in built if sec.nav]
     specs = ctx.specs
@@ -358,9 +370,13 @@ def render_report(ds: xr.Dataset, lang: str = "zh", scenarios: Sequence[str] | N
 
 def write_report(results: str | Path, out: str | Path, lang: str = "zh",
                  scenarios: Sequence[str] | None = None,
-                 map_scenario: str | None = None, base: str | None = None) -> Path:
-    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically."""
+                 map_scenario: str | None = None, base: str | None = None,
+                 robust: Sequence[str | Path] = ()) -> Path:
+    """Read `results` (results.nc or its folder), write the HTML report to `out` atomically;
+    `robust`: output folders (or results.nc) of `netdesign evaluate` / `stress` to add."""
     ds = open_results(results)
+    extra = [xr.load_dataset(Path(p) / "results.nc" if Path(p).is_dir() else p)
+             for p in robust]
     text = render_report(ds, lang=lang, scenarios=scenarios, map_scenario=map_scenario,
-                         source=str(results), base=base)
+                         source=str(results), base=base, robust=extra)
     return write_text_atomic(out, text)

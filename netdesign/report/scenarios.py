@@ -2,9 +2,9 @@
 
 A sweep names its scenarios like `2035_g-base_c-base_co2-200_p-rail_push`; a reader wants
 "2035 · 碳价200元/吨 · 铁路份额下限". The label holds the design year and those cases
-(growth, costs, carbon price, policy, demand quantile) that differ between the scenarios
-shown; a flagged scenario (see `status.py`) ends in ' ⚠'. Labels are made unique by adding
-the id when two scenarios would read the same.
+(growth, costs, carbon price, policy, demand quantile, on-time floors) that differ between
+the scenarios shown; a flagged scenario (see `status.py`) ends in ' ⚠'. Labels are made
+unique by adding the id when two scenarios would read the same.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 
 import xarray as xr
 
-from netdesign.report.i18n import CASE_FIELDS, case_value
+from netdesign.report.i18n import CASE_FIELDS, case_value, t
 from netdesign.report.status import scenario_health
 
 WARN = "⚠"
@@ -41,6 +41,17 @@ def scenario_parts(ds: xr.Dataset, lang: str) -> dict[str, list[str]]:
         else [math.nan] * len(names)
     varying = [f for f, vals in fields.items() if len(set(vals)) > 1]
     carbon_varies = len({c for c in carbon if not math.isnan(c)}) > 1
+    # on-time floors (sweep axes on_time_floor_<class>) when they differ between scenarios
+    floors = {c: [float(v) for v in ds[f"on_time_floor_{c}"].values]
+              for c in ("domestic", "neighbouring", "global")
+              if f"on_time_floor_{c}" in ds.variables}
+    # ... among scenarios of one policy (a policy's own floors are named by the policy)
+    policy = [str(v) for v in ds["policy"].values] if "policy" in ds.variables else \
+        [""] * len(names)
+    floors = {c: v for c, v in floors.items()
+              if any(len({"none" if math.isnan(x) else x
+                          for x, p in zip(v, policy, strict=True) if p == pol}) > 1
+                     for pol in set(policy))}
     out: dict[str, list[str]] = {}
     for i, name in enumerate(names):
         parts = [str(int(ds["year"].values[i]))]
@@ -52,6 +63,10 @@ def scenario_parts(ds: xr.Dataset, lang: str) -> dict[str, list[str]]:
         for f in ("policy", "demand_quantile"):
             if f in varying:
                 parts.append(case_value(f, fields[f][i], lang))
+        for c, values in floors.items():
+            if not math.isnan(values[i]):
+                parts.append(t("floor_part", lang).format(cls=t(f"floor_{c}", lang),
+                                                          share=f"{100 * values[i]:.0f}%"))
         out[name] = [p for p in parts if p]
     return out
 

@@ -156,7 +156,8 @@ def mode_split_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
-    """scenario x hub: existing, added and post-expansion capacity, throughput, utilisation."""
+    """scenario x hub: existing, added and post-expansion capacity, throughput, utilisation
+    on the average day and (results with design-day sizing) on the design day."""
     sh = ("scenario", "hub")
     return _grid(ds, "hub", {
         "name_zh": np.asarray(_str(ds["hub_name_zh"]), dtype=object),
@@ -167,6 +168,8 @@ def hubs_table(ds: xr.Dataset) -> pd.DataFrame:
         "capacity_parcels_per_day": _arr(ds, "hub_capacity", sh),
         "throughput_parcels_per_day": _arr(ds, "hub_throughput", sh),
         "utilisation": _arr(ds, "hub_utilisation", sh),
+        **({"utilisation_peak": _arr(ds, "hub_utilisation_peak", sh)}
+           if "hub_utilisation_peak" in ds.variables else {}),
     })
 
 

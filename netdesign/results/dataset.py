@@ -16,6 +16,8 @@ from netdesign.optimise.solution import Design
 from netdesign.results import schema
 from netdesign.results.rural import rural_variables
 from netdesign.results.summary import (  # noqa: F401  (re-exported: summary.csv's table)
+    ECONOMIC_COMPONENTS,
+    PENALTY_COMPONENTS,
     PLANNING_COLUMNS,
     SUMMARY_COLUMNS,
     summary_table,
@@ -26,8 +28,6 @@ from netdesign.vocabulary import COST_COMPONENTS, FORECAST_STATS
 if TYPE_CHECKING:
     from netdesign.data.inputs import StudyInputs as Study
 
-ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
-PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
 SCOPES = ("all", "domestic", "international")
 """Corridor scopes of the mode shares: international = origin and destination in different
 countries (as in the model's customs time)."""

@@ -57,6 +57,7 @@ DIMENSIONS: dict[str, str] = {
     "route": "a rural route: a township's trunk (county hub -> township station) or its "
              "village route (township station -> one village, standing for N identical ones)",
     "rural_mode": "a rural vehicle type (rural.modes: van, cold-chain van, rural bus ...)",
+    "period": "a period of a staged plan (its year; `netdesign plan`)",
 }
 
 #: Data variables and scenario coordinates.
@@ -89,6 +90,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("max_utilisation", S, "1", "largest planned use of capacity on the design day",
              required=False),
     Variable("hub_open", (*S, "hub"), "1", "hub open (1) or closed (0)", required=False),
+    Variable("period_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub sorting capacity standing in the period (staged plan; sized for the design "
+             "day: attributes peak_factor, max_utilisation)", required=False),
+    Variable("period_hub_throughput", ("period", "hub"), "parcels/day",
+             "parcels sorted at the hub on the period's average day (staged plan)",
+             required=False),
+    Variable("period_link_capacity", ("period", "link"), "parcels/day",
+             "link capacity standing in the period (staged plan)", required=False),
+    Variable("myopic_hub_capacity", ("period", "hub"), "parcels/day",
+             "hub capacity standing in the period when each period is planned alone, keeping "
+             "what the earlier built (staged plan, myopic)", required=False),
     Variable("link_flow", (*S, "link"), "parcels/day", "parcels on the link"),
     Variable("link_capacity", (*S, "link"), "parcels/day", "link capacity after expansion"),
     Variable("link_modules_added", (*S, "link"), "modules",
@@ -215,9 +227,55 @@ ATTRIBUTES: dict[str, str] = {
     "peak_factor": "planning.peak_factor as configured (a number, or 'forecast': then each "
                    "scenario's factor is the variable peak_factor)",
     "max_utilisation": "planning.max_utilisation as configured",
+    "calibration": "JSON records: the base-year check (calibration.csv: figure, model, "
+                   "observed, unit, source), when the study ships observed figures",
+    "plan": "JSON (staged plan, `netdesign plan`): periods, discount rate, asset life, net "
+            "present cost (operating, capital, total; CNY) of the perfect-foresight and the "
+            "myopic plan, the build schedule and the plan's solve report",
 }
 
-BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES)}
+#: Attributes only some results carry (the reader and the tests do not require them).
+OPTIONAL_ATTRIBUTES = frozenset({"calibration", "plan"})
+
+#: What `netdesign evaluate` and `netdesign stress` write (issue 17, docs/robust.md). Their
+#: results.nc hold the variables above with `draw` in place of `scenario` (evaluate), or these
+#: per `disruption` (stress).
+R, DI = ("disruption",), ("disruption", "day")
+ROBUST_DIMENSIONS: dict[str, str] = {
+    "draw": "one joint demand draw of the design year (evaluate)",
+    "metric": "a figure of the draws' distribution (total_cost, unserved, late, "
+              "max_hub_utilisation, on_time_share)",
+    "statistic": "mean, p50, p95, worst",
+    "disruption": "a named outage of the config's `disruptions:` (stress)",
+    "day": "day of the outage window (outage days, then recovery days)",
+}
+ROBUST_VARIABLES: tuple[Variable, ...] = (
+    Variable("draw_summary", ("metric", "statistic"), "", "distribution of the draws' figures "
+             "(units of the metric: CNY/day, parcels/day, 1)"),
+    Variable("stress_days", R, "d", "outage days"),
+    Variable("stress_recovery_days", R, "d", "normal days after the outage in the window"),
+    Variable("stress_capacity_share", R, "1", "capacity left during the outage (0 = closed)"),
+    Variable("stress_status", R, "", "solve status of the outage window"),
+    Variable("stress_description", R, "", "the disruption in words"),
+    Variable("stress_cost", R, "CNY", "cost of the outage window"),
+    Variable("stress_baseline_cost", R, "CNY", "cost of the same window without the outage"),
+    Variable("stress_extra_cost", R, "CNY", "extra cost of the outage over the window"),
+    Variable("stress_unserved", R, "parcels", "parcels still waiting at the window's end "
+             "(beyond the baseline)"),
+    Variable("stress_backlog", R, "parcel-days", "parcels carried to a later day, summed over "
+             "days (each one a day late)"),
+    Variable("stress_late", R, "parcels", "extra parcels routed later than their standard"),
+    Variable("stress_peak_backlog", R, "parcels", "largest backlog on one day"),
+    Variable("stress_day_extra_cost", DI, "CNY", "extra cost by day"),
+    Variable("stress_day_backlog", DI, "parcels", "extra backlog by day"),
+    Variable("stress_corridor_backlog", ("disruption", "corridor"), "parcel-days",
+             "backlog by corridor"),
+    Variable("stress_hub_throughput_change", ("disruption", "hub"), "parcels/day",
+             "mean change of hub throughput on the outage days"),
+)
+
+BY_NAME: dict[str, Variable] = {v.name: v for v in (*VARIABLES, *COORDINATES,
+                                                    *ROBUST_VARIABLES)}
 
 
 def annotate(ds: xr.Dataset) -> xr.Dataset:

@@ -37,6 +37,22 @@ def _per_scenario(ds: xr.Dataset, name: str, default: float = float("nan")) -> n
     return ds[name].values.astype(float)
 
 
+ECONOMIC_COMPONENTS = ("transport", "handling", "capacity", "carbon")
+PENALTY_COMPONENTS = ("late_penalty", "unserved_penalty")
+
+
+def _cost_part(ds: xr.Dataset, name: str, components: tuple[str, ...]) -> np.ndarray:
+    """Economic or penalty cost, CNY/day: the variable `name`, else (older results) the sum
+    of its components of `cost` (NaN for a scenario without a solution)."""
+    if name in ds.variables:
+        return ds[name].values.astype(float)
+    have = [c for c in components if c in ds["cost_component"].values]
+    if "cost" not in ds.variables or not have:
+        return np.full(ds.sizes["scenario"], np.nan)
+    return ds["cost"].sel(cost_component=have).sum("cost_component", min_count=len(have)) \
+        .values.astype(float)
+
+
 def _messages(ds: xr.Dataset) -> list[str]:
     """The `message` variable, else each scenario's message in the `solver_reports`
     attribute (results written before the variable existed), else ''."""
@@ -63,8 +79,8 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     report's headline table, `compare` and the Excel export all read it. Sums over
     corridors and hubs are NaN for a scenario without a solution (its figures are NaN);
     figures that older results files lack are NaN (`unserved_total` falls back on the sum
-    of `unserved`, `message` on the solver reports, planning figures on 1.0 as before
-    issue 14).
+    of `unserved`, economic and penalty cost on the sum of their `cost` components,
+    `message` on the solver reports, planning figures on 1.0 as before issue 14).
     """
     df = pd.DataFrame({
         "scenario": [str(s) for s in ds["scenario"].values],
@@ -77,8 +93,8 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
         "status": _text(ds, "status"),
         "mip_gap": _per_scenario(ds, "mip_gap"),
         "total_cost_cny_per_day": _per_scenario(ds, "total_cost"),
-        "economic_cost_cny_per_day": _per_scenario(ds, "economic_cost"),
-        "penalty_cost_cny_per_day": _per_scenario(ds, "penalty_cost"),
+        "economic_cost_cny_per_day": _cost_part(ds, "economic_cost", ECONOMIC_COMPONENTS),
+        "penalty_cost_cny_per_day": _cost_part(ds, "penalty_cost", PENALTY_COMPONENTS),
         "co2_t_per_day": _per_scenario(ds, "co2"),
         "on_time_share": _per_scenario(ds, "on_time_share"),
     })

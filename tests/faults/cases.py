@@ -462,6 +462,24 @@ CASES: tuple[Case, ...] = (
          ("2 of 2 scenario(s) have no design", "infeasible", "no admissible path",
           "2025_g-base_c-base_co2-0_p-none", "2030_g-base_c-base_co2-0_p-none"),
          writes=("out/*", "out/.*"), check=_no_stale_tmp),
+    # -- evaluate and stress (#17): bad draws and disruptions, exit 2, nothing written --------
+    Case("evaluate_zero_draws", copy_tiny, ("evaluate", "{tmp}", "--scenarios", "0", "--out",
+                                            "{out}"), 2, ("--scenarios", "0", ">= 1")),
+    Case("evaluate_negative_draws", copy_tiny, ("evaluate", "{tmp}", "-n", "-3", "--out",
+                                                "{out}"), 2, ("--scenarios", "-3", ">= 1")),
+    Case("disruption_unknown_hub",
+         edit_config(disruptions={"storm": {"hubs": ["NOWHERE"], "days": 2}}), VALIDATE, 2,
+         ("tiny.yaml", "disruptions.storm.hubs[0]", "NOWHERE", "hubs.csv")),
+    Case("disruption_unknown_link",
+         edit_config(disruptions={"cut": {"links": ["NO-LINK"], "days": 1}}), VALIDATE, 2,
+         ("disruptions.cut.links[0]", "NO-LINK", "links.csv")),
+    Case("disruption_zero_days",
+         edit_config(disruptions={"storm": {"hubs": ["HUB_HZ"], "days": 0}}), VALIDATE, 2,
+         ("disruptions.storm.days", "greater than or equal to 1")),
+    Case("stress_unknown_disruption_name",
+         edit_config(disruptions={"storm": {"hubs": ["HUB_HZ"], "days": 1}}),
+         ("stress", "{tmp}", "--config", "{cfg}", "--disruptions", "flood", "--out", "{out}"),
+         2, ("--disruptions", "flood", "storm")),
 )
 
 

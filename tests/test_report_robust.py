@@ -1,0 +1,42 @@
+"""`report/robust.py`: draws as box plots, disruptions as a table (synthetic datasets)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from netdesign.report.robust import disruption_table, export_robust, robust_sections
+
+
+def _draws() -> xr.Dataset:
+    n = 5
+    return xr.Dataset({
+        "total_cost": ("draw", np.linspace(1e6, 2e6, n)),
+        "unserved": (("draw", "corridor"), np.zeros((n, 2))),
+        "late": (("draw", "corridor"), np.ones((n, 2))),
+        "hub_utilisation": (("draw", "hub"), np.full((n, 1), 0.5)),
+    }, coords={"draw": np.arange(n), "design": "base_2035"})
+
+
+def _stress() -> xr.Dataset:
+    return xr.Dataset({
+        "stress_days": ("disruption", [3, 7]),
+        "stress_extra_cost": ("disruption", [6e6, 7e6]),
+        "stress_unserved": ("disruption", [10.0, 0.0]),
+        "stress_backlog": ("disruption", [100.0, 5.0]),
+        "stress_late": ("disruption", [50.0, 1.0]),
+        "stress_description": ("disruption", ["typhoon", "port"]),
+    }, coords={"disruption": ["typhoon_hgh", "ningbo"], "design": "base_2035"})
+
+
+def test_sections_and_table(tmp_path):
+    secs = robust_sections([_draws(), _stress()], "en")
+    assert [s[0] for s in secs] == ["robust_draws_0", "robust_stress_1"]
+    assert secs[0][2] is not None and "5 joint demand draws" in secs[0][3]
+    t = disruption_table(_stress(), "en")
+    assert t.loc["typhoon_hgh", "per outage day, M CNY"] == 2.0
+    assert "typhoon_hgh" in secs[1][3]
+    path = export_robust([_draws(), _stress()], tmp_path / "robust.xlsx")
+    with pd.ExcelFile(path) as xl:
+        assert set(xl.sheet_names) == {"draws_0", "stress_1"}
