@@ -31,6 +31,14 @@ NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
 #: Node kinds that are hubs of some sort (sorting, air, rail, sea, border).
 HUB_KINDS: tuple[str, ...] = ("hub", "airport", "rail_terminal", "port", "overseas_gateway")
 
+#: The demand segment of a corridor whose corridors.csv `segment` is empty or absent.
+DEFAULT_SEGMENT = "parcel"
+
+#: Direction of a manufacturing ("into factories") segment's flow at its industrial park:
+#: inbound parts to the plants, outbound orders from them, reverse logistics back to them.
+ParkFlow = Literal["inbound", "outbound", "reverse"]
+PARK_FLOWS: tuple[str, ...] = get_args(ParkFlow)
+
 #: Roles of a link in a path: collection (origin -> hub), linehaul, distribution (hub -> dest).
 LinkRole = Literal["collection", "linehaul", "distribution"]
 LINK_ROLES: tuple[str, ...] = get_args(LinkRole)

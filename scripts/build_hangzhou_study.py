@@ -9,6 +9,7 @@ for the full list and for what is synthetic).
 
     python scripts/build_hangzhou_study.py              # rewrite the package data
     python scripts/build_hangzhou_study.py --out DIR    # write into DIR instead
+    python scripts/build_hangzhou_study.py --out DIR --without-factories  # before issue 15
 
 Units: distances km, costs CNY, times h, capacities parcels/day, CO2 kg per tonne-km.
 
@@ -76,6 +77,9 @@ AIR_TERMINAL_CNY_PER_KG = 4.0  # export handling, screening, destination airport
 ABROAD_H = {"Neighbouring": 4.0 + 18.0, "Global": 6.0 + 24.0}
 WAREHOUSE_ABROAD_H = 72.0  # port/rail terminal clearance + drayage to an overseas warehouse [E]
 WRITE_SEGMENTS = True  # write corridors.segment and links.module_departures_per_week (h13b)
+# write the "into factories" parks, segments and centres (issue 15); off (`--without-factories`)
+# writes the study as it was before them, for side-by-side benchmarks
+WRITE_FACTORIES = WRITE_SEGMENTS
 MONTHS = [f"{y}-{m:02d}" for y in range(2015, 2025) for m in range(1, 13)]
 
 # --------------------------------------------------------------------------------------------
@@ -404,6 +408,114 @@ LATE_STARTS = {  # corridor filter -> first month with parcels (new lanes) [synt
     "to_budapest_vancouver": "2019-09", "from_liege": "2018-11", "future_sci_domestic": "2017-01"}
 
 
+# --------------------------------------------------------------------------------------------
+# Into factories (快递进厂, pilot plan task 4; issue 15): manufacturing segments, more parks,
+# warehouse-and-distribute centres (仓配一体). What is estimated and how: DATA_SOURCES.md.
+# --------------------------------------------------------------------------------------------
+# The pilot's end-2021 target is "20 key parks" (plan text line 27) but the plan names none.
+# The study grows from its 4 parks to 16: Hangzhou's development zones and hi-tech zones by
+# their public names; the coordinates are approximate centres of each zone [E, low confidence,
+# geocode before use], as for the 4 parks already in the study.
+# id, en, zh, lat, lon, manufacturing mass (synthetic weight of the zone's express-served
+# output [E]: 4 national ETDZs / hi-tech zone, 2-3 large zones, 1 county zones)
+MFG_PARKS = [
+    ("HZ_PARK_HIGHTECH", "Hangzhou Hi-tech Industrial Development Zone (Binjiang)",
+     "杭州高新技术产业开发区(滨江)", 30.19, 120.19),
+    ("HZ_PARK_LINJIANG", "Hangzhou Linjiang Hi-tech Industrial Development Zone",
+     "杭州临江高新技术产业开发区", 30.31, 120.64),
+    ("HZ_PARK_DAJIANGDONG", "Dajiangdong Industrial Cluster (Qiantang)",
+     "大江东产业集聚区(钱塘)", 30.26, 120.55),
+    ("HZ_PARK_AIRPORT", "Hangzhou Airport Economy Demonstration Zone",
+     "杭州临空经济示范区", 30.25, 120.46),
+    ("HZ_PARK_QIANJIANG", "Qianjiang Economic Development Zone (Linping)",
+     "钱江经济开发区(临平)", 30.46, 120.21),
+    ("HZ_PARK_ZIJINGANG", "Zijingang Sci-Tech City", "紫金港科技城", 30.31, 120.07),
+    ("HZ_PARK_QINGSHANHU", "Qingshanhu Sci-Tech City (Lin'an)", "青山湖科技城(临安)",
+     30.25, 119.83),
+    ("HZ_PARK_LINAN", "Lin'an Economic Development Zone", "临安经济开发区", 30.22, 119.74),
+    ("HZ_PARK_FUYANG", "Fuyang Economic & Technological Development Zone",
+     "富阳经济技术开发区", 30.06, 119.99),
+    ("HZ_PARK_TONGLU", "Tonglu Economic Development Zone", "桐庐经济开发区", 29.81, 119.66),
+    ("HZ_PARK_JIANDE", "Jiande Economic Development Zone", "建德经济开发区", 29.50, 119.32),
+    ("HZ_PARK_CHUNAN", "Chun'an Economic Development Zone (Qiandao Lake)",
+     "淳安经济开发区(千岛湖)", 29.62, 119.08),
+]
+# Manufacturing mass of every park [E, synthetic ordering: national ETDZs and the hi-tech zone
+# 4, large district zones 2-3, county zones 1]; it splits the parks' total by park.
+PARK_MASS = {"HZ_PARK_XIASHA": 4, "HZ_PARK_XIAOSHAN_EDZ": 4, "HZ_PARK_YUHANG_EDZ": 3,
+             "HZ_PARK_FUTURE_SCI": 2, "HZ_PARK_HIGHTECH": 4, "HZ_PARK_LINJIANG": 3,
+             "HZ_PARK_DAJIANGDONG": 3, "HZ_PARK_AIRPORT": 2, "HZ_PARK_QIANJIANG": 2,
+             "HZ_PARK_ZIJINGANG": 1.5, "HZ_PARK_QINGSHANHU": 2, "HZ_PARK_LINAN": 1.5,
+             "HZ_PARK_FUYANG": 2, "HZ_PARK_TONGLU": 1, "HZ_PARK_JIANDE": 1,
+             "HZ_PARK_CHUNAN": 0.5}
+# Manufacturing segments: weight per piece, kg [E]. No published B2B express weight was found
+# (calibration §9, "not found"); the bracket: trade usage calls 3-30 kg "large-item express"
+# [LQ]; Wuxi's manufacturing express earned ~20 CNY per piece in 2020 [R/D, calibration §9]
+# against ~10.5 CNY for the average parcel (national revenue per parcel 12.37 in 2017 and 9.14
+# in 2023 [D, facts §1], 2020 interpolated): twice the price under first-kg + per-kg tariffs
+# is several times the weight -> 4-8 kg, average ~6 kg. Inbound parts (totes and cartons of
+# components) 8 kg; outbound orders (finished goods to distributors and firms) 5 kg; reverse
+# logistics (returns, repairs, returnable packaging) 4 kg.
+MFG_SEGMENT_KG = {"parts_inbound": 8.0, "order_outbound": 5.0, "reverse": 4.0}
+SEGMENT_KG.update(MFG_SEGMENT_KG)
+# Manufacturing express pieces as a share of all express pieces: 9.4亿 deliveries for
+# manufacturing [R, Xinhua 2019-09-17, ~2018] / 507.1亿 national pieces in 2018 [R] = 1.85 %.
+# Applied to the study's 2024 domestic pieces of its Hangzhou nodes [D x E: a national share
+# for a city with 16 key zones; the pilot's revenue targets are not public].
+MFG_SHARE = 9.4 / 507.1
+# Split of the parks' manufacturing pieces by segment [E]: inbound parts 40 %, outbound
+# orders 50 %, reverse 10 % (returns run at a few per cent of B2B orders; repairs and
+# returnable packaging add to it).
+MFG_SEGMENT_SHARE = {"parts_inbound": 0.40, "order_outbound": 0.50, "reverse": 0.10}
+# Regions each park trades with [E]: inbound parts from the Yangtze River Delta supply base
+# (Suzhou or Shanghai; Shenzhen's electronics for the hi-tech zones); outbound orders to the
+# park's main market (reverse flows come back from it); the national zones ship to two
+# markets. A region's node stands for the region. (Parts from Ningbo, within Zhejiang, would be
+# as plausible but have over 120 paths per corridor under the path grammar.)
+MFG_INBOUND = {"HZ_PARK_XIASHA": "CN_SHANGHAI", "HZ_PARK_XIAOSHAN_EDZ": "CN_SUZHOU",
+               "HZ_PARK_YUHANG_EDZ": "CN_SUZHOU", "HZ_PARK_FUTURE_SCI": "CN_SHANGHAI",
+               "HZ_PARK_HIGHTECH": "CN_SHENZHEN", "HZ_PARK_LINJIANG": "CN_SHANGHAI",
+               "HZ_PARK_DAJIANGDONG": "CN_SHANGHAI", "HZ_PARK_AIRPORT": "CN_SHANGHAI",
+               "HZ_PARK_QIANJIANG": "CN_SUZHOU", "HZ_PARK_ZIJINGANG": "CN_SHENZHEN",
+               "HZ_PARK_QINGSHANHU": "CN_SUZHOU", "HZ_PARK_LINAN": "CN_SUZHOU",
+               "HZ_PARK_FUYANG": "CN_SHANGHAI", "HZ_PARK_TONGLU": "CN_SHANGHAI",
+               "HZ_PARK_JIANDE": "CN_SHANGHAI", "HZ_PARK_CHUNAN": "CN_SHANGHAI"}
+MFG_MARKETS = {"HZ_PARK_XIASHA": ["CN_BEIJING", "CN_GUANGZHOU"],
+               "HZ_PARK_XIAOSHAN_EDZ": ["CN_WUHAN", "CN_SHANGHAI"],
+               "HZ_PARK_YUHANG_EDZ": ["CN_CHENGDU", "CN_BEIJING"],
+               "HZ_PARK_FUTURE_SCI": ["CN_SHENZHEN"],
+               "HZ_PARK_HIGHTECH": ["CN_BEIJING", "CN_SHANGHAI"],
+               "HZ_PARK_LINJIANG": ["CN_GUANGZHOU"], "HZ_PARK_DAJIANGDONG": ["CN_WUHAN"],
+               "HZ_PARK_AIRPORT": ["CN_CHENGDU"], "HZ_PARK_QIANJIANG": ["CN_NANJING"],
+               "HZ_PARK_ZIJINGANG": ["CN_BEIJING"], "HZ_PARK_QINGSHANHU": ["CN_XIAN"],
+               "HZ_PARK_LINAN": ["CN_HEFEI"], "HZ_PARK_FUYANG": ["CN_CHANGSHA"],
+               "HZ_PARK_TONGLU": ["CN_NANCHANG"], "HZ_PARK_JIANDE": ["CN_FUZHOU"],
+               "HZ_PARK_CHUNAN": ["CN_SHANGHAI"]}
+# Warehouse-and-distribute centres (仓配一体, plan task 4), optional hubs beside six parks.
+# The plan encourages express centres in idle factory buildings and warehouses (plan text line
+# 37), so opening one is a fit-out, not a new site [E]: 0.3亿 CNY; a module of 60,000
+# reference parcels/day (72 t/day) costs 0.6亿 CNY [E, a third of the sorting-hub module's
+# 2.2亿 for 180,000/day]; handling 0.22 CNY per reference parcel, 1.5 h (cartons move on
+# pallets, no parcel sort; ZTO's sorting cost is 0.26 [R, facts §2.1]) [E]; at most 4 modules.
+# Each centre has feeder links to its park and road trunk links to the park's regions only, so
+# other corridors cannot route through it.
+PARK_DC = {"HZ_PARK_XIASHA": "HZ_DC_XIASHA", "HZ_PARK_XIAOSHAN_EDZ": "HZ_DC_XIAOSHAN",
+           "HZ_PARK_YUHANG_EDZ": "HZ_DC_YUHANG", "HZ_PARK_HIGHTECH": "HZ_DC_HIGHTECH",
+           "HZ_PARK_LINJIANG": "HZ_DC_LINJIANG", "HZ_PARK_DAJIANGDONG": "HZ_DC_DAJIANGDONG"}
+DC_SITE_OFFSET = (0.01, 0.01)  # beside the park: ~1.5 km north-east of its centre [E]
+DC_HUB = dict(module=60_000, module_capex=0.6e8, handling=0.22, handling_h=1.5,
+              open_capex=0.3e8, max_modules=4)
+# Monthly season of manufacturing express [E]: no Double-11 peak (B2B orders are not retail),
+# a March restart after the Spring Festival and a year-end push; the Spring-Festival dip of the
+# parcel series applies too (factories close).
+MFG_SEASON = np.array([1.00, 0.92, 1.05, 1.01, 1.01, 1.02, 0.98, 0.98, 1.02, 0.99, 1.00, 1.02])
+
+
+def park_ids() -> list[str]:
+    """Every industrial park of the study: the 4 original ones, then MFG_PARKS."""
+    return [r[0] for r in ZJ_NODES if r[3] == "industrial_park"] + [r[0] for r in MFG_PARKS]
+
+
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance, km (R = 6,371 km)."""
     la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
@@ -434,6 +546,18 @@ def build_nodes() -> list[dict]:
     for nid, en, zh, lat, lon, cc, _lane, _rail in WAREHOUSES:
         rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="overseas_warehouse", lat=lat,
                          lon=lon, country=cc, region="Global", rural=False))
+    if WRITE_FACTORIES:  # into factories: the added parks and their candidate centres
+        for nid, en, zh, lat, lon in MFG_PARKS:
+            rows.append(dict(node_id=nid, name_en=en, name_zh=zh, kind="industrial_park",
+                             lat=lat, lon=lon, country="CN", region="Hangzhou", rural=False))
+        parks = {r["node_id"]: r for r in rows if r["kind"] == "industrial_park"}
+        for park, dc in PARK_DC.items():
+            p = parks[park]
+            rows.append(dict(node_id=dc, name_en=f"Warehouse-and-distribute centre, {p['name_en']}"
+                             " (candidate)", name_zh=f"{p['name_zh']}仓配一体中心(备选)",
+                             kind="hub", lat=round(p["lat"] + DC_SITE_OFFSET[0], 4),
+                             lon=round(p["lon"] + DC_SITE_OFFSET[1], 4), country="CN",
+                             region="Hangzhou", rural=False))
     return rows
 
 
@@ -447,6 +571,15 @@ def build_hubs() -> list[dict]:
                          fixed_cost_cny_per_year=annualised(fixed_capex) if opt else "",
                          optional=opt, customs_h="" if customs is None else customs,
                          max_modules="" if max_mod is None else max_mod))
+    if WRITE_FACTORIES:
+        for dc in PARK_DC.values():
+            rows.append(dict(hub_id=dc, capacity_parcels_per_day=0,
+                             module_parcels_per_day=DC_HUB["module"],
+                             module_cost_cny_per_year=annualised(DC_HUB["module_capex"]),
+                             handling_cost_cny_per_parcel=DC_HUB["handling"],
+                             handling_h=DC_HUB["handling_h"], transfer_modes="road",
+                             fixed_cost_cny_per_year=annualised(DC_HUB["open_capex"]),
+                             optional=True, customs_h="", max_modules=DC_HUB["max_modules"]))
     return rows
 
 
@@ -498,6 +631,15 @@ def attach_hubs(coords) -> dict[str, list[str]]:
             out[nid] = _nearest(nid, SORTING_HUBS, coords, 2)
             if nid in EXTRA_COLLECT:
                 out[nid].append(EXTRA_COLLECT[nid])
+    if WRITE_FACTORIES:
+        for nid, *_rest in MFG_PARKS:  # as a district; the western zones also the Tonglu hub
+            out[nid] = _nearest(nid, HZ_COLLECT_HUBS, coords, 3)
+            if not any(h in SORTING_HUBS for h in out[nid]):
+                out[nid][-1] = _nearest(nid, SORTING_HUBS, coords, 1)[0]
+            if nid in ("HZ_PARK_TONGLU", "HZ_PARK_JIANDE", "HZ_PARK_CHUNAN"):
+                out[nid].append("HZ_TONGLU_HUB")
+            if "HGH" in out[nid]:
+                out[nid].append("HGH_IEC")
     return out
 
 
@@ -570,6 +712,11 @@ def build_links(coords, attach: dict[str, list[str]]) -> list[dict]:
             links.append(_link("rail_intl", "YIWU_RAIL", nid, "linehaul", d, coords,
                                detour=madrid_factor, var_cny=rail_eu,
                                extra_h=WAREHOUSE_ABROAD_H))
+    if WRITE_FACTORIES:  # warehouse-and-distribute centres: their park and its regions only
+        for park, dc in PARK_DC.items():
+            both("road_feeder", park, dc, "collection", "distribution")
+            for region in dict.fromkeys([MFG_INBOUND[park], *MFG_MARKETS[park]]):
+                both("road_trunk", dc, region)
     return links
 
 
@@ -599,6 +746,48 @@ def build_corridors() -> list[dict]:
     for o in parks + RESTOCK_CITIES:  # bulk B2B restocking of overseas warehouses, appended
         out.extend(dict(corridor_id=f"{o}>{w[0]}:restocking", origin=o, destination=w[0],
                         service_class="global", segment="restocking") for w in WAREHOUSES)
+    if WRITE_FACTORIES:
+        out.extend(manufacturing_corridors())
+    return out
+
+
+def manufacturing_corridors() -> list[dict]:
+    """Per park: inbound parts from its supply region, outbound orders to each market and
+    reverse flows back from it (56 corridors for 16 parks), appended after the others."""
+    out = []
+
+    def add(o, d, seg):
+        out.append(dict(corridor_id=f"{o}>{d}:{seg}", origin=o, destination=d,
+                        service_class="domestic", segment=seg))
+
+    for park in park_ids():
+        add(MFG_INBOUND[park], park, "parts_inbound")
+        for m in MFG_MARKETS[park]:
+            add(park, m, "order_outbound")
+            add(m, park, "reverse")
+    return out
+
+
+def manufacturing_volumes(corridors: list[dict], volumes: dict[str, float]) -> dict[str, float]:
+    """2024 pieces/day of the manufacturing corridors [D x E]: MFG_SHARE x the 2024 domestic
+    pieces of the study's Hangzhou nodes, split by park (PARK_MASS), segment
+    (MFG_SEGMENT_SHARE) and market (0.6 / 0.4 when a park ships to two)."""
+    hz_domestic = sum(volumes[c["corridor_id"]] for c in corridors
+                      if c["segment"] == "parcel" and (c["origin"].startswith("HZ_")
+                                                      or c["destination"].startswith("HZ_")))
+    total = MFG_SHARE * hz_domestic
+    mass = sum(PARK_MASS.values())
+    out = {}
+    for c in corridors:
+        seg = c["segment"]
+        if seg not in MFG_SEGMENT_KG:
+            continue
+        park = c["destination"] if seg in ("parts_inbound", "reverse") else c["origin"]
+        region = c["origin"] if seg in ("parts_inbound", "reverse") else c["destination"]
+        markets = MFG_MARKETS[park]
+        split = 1.0 if seg == "parts_inbound" or len(markets) == 1 else \
+            (0.6 if region == markets[0] else 0.4)
+        out[c["corridor_id"]] = total * PARK_MASS[park] / mass * MFG_SEGMENT_SHARE[seg] * split
     return out
 
 
@@ -610,6 +799,8 @@ def base_volumes(corridors: list[dict], coords) -> dict[str, float]:
     hz = coords["HZ_YRD_EXPRESS_PARK"]
     raw, group = {}, {}
     for c in corridors:
+        if c["segment"] in MFG_SEGMENT_KG:  # manufacturing_volumes, from the others
+            continue
         o, d = c["origin"], c["destination"]
         outbound = o in zj
         node, city = (o, d) if outbound else (d, o)
@@ -631,7 +822,9 @@ def base_volumes(corridors: list[dict], coords) -> dict[str, float]:
     totals = defaultdict(float)
     for cid, v in raw.items():
         totals[group[cid]] += v
-    return {cid: v * TARGET_2024[group[cid]] / totals[group[cid]] for cid, v in raw.items()}
+    out = {cid: v * TARGET_2024[group[cid]] / totals[group[cid]] for cid, v in raw.items()}
+    out.update(manufacturing_volumes(corridors, out))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -654,6 +847,10 @@ def _ref_mode_split(segment: str, gc_km: float, available: set[str]) -> dict[str
     elif segment == "restocking":
         split = {"sea": 0.8, "rail_intl": 0.2}
         fallback = "sea"
+    elif segment in MFG_SEGMENT_KG:  # B2B cartons: road, express trains on long hauls [E]
+        split = {"road_trunk": 0.97, "rail_express": 0.03} if gc_km > 1000 else \
+            {"road_trunk": 1.0}
+        fallback = "road_trunk"
     else:
         split = {"air": 0.80, "sea": 0.15, "rail_intl": 0.05}
         fallback = "air"
@@ -810,6 +1007,7 @@ def build_history(corridors: list[dict],
     log_trend -= log_trend[-12:].mean()
     days = np.array([calendar.monthrange(int(m[:4]), int(m[5:]))[1] for m in MONTHS], float)
     season = np.tile(SEASON, n // 12) * spring_festival_factor()
+    mfg_season = np.tile(MFG_SEASON, n // 12) * spring_festival_factor()
     covid = np.ones(n)
     covid[_month_index("2020-02")] = 0.80
     covid[_month_index("2020-03")] = 0.95
@@ -826,7 +1024,8 @@ def build_history(corridors: list[dict],
         beta += 0.10 if (o in _COUNTIES or d in _COUNTIES) else 0.0
         beta -= 0.05 if (o.startswith("ZJ_") or d.startswith("ZJ_")) else 0.0
         beta += rng.normal(0.0, 0.04)
-        shape = np.exp(beta * log_trend) * season * covid * days
+        seas = mfg_season if c.get("segment") in MFG_SEGMENT_KG else season
+        shape = np.exp(beta * log_trend) * seas * covid * days
         if sc != "domestic":
             shape *= covid_intl
         if "CN_SHANGHAI" in (o, d):
@@ -956,7 +1155,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=OUT_DEFAULT,
                         help="output folder (default: the package data folder)")
+    parser.add_argument("--without-factories", action="store_true",
+                        help="leave out the into-factories parks, segments and centres (the "
+                        "study before issue 15; for benchmarks, with --out)")
     args = parser.parse_args(argv)
+    if args.without_factories:
+        global WRITE_FACTORIES
+        WRITE_FACTORIES = False
     sizes = build_study(args.out)
     print(", ".join(f"{k}: {v} rows" for k, v in sizes.items()), "->", args.out)
 

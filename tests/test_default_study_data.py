@@ -9,6 +9,7 @@ DATA_SOURCES.md, and great-circle distances worked out by hand.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from netdesign.data import schema
 
@@ -420,3 +422,66 @@ def test_hangzhou_config_validates_and_loads():
     assert len(circle) == 1 and circle[0].policy == "one_two_three"
     net = load_network(cfg)
     assert len(net.corridors) >= 1500
+
+
+# ----------------------------------------------------------------------------- into factories
+FACTORY_SEGMENTS = {"parts_inbound": "destination", "order_outbound": "origin",
+                    "reverse": "destination"}  # segment -> the corridor end at the park
+
+
+def test_parks_have_their_manufacturing_segments(t):
+    """16 parks (the 4 of the first build + 12 development zones, towards the pilot's 20);
+    each has inbound parts, outbound orders and reverse corridors ending/starting at it, a few
+    dozen in all (56), and their weights in configs/hangzhou.yaml are the builder's."""
+    nodes, cor = t["nodes"], t["corridors"]
+    parks = set(nodes.loc[nodes["kind"] == "industrial_park", "node_id"])
+    assert len(parks) == 16
+    mfg = cor[cor["segment"].isin(list(FACTORY_SEGMENTS))]
+    assert 40 <= len(mfg) <= 80
+    for seg, end in FACTORY_SEGMENTS.items():
+        rows = mfg[mfg["segment"] == seg]
+        assert set(rows[end]) == parks, seg
+        assert (rows["service_class"] == "domestic").all()
+    cfg = yaml.safe_load((ROOT / "configs" / "hangzhou.yaml").read_text(encoding="utf-8"))
+    spec = importlib.util.spec_from_file_location("builder", BUILDER)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    for seg in FACTORY_SEGMENTS:
+        assert cfg["segments"][seg]["weight_kg"] == builder.MFG_SEGMENT_KG[seg]
+        assert cfg["segments"][seg]["park_flow"] in ("inbound", "outbound", "reverse")
+
+
+def test_park_centres_are_optional_hubs_beside_their_park(t):
+    """Six warehouse-and-distribute centres: optional, closed today (capacity 0), collecting
+    only from their own park (within 3 km) and with line-haul only to that park's regions."""
+    hubs, links, nodes = t["hubs"], t["links"], t["nodes"]
+    dcs = hubs[hubs["hub_id"].str.startswith("HZ_DC_")]
+    assert len(dcs) == 6
+    assert (dcs["optional"] == "true").all() and (_num(dcs["capacity_parcels_per_day"]) == 0).all()
+    kind = dict(zip(nodes["node_id"], nodes["kind"], strict=True))
+    pos = {n: (float(a), float(b)) for n, a, b in zip(nodes["node_id"], nodes["lat"], nodes["lon"],
+                                                      strict=True)}
+    cor = t["corridors"]
+    for dc in dcs["hub_id"]:
+        coll = links[(links["to_node"] == dc) & (links["role"] == "collection")]
+        assert len(coll) == 1 and kind[coll["from_node"].iloc[0]] == "industrial_park"
+        park = coll["from_node"].iloc[0]
+        assert _gc_km(*pos[park], *pos[dc]) < 3.0
+        lh = links[(links["from_node"] == dc) & (links["role"] == "linehaul")]
+        regions = set(cor.loc[cor["origin"] == park, "destination"]) | \
+            set(cor.loc[cor["destination"] == park, "origin"])
+        assert set(lh["to_node"]) <= regions and len(lh) >= 2
+
+
+def test_manufacturing_volume_follows_the_national_share(history, t):
+    """2024 manufacturing pieces = 9.4亿 / 507.1亿 = 1.85 % (national, 2018) of the 2024
+    domestic parcels of the Hangzhou nodes (DATA_SOURCES.md), within the noise of the
+    synthetic history (±3 %)."""
+    cor = t["corridors"].set_index("corridor_id")
+    y2024 = history[history["month"].str.startswith("2024")].groupby("corridor_id")["parcels"]\
+        .sum()
+    seg = cor["segment"].reindex(y2024.index)
+    hz = cor["origin"].str.startswith("HZ_") | cor["destination"].str.startswith("HZ_")
+    hz_parcel = y2024[(seg == "parcel") & hz.reindex(y2024.index)].sum()
+    mfg = y2024[seg.isin(list(FACTORY_SEGMENTS))].sum()
+    assert mfg / hz_parcel == pytest.approx(9.4 / 507.1, rel=0.03)

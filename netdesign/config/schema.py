@@ -23,6 +23,7 @@ from netdesign.vocabulary import (  # noqa: F401  (MODES, SERVICE_CLASSES re-exp
     DemandQuantile,
     ForecastMethod,
     Mode,
+    ParkFlow,
     ServiceClass,
     ServicePolicy,
 )
@@ -253,6 +254,12 @@ class SegmentConfig(_Strict):
         None, description="Modes the segment's parcels may use on line-haul legs; empty = all.")
     label: dict[Literal["en", "zh"], str] = Field(
         default_factory=dict, description="Name per language, shown in reports.")
+    park_flow: ParkFlow | None = Field(
+        None, description="Express into factories (快递进厂): the segment's flow at an "
+        "industrial park — inbound (parts to the plants), outbound (orders from them) or "
+        "reverse (returns to them); its corridors end (inbound, reverse) or start (outbound) at "
+        "an `industrial_park` node. Such a segment carries B2B shipments, so it needs its own "
+        "`weight_kg`; reports break park volumes down by these segments.")
 
 
 class NetworkConfig(_Strict):
@@ -710,6 +717,11 @@ class StudyConfig(_Strict):
                     for name in self.segments if not _SEGMENT_NAME.match(name)]
         if not self.segments:
             problems.append("segments: at least one segment (default: {parcel: {}})")
+        problems += [f"segments.{name}.weight_kg: a weight per shipment, kg, for a park_flow "
+                     f"({seg.park_flow}) segment: B2B shipments are not reference parcels "
+                     f"(network.parcel_weight_kg)"
+                     for name, seg in self.segments.items()
+                     if seg.park_flow is not None and seg.weight_kg is None]
         for i, sc in enumerate(self.scenarios):
             problems += _scenario_reference_problems(self, sc, f"scenarios[{i}]")
         c = self.planning.cases

@@ -11,8 +11,9 @@ import pandas as pd
 
 from netdesign.config.schema import SERVICE_CLASSES, StudyConfig
 from netdesign.data.network import Network
-from netdesign.data.validate import source_of
+from netdesign.data.rules import framed, row_problems, source_of
 from netdesign.errors import Problem
+from netdesign.vocabulary import DEFAULT_SEGMENT
 
 
 def config_source(cfg: StudyConfig) -> str:
@@ -34,7 +35,9 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
     - ``policies.P.mode_share.M.min`` > 0: some line-haul link must have mode M (otherwise
       every scenario with the policy is infeasible, or all unserved);
     - ``service.standards_h``: a standard for every service class the corridors use (warning:
-      corridors of a class without one are never late).
+      corridors of a class without one are never late);
+    - corridors.csv ``segment``: every segment a corridor names is defined in ``segments:``
+      (`check_corridor_segments`).
     """
     src = config_source(cfg)
     hubs = [str(h) for h in net.hubs.index]
@@ -67,6 +70,42 @@ def check_config_against_data(cfg: StudyConfig, net: Network,
                            f"a standard for service class {c!r} ({n} corridor(s) in "
                            f"{source_of(sources, 'corridors')}); without one they are never "
                            "late", "warning"))
+    return out + check_corridor_segments(cfg, net, sources)
+
+
+def check_corridor_segments(cfg: StudyConfig, net: Network,
+                            sources: dict[str, str]) -> list[Problem]:
+    """corridors.csv ``segment`` against the config's ``segments:`` (one problem per row).
+
+    - the segment is defined in ``segments:`` (empty or absent = ``parcel``);
+    - a corridor of a ``park_flow`` segment (into factories) has its park end at an
+      ``industrial_park`` node: the destination for inbound and reverse flows, the origin for
+      outbound orders (otherwise the park report would silently leave it out).
+    """
+    frame = framed(net, "corridors")
+    src = source_of(sources, "corridors")
+    if "segment" in frame.columns:
+        seg = frame["segment"].astype("string").str.strip().fillna("")
+        seg = seg.where(seg != "", DEFAULT_SEGMENT).astype(str)
+    else:
+        seg = pd.Series(DEFAULT_SEGMENT, index=frame.index)
+    defined = sorted(cfg.segments)
+    out = row_problems(src, frame, ~seg.isin(cfg.segments).to_numpy(), "segment",
+                       f"a segment defined in {config_source(cfg)} `segments:` "
+                       f"({_listing(defined)})", "corridor_id", values=seg.to_numpy())
+    kinds = net.nodes["kind"].astype(str) if "kind" in net.nodes.columns else pd.Series(
+        dtype=str)
+    for name, sc in cfg.segments.items():
+        if sc.park_flow is None:
+            continue
+        end = "origin" if sc.park_flow == "outbound" else "destination"
+        kind = kinds.reindex(frame[end].astype(str)).to_numpy()
+        bad = (seg == name).to_numpy() & (kind != "industrial_park")
+        verb = "start" if end == "origin" else "end"
+        out += row_problems(src, frame, bad, end,
+                            f"an industrial_park node: segment {name!r} is a park_flow "
+                            f"{sc.park_flow!r} segment (its corridors {verb} at a park)",
+                            "corridor_id")
     return out
 
 

@@ -84,6 +84,9 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
     }
     costs["total"] = float(sum(costs.values()))
     idx = pd.Index(d.corr_ids, name="corridor_id")
+    # economic variable cost of each corridor's flow, CNY/day (capacity costs are shared)
+    corridor_cost = np.bincount(paths.corridor, minlength=n_c,
+                                weights=x * (paths.transport + paths.handling + paths.carbon))
     return Design(
         corridor_flow=pd.DataFrame(flow, index=idx, columns=list(d.modes)),
         unserved=pd.Series(unserved, index=idx, name="unserved_parcels_per_day"),
@@ -96,6 +99,8 @@ def extract_path_design(m: LinearModel, ctx: Ctx, values: np.ndarray, report) ->
         report=report,
         extra={"corridor_parcel_km": pd.DataFrame(corridor_pkm, index=idx,
                                                   columns=list(d.modes)),
+               "corridor_cost": pd.Series(corridor_cost, index=idx,
+                                          name="variable_cost_cny_per_day"),
                **({} if rural is None else {"rural_departures": rural,
                                             "rural_cost_cny_per_day": rural_cost})},
     )

@@ -30,6 +30,9 @@ class Design:
                    unserved_penalty, total (= objective).
     co2_t_per_day: total CO2 of all legs, t/day.
     report:        the solver report (status, incumbent, bound, gap, timings, sizes, versions).
+    extra:         optional per-corridor tables of the path formulation: "corridor_parcel_km"
+                   (corridor x mode, line-haul parcel-km/day) and "corridor_cost" (transport +
+                   handling + carbon of the corridor's flow, CNY/day).
     """
 
     corridor_flow: pd.DataFrame

@@ -15,9 +15,10 @@ every province; drawn one by one they fan out into a solid star. The map draws i
    distant rail terminal) is the core of its own corridors. Schematic, like the sea lanes:
    a corridor is a direction, not a road. Water legs keep their sea lanes; legs within
    `BUNDLE_KM` are drawn straight.
-3. **The largest flows**: at most `MAX_TAILS` tails and direct legs are drawn one by one (the
-   largest); the others are merged into one faint trace, hidden until switched on in the
-   legend, and the note under the map says how much of the flow the drawn legs carry.
+3. **The largest flows**: at most `MAX_TAILS` tails and direct legs are drawn one by one
+   (those with the most parcel-km); the others are merged into one faint trace, hidden until
+   switched on in the legend, and the note under the map says what share of the parcel-km
+   the drawn legs carry.
 
 Every drawn piece carries its flow (parcels/day), so line width follows volume on one scale
 for all scenarios (`netmap._width`), and a width legend gives that scale.
@@ -152,9 +153,16 @@ def flow_pieces(legs: dict[tuple[str, str, str], tuple[float, list[str]]],
     return pieces
 
 
+def parcel_km(p: Piece) -> float:
+    """A piece's work: flow x its length (parcels/day x km, great circle between its ends)."""
+    return p.flow * km(p.lon[0], p.lat[0], p.lon[-1], p.lat[-1])
+
+
 def largest(pieces: list[Piece], n: int = MAX_TAILS) -> tuple[list[Piece], list[Piece]]:
     """(pieces drawn one by one, the rest): feeders and trunks always; of the tails and
-    direct legs the `n` with the largest flow."""
+    direct legs the `n` with the most parcel-km (so that a long international leg of modest
+    volume is drawn before a short local one)."""
     fixed = [p for p in pieces if p.kind in ("feeder", "trunk")]
-    legs = sorted((p for p in pieces if p.kind in ("tail", "direct")), key=lambda p: -p.flow)
+    legs = sorted((p for p in pieces if p.kind in ("tail", "direct")),
+                  key=lambda p: -parcel_km(p))
     return fixed + legs[:n], legs[n:]

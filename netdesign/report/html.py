@@ -23,6 +23,7 @@ from netdesign.report import calibration, charts, circle, comparison, plan, segm
 from netdesign.report.i18n import check_lang, colon, fmt_share, t, term, unit
 from netdesign.report.load import check_scenario, open_results, select_scenarios
 from netdesign.report.netmap import fig_network_map
+from netdesign.report.parks import parks_section
 from netdesign.report.provenance import provenance_body
 from netdesign.report.robust import robust_builders
 from netdesign.report.rural import rural_coverage_section
@@ -280,6 +281,7 @@ SECTIONS: list[SectionBuilder] = [
                  ("link_departures_per_week", "link_min_weekly_frequency", "node_rural"),
                  empty="no_rural", print_scale=0.5),
     rural_coverage_section,  # "into villages": coverage and cost per county (report/rural.py)
+    parks_section,  # into factories (report/parks.py): a table per scenario, None without parks
     ChartSection("forecasts", _chart(charts.fig_forecasts), ("history",),
                  empty="no_forecasts", print_scale=0.45, without_solution=True),
     ChartSection("network_map", lambda ds, lang, ctx: fig_network_map(

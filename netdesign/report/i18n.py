@@ -212,6 +212,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "Id"),
     "gap_tolerance": ("设定间隙", "Gap tolerance"),
     "all_classes_short": ("全部", "All"),
+    # into factories (report/parks.py, issue 15)
+    "parks": ("快递进厂：重点园区", "Into factories: key industrial parks"),
+    "park": ("园区", "Park"),
+    "park_volume": ("各细分需求件量", "Volume by segment"),
+    "park_tonnes": ("货量", "Tonnes"),
+    "park_mode_split": ("运输方式（件量份额）", "Mode split (share of parcels)"),
+    "park_cost": ("运输、分拣与碳成本", "Transport, handling and carbon cost"),
+    "park_cost_per_tkm": ("单位干线吨公里成本", "Cost per line-haul tonne-km"),
+    "park_dc": ("仓配一体中心", "Warehouse-and-distribute centre"),
+    "park_dc_closed": ("未启用", "not opened"),
+    "park_dc_none": ("无备选", "no candidate"),
+    "parks_note": ("园区通道：起点或终点为该园区的通道。成本不含扩能成本（各园区共用）。"
+                   "件量按件计，吨数按各细分需求的单件重量折算；仓配一体中心能力以标准件"
+                   "（1.2千克）计。",
+                   "A park's corridors start or end at it. Costs exclude capacity costs (shared "
+                   "by all parks). Volumes count pieces; tonnes use each segment's weight per "
+                   "piece; centre capacity is in reference parcels (1.2 kg)."),
+    "segment_parts_inbound": ("入厂物流（零部件）", "Inbound parts to plants"),
+    "segment_order_outbound": ("订单快递（出厂）", "Outbound orders from plants"),
+    "segment_reverse": ("逆向物流", "Reverse logistics to plants"),
     # cost split and on-time by class (summary.csv, issue 13)
     "economic_cost": ("经济成本", "Economic cost"),
     "penalty_cost": ("罚金（延误与未满足）", "Penalties (late and unserved)"),
@@ -288,11 +308,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "map_other_flows": ("其余线路（合并）", "Other legs (merged)"),
     "map_corridor": ("走廊", "Corridor"),
     "map_width_legend": ("线宽：日流量", "Width: parcels/day"),
-    "map_legs_note": ("画出流量最大的 {n} 条线路（占线路流量 {share}）；同方向、同方式的"
+    "map_legs_note": ("画出件公里最大的 {n} 条线路（占件公里 {share}）；同方向、同方式的"
                       "远程线路合并为走廊示意，往返合并。",
-                      "The {n} largest legs are drawn ({share} of leg flow); long legs of one "
-                      "mode and direction are bundled into corridors (schematic), both "
-                      "directions as one."),
+                      "The {n} legs with the most parcel-km are drawn ({share} of parcel-km); "
+                      "long legs of one mode and direction are bundled into corridors "
+                      "(schematic), both directions as one."),
 }
 
 # display units: key -> (zh label, zh divisor, en label, en divisor)
@@ -305,6 +325,8 @@ _UNITS: dict[str, tuple[str, float, str, float]] = {
     "parcels_month": ("万件/月", 1e4, "thousand parcels/month", 1e3),
     "per_week": ("班次/周", 1.0, "departures/week", 1.0),
     "cny_t": ("元/吨", 1.0, "CNY/t", 1.0),
+    "tonnes_day": ("吨/日", 1.0, "t/day", 1.0),
+    "cny_tkm": ("元/吨公里", 1.0, "CNY/t-km", 1.0),
     "km": ("公里", 1.0, "km", 1.0),
     "s": ("秒", 1.0, "s", 1.0),
 }

@@ -290,10 +290,10 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     for k, s in enumerate(order):
         one = ds.sel(scenario=s)
         drawn, rest = per_scenario[s]
-        total = sum(p.flow for p in drawn if p.kind in ("tail", "direct")) + \
-            sum(p.flow for p in rest)
+        total = sum(flowmap.parcel_km(p) for p in drawn if p.kind in ("tail", "direct")) + \
+            sum(flowmap.parcel_km(p) for p in rest)
         notes[s] = (len([p for p in drawn if p.kind in ("tail", "direct")]),
-                    1 - sum(p.flow for p in rest) / total if total > 0 else 1.0)
+                    1 - sum(flowmap.parcel_km(p) for p in rest) / total if total > 0 else 1.0)
         groups: dict[tuple[str, float], list[flowmap.Piece]] = {}
         for p in drawn:
             groups.setdefault((p.mode, _width(p.flow, max_flow)), []).append(p)

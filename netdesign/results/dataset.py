@@ -14,6 +14,7 @@ from netdesign.data.network import Network
 from netdesign.data.schema import MODES, SERVICE_CLASSES
 from netdesign.optimise.solution import Design
 from netdesign.results import schema
+from netdesign.results.parks import park_variables
 from netdesign.results.rural import rural_variables
 from netdesign.results.summary import (  # noqa: F401  (re-exported: summary.csv's table)
     ECONOMIC_COMPONENTS,
@@ -129,6 +130,9 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
         seg_on_time = np.where(seg_demand > 0, np.clip(seg_demand - seg_unserved - seg_late,
                                                        0.0, None) / seg_demand, np.nan)
     scopes = _mode_scopes(network, scenario, design, flow, seg, pkm)
+    parks, park_vars = park_variables(network, design, seg, seg_names,
+                                      corridor_weight_kg(scenario, seg), demand, flow, late,
+                                      unserved)
 
     report = design.report
     status = str(_report_value(report, "status", default="unknown"))
@@ -176,6 +180,7 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "segment_late": (("scenario", "segment"), seg_late[None, :]),
             "segment_unserved": (("scenario", "segment"), seg_unserved[None, :]),
             "on_time_share_by_segment": (("scenario", "segment"), seg_on_time[None, :]),
+            **park_vars,
             "co2": ("scenario", [float(design.co2_t_per_day)]),
             "on_time_share": ("scenario", [float(served_on_time.sum()) / total_demand
                                            if total_demand > 0 else np.nan]),
@@ -199,6 +204,7 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
             "cost_component": list(COST_COMPONENTS),
             "scope": list(SCOPES),
             "segment": seg_names,
+            **({"park": parks} if parks else {}),
             **_scenario_coords(scenario),
         },
     )
@@ -209,7 +215,7 @@ def design_to_dataset(network: Network, scenario: Scenario, design: Design) -> x
     if not _has_solution(report):
         for name in ("on_time_share", "on_time_share_by_class", "on_time_share_by_segment",
                      "economic_cost", "penalty_cost", "segment_flow", "segment_late",
-                     "segment_unserved", *scopes):
+                     "segment_unserved", *scopes, *(v for v in park_vars if v != "park_demand")):
             ds[name][:] = np.nan
     ds.attrs["solver_report"] = json.dumps(report_to_dict(report), default=str)
     return _annotate(ds)

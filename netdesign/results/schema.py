@@ -53,6 +53,7 @@ DIMENSIONS: dict[str, str] = {
     "stat": "a forecast statistic (" + ", ".join(FORECAST_STATS) + ")",
     "segment": "a demand segment (corridors.csv `segment`, config order)",
     "scope": "corridors by scope: all, domestic (one country), international (two)",
+    "park": "an industrial park (node_id of an industrial_park node that ends a corridor)",
     "county": "a rural county of the rural tier (county_node)",
     "route": "a rural route: a township's trunk (county hub -> township station) or its "
              "village route (township station -> one village, standing for N identical ones)",
@@ -140,6 +141,25 @@ VARIABLES: tuple[Variable, ...] = (
     *(Variable(f"on_time_floor_{c}", S, "1", f"on-time floor of the {c} class the scenario "
                "had to meet (NaN: none)", required=False)
       for c in ("domestic", "neighbouring", "global")),
+    # into factories (issue 15; results/parks.py): a corridor belongs to the park at its
+    # origin, else at its destination
+    Variable("park_demand", (*S, "park", "segment"), "parcels/day",
+             "demand of the park's corridors by segment", required=False),
+    Variable("park_flow", (*S, "park", "mode"), "parcels/day",
+             "park's parcels served by main line-haul mode", required=False),
+    Variable("park_tonnes", (*S, "park"), "t/day", "park's demand in tonnes (x segment "
+             "weight)", required=False),
+    Variable("park_tonne_km", (*S, "park"), "t-km/day", "line-haul tonne-km of the park's "
+             "served flow", required=False),
+    Variable("park_on_time_share", (*S, "park"), "1", "share of the park's demand on time",
+             required=False),
+    Variable("park_cost", (*S, "park"), "CNY/day", "transport + handling + carbon of the "
+             "park's flow (capacity not split by park)", required=False),
+    Variable("park_dc_capacity", (*S, "park"), "parcels/day", "capacity of the park's "
+             "warehouse-and-distribute centres (0: none open; NaN: no candidate)",
+             required=False),
+    Variable("park_dc_throughput", (*S, "park"), "parcels/day", "reference parcels handled "
+             "at the park's warehouse-and-distribute centres", required=False),
     # the rural tier (issue 15, "into villages"; only with a `rural:` section)
     Variable("rural_departures_per_week", (*S, "route", "rural_mode"), "departures/week",
              "departures per week of a rural mode on ONE route of the row", required=False),

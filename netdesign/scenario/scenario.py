@@ -8,11 +8,12 @@ from typing import Any
 import pandas as pd
 
 from netdesign.config.schema import NetworkConfig, ServiceConfig
+from netdesign.vocabulary import DEFAULT_SEGMENT
 
 _SERVICE = ServiceConfig()
 _NETWORK = NetworkConfig()
 
-DEFAULT_SEGMENT = "parcel"
+__all__ = ["DEFAULT_SEGMENT", "Scenario", "Segment", "corridor_segments"]
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,15 @@ def edit_table(table: str, edit: Callable[[pd.DataFrame], pd.DataFrame],
     return build
 
 
+def _segment_on_row_3(segment: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """corridors.csv with a `segment` column: `parcel`, but `segment` on data row 3."""
+    def edit(df: pd.DataFrame) -> pd.DataFrame:
+        seg = ["parcel"] * len(df)
+        seg[2] = segment
+        return df.assign(segment=seg)
+    return edit
+
+
 def both(*builds: Build) -> Build:
     """Run several builds in order (the first copies the study)."""
     def build(tmp: Path) -> Any:
@@ -317,6 +326,22 @@ CASES: tuple[Case, ...] = (
          edit_config(service={"standards_h": {"domestic": 24, "neighbouring": 48}}), VALIDATE, 0,
          ("warning", "service.standards_h", "a standard for service class 'global'",
           "never late", "OK:")),
+    # -- into factories (issue 15): corridor segments against `segments:` -----------------------
+    Case("corridor_segment_undefined",
+         edit_table("corridors", _segment_on_row_3("pallets")), VALIDATE, 2,
+         ("corridors.csv", "row 3 (corridor_id 'HZ_XIHU>CITY_TOKYO')", "segment",
+          "'pallets'", "segments:")),
+    Case("corridor_segment_undefined_run",
+         edit_table("corridors", _segment_on_row_3("pallets")), RUN, 2,
+         ("corridors.csv", "row 3", "'pallets'")),
+    Case("park_segment_without_weight",
+         edit_config(segments={"parcel": {}, "parts": {"park_flow": "inbound"}}), RUN, 2,
+         ("tiny.yaml", "segments.parts.weight_kg", "park_flow")),
+    Case("park_segment_not_at_a_park",
+         edit_table("corridors", _segment_on_row_3("orders"), edit_config(segments={
+             "parcel": {}, "orders": {"park_flow": "outbound", "weight_kg": 5.0}})),
+         VALIDATE, 2, ("corridors.csv", "row 3 (corridor_id 'HZ_XIHU>CITY_TOKYO')", "origin",
+                       "'HZ_XIHU'", "industrial_park")),
     Case("duplicate_yaml_key", append_config("network: {allow_unserved: false}\n"), VALIDATE, 2,
          ("tiny.yaml", "'network' given twice", "line")),
     Case("duplicate_nested_key", config_text("name: tiny\ndata: {dir: ., dir: /etc}\n"), RUN, 2,
