@@ -51,14 +51,16 @@ def test_builder_reproduces_the_files() -> None:
 
 
 @pytest.mark.slow
-def test_every_village_served_three_times_a_week_in_every_scenario(tmp_path) -> None:
-    """Solve the baseline scenarios (forecasts from the shared cache): village_coverage is 1
-    in every county and scenario, every route has 3..14 departures/week, and the report shows
-    the coverage table."""
+@pytest.mark.timeout(2400)
+def test_every_village_served_three_times_a_week_in_every_scenario() -> None:
+    """Solve the baseline scenarios (forecasts from the shared cache; a 60 s limit per solve:
+    the rural block is solved exactly before HiGHS starts, so its plan does not depend on the
+    line-haul gap): village_coverage is 1 in every county and scenario, every route has 3..14
+    departures/week, and the report shows the coverage table in both languages."""
     from netdesign import Study
     from netdesign.report.html import render_report
 
-    run = Study.load(CONFIG).run()
+    run = Study.load(CONFIG).with_overrides({"solver.time_limit_s": 60}).run()
     ds = run.dataset
     assert set(ds["scenario"].values) == {"base_2025", "base_2035", "circle_2035"}
     assert (ds["status"].values != "infeasible").all()
