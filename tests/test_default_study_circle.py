@@ -25,7 +25,9 @@ import pytest
 
 import netdesign as nd
 
-pytestmark = pytest.mark.slow
+# a cold forecast of 2,244 corridors plus one solve: minutes on a quiet 2-core machine, much
+# longer on a loaded one (the suite's default timeout is 900 s)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "hangzhou.yaml"
