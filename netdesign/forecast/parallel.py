@@ -61,19 +61,43 @@ def _stop_client(client: Any) -> None:
     cluster.close()
 
 
+class _LazyClient:
+    """A Dask client whose local cluster starts on first use, so that a run whose forecast and
+    backtest both come from the cache starts no cluster (a warm `make run` saves its start)."""
+
+    def __init__(self, n_workers: int):
+        self._n_workers = n_workers
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = _start_client(self._n_workers)
+        return getattr(self._client, name)
+
+    @property
+    def started(self) -> bool:
+        return self._client is not None
+
+    def stop(self) -> None:
+        if self._client is not None:
+            _stop_client(self._client)
+            self._client = None
+
+
 @contextmanager
 def local_client(workers: int | None) -> Iterator[Any]:
     """A Dask client on a local cluster of single-threaded process workers, shared by
-    several calls (e.g. a forecast and its backtest); None when `workers` is 1."""
+    several calls (e.g. a forecast and its backtest), started when first used; None when
+    `workers` is 1."""
     n = workers or default_workers()
     if n <= 1:
         yield None
         return
-    client = _start_client(n)
+    client = _LazyClient(n)
     try:
         yield client
     finally:
-        _stop_client(client)
+        client.stop()
 
 
 def _progress(enabled: bool, total: int, description: str):
