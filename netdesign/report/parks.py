@@ -15,30 +15,13 @@ import math
 
 import numpy as np
 import xarray as xr
-import yaml
 
-from netdesign.report.i18n import LABELS, fmt_number, fmt_share, paren, t, term, unit
+from netdesign.report.i18n import fmt_number, fmt_share, paren, t, term, unit
 from netdesign.report.scenarios import scenario_labels, scenario_order
 from netdesign.report.sections import ReportContext, Section
+from netdesign.report.segments import segment_label
 
 NEEDS = ("park_demand", "park_flow", "park_on_time_share", "park_cost")
-
-
-def segment_label(ds: xr.Dataset, name: str, lang: str) -> str:
-    """The config's `segments.NAME.label[lang]`, else the glossary's `segment_NAME`, else the
-    name with '_' as spaces."""
-    text = ds.attrs.get("config_yaml")
-    try:
-        cfg = yaml.safe_load(text) if isinstance(text, str) else None
-    except yaml.YAMLError:
-        cfg = None
-    segs = cfg.get("segments") if isinstance(cfg, dict) else None
-    seg = segs.get(name) if isinstance(segs, dict) else None
-    label = seg.get("label") if isinstance(seg, dict) else None
-    if isinstance(label, dict) and label.get(lang):
-        return str(label[lang])
-    key = f"segment_{name}"
-    return t(key, lang) if key in LABELS else name.replace("_", " ")
 
 
 def park_names(ds: xr.Dataset, lang: str) -> dict[str, str]:
