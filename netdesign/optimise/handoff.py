@@ -3,6 +3,13 @@
 The matrix arrives column-wise (CSC, HiGHS' own storage) and goes over in one call. A fresh
 `Highs` object per solve (its run time accumulates and memory grows otherwise). LP files:
 `pyomo_export.write_lp`.
+
+A MIP can be given the objective of a feasible solution known from elsewhere (`known`, e.g.
+the myopic plan of a staged plan): a HiGHS interrupt callback then stops the search as soon
+as the MIP's dual bound certifies the better of that value and HiGHS's own incumbent within
+`mip_rel_gap` (`certifies`). It is not handed to HiGHS as a start: HiGHS 1.16's `setSolution`
+with presolve on maps a start into the presolved space without its objective (docs/model.md,
+"Staged investment plan", solve).
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ from netdesign.config.schema import SolverConfig
 from netdesign.errors import SolveError
 from netdesign.optimise.linear import StandardForm
 
-__all__ = ["SolveOutcome", "StandardForm", "highs_version", "new_highs", "run_highs",
-           "solve_standard_form", "to_highs"]
+__all__ = ["SolveOutcome", "StandardForm", "certifies", "highs_version", "new_highs",
+           "run_highs", "solve_standard_form", "to_highs"]
 
 INF = highspy.kHighsInf
 
@@ -38,6 +45,8 @@ class SolveOutcome:
     best_bound: float | None
     mip_gap: float | None
     solve_s: float
+    certified: bool = False
+    """stopped by `known`: the dual bound `best_bound` certifies min(known, objective)"""
 
 
 _banner_done = False
@@ -93,8 +102,42 @@ def to_highs(sf: StandardForm, solver: SolverConfig, presolve: str | None = None
     return h
 
 
-def run_highs(h: highspy.Highs, is_mip: bool) -> SolveOutcome:
-    """Run HiGHS and translate its status; never raises on time limit or infeasibility."""
+def certifies(known: float, incumbent: float, dual_bound: float, rel_gap: float) -> bool:
+    """True when `dual_bound` (a lower bound on the minimum) proves the best of `known` and
+    `incumbent` (objectives of feasible solutions; inf: none) within `rel_gap`:
+    best − bound ≤ rel_gap · |best| (HiGHS's own gap, taken on the best known solution)."""
+    best = min(known, incumbent)
+    if not (np.isfinite(best) and np.isfinite(dual_bound)):
+        return False
+    return best - dual_bound <= rel_gap * abs(best)
+
+
+def _stop_when_certified(h: highspy.Highs, known: float) -> dict:
+    """Subscribe the MIP interrupt callback that stops HiGHS once `certifies` holds; the
+    returned dict records the bound and incumbent it stopped at."""
+    rel_gap = float(h.getOptions().mip_rel_gap)
+    seen: dict = {"stopped": False}
+
+    def check(event) -> None:
+        out = event.data_out
+        if certifies(known, out.mip_primal_bound, out.mip_dual_bound, rel_gap):
+            seen.update(stopped=True, dual_bound=float(out.mip_dual_bound),
+                        incumbent=float(out.mip_primal_bound))
+            event.interrupt()
+
+    h.cbMipInterrupt.subscribe(check)
+    return seen
+
+
+def run_highs(h: highspy.Highs, is_mip: bool, known: float | None = None) -> SolveOutcome:
+    """Run HiGHS and translate its status; never raises on time limit or infeasibility.
+
+    `known`: objective of a feasible solution found elsewhere (MIP only): stop as soon as the
+    dual bound certifies it or a better incumbent within mip_rel_gap (`certifies`); the
+    outcome is then `certified`, termination "certified", `best_bound` the certifying bound;
+    status "optimal" when HiGHS's own incumbent is the certified one, else "feasible" (its
+    incumbent, if any) or "no_solution": the caller holds the known solution."""
+    seen = _stop_when_certified(h, float(known)) if is_mip and known is not None else None
     t0 = time.perf_counter()
     h.run()
     solve_s = time.perf_counter() - t0
@@ -130,19 +173,31 @@ def run_highs(h: highspy.Highs, is_mip: bool) -> SolveOutcome:
             bound, gap = objective, 0.0
         if status == "optimal" and gap is not None and gap > 1e-6:
             termination = "gap_limit"
+    certified = bool(seen and seen["stopped"] and ms == S.kInterrupt)
+    if certified:
+        termination = "certified"
+        final = float(info.mip_dual_bound)
+        bound = max(final, seen["dual_bound"]) if np.isfinite(final) else seen["dual_bound"]
+        if objective is not None:
+            gap = (objective - bound) / max(abs(objective), 1e-12)
+            if objective <= known:  # HiGHS's own incumbent is the certified one
+                status = "optimal"
     return SolveOutcome(status=status, termination=termination, values=values,
-                        objective=objective, best_bound=bound, mip_gap=gap, solve_s=solve_s)
+                        objective=objective, best_bound=bound, mip_gap=gap, solve_s=solve_s,
+                        certified=certified)
 
 
-def solve_standard_form(sf: StandardForm, solver: SolverConfig) -> tuple[SolveOutcome, float]:
+def solve_standard_form(sf: StandardForm, solver: SolverConfig, *,
+                        known: float | None = None) -> tuple[SolveOutcome, float]:
     """passModel + run; returns the outcome and the passModel seconds.
 
     "Infeasible or unbounded" from presolve is re-solved with presolve off to tell which.
+    `known`: see `run_highs`.
     """
     t0 = time.perf_counter()
     h = to_highs(sf, solver)
     pass_s = time.perf_counter() - t0
-    out = run_highs(h, sf.n_integers > 0)
+    out = run_highs(h, sf.n_integers > 0, known)
     if out.status == "infeasible_or_unbounded":
         h2 = to_highs(sf, solver, presolve="off")
         again = run_highs(h2, sf.n_integers > 0)
