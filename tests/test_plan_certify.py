@@ -104,11 +104,36 @@ def test_solve_plans_reports_the_certified_myopic_gap():
     assert mp._best_known(plan, my, periods, costs, []).report.status == "feasible"
 
 
-def test_solve_plans_hands_the_myopic_npv_to_the_mip():
-    """End to end at the exact gap: HiGHS's own optimum (10,950) beats the known myopic
-    plan, so it is the plan, optimal, with the myopic plan still reported beside it."""
+def test_the_known_plan_is_checked_as_a_point_of_the_mip():
+    """The myopic plan, put into the plan's MIP, costs its NPV 2,749,545 there; with its 2030
+    modules taken away it breaks 2030's keep row and is not used (None)."""
+    solver = exact_solver()
+    periods, prep, costs, sf = _plan_form(solver)
+    my = mp._myopic(periods, prep, costs, solver, {}, [])
+    n_copy = sf.A.shape[1] - 2
+    inv = np.array([[n_copy, n_copy + 1]])  # build[H1, 2025], build[H1, 2030]
+    assert mp._known_objective(sf, n_copy, inv, my.values) == pytest.approx(MYOPIC)
+    short = [my.values[0], (my.values[1][0], np.zeros(1))]
+    assert mp._known_objective(sf, n_copy, inv, short) is None
+    assert mp._known_objective(sf, n_copy, inv, [my.values[0], (None, None)]) is None
+
+
+def test_solve_plans_hands_the_myopic_npv_to_the_mip(monkeypatch):
+    """End to end at the exact gap: the MIP is given the myopic NPV 2,749,545 as known;
+    HiGHS's own optimum (10,950 of capital) beats it, so that is the plan, optimal, with the
+    myopic plan reported beside it."""
+    given = []
+    real = mp.solve_standard_form
+
+    def spy(sf, solver, **kw):
+        given.append(kw.get("known"))
+        return real(sf, solver, **kw)
+
+    monkeypatch.setattr(mp, "solve_standard_form", spy)
     plan, my = mp.solve_plans(_datas(_net(), [50, 100], [1.0, 2.3]), _costs(),
                               exact_solver())
+    assert given[-1] == pytest.approx(MYOPIC)  # the two myopic steps first, without
+    assert given[:-1] == [None, None]
     assert plan.report.status == "optimal"
     assert plan.npv["total"] == pytest.approx(OPTIMUM)
     assert my.npv["total"] == pytest.approx(MYOPIC)

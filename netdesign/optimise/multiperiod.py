@@ -188,10 +188,12 @@ def _assets(periods: list[_Period], commitments: Sequence[Commitment]) -> list[A
 def _solve_stack(periods: list[_Period], steps: list[int], assets: list[Asset],
                  costs: PlanCosts, solver: SolverConfig, prior: dict[Asset, float],
                  budgets: dict[int, float], commitments: Sequence[Commitment],
-                 myopic: bool, known: float | None = None):
-    """Stack the copies of `steps`, add investment columns and rows; solve (stopping once the
-    dual bound certifies `known`, the NPV of a feasible plan, within mip_rel_gap: `handoff.
-    run_highs`). Returns (outcome, stack, invest column ids [asset, step], timings)."""
+                 myopic: bool, known: list | None = None):
+    """Stack the copies of `steps`, add investment columns and rows; solve. `known`: a plan
+    of all the steps (per step: the copy's values, units built per asset, as in
+    `PlanResult.values`); when it is a feasible point of this MIP, HiGHS stops once its dual
+    bound certifies the plan's objective within mip_rel_gap (`handoff.run_highs`). Returns
+    (outcome, stack, invest column ids [asset, step], timings)."""
     t0 = time.perf_counter()
     forms = [periods[t].form for t in steps]
     weights = [periods[t].data.days_per_year * costs.operating_weight(t) for t in steps]
@@ -252,11 +254,32 @@ def _solve_stack(periods: list[_Period], steps: list[int], assets: list[Asset],
                         lower=n - b0[i], upper=np.inf,
                         names=[f"committed[{a[0]},{a[1]},{c.by}]"])
     sf = st.form()
+    known_npv = _known_objective(sf, st.n_copy_cols, inv, known) if known else None
     build_s = time.perf_counter() - t0
     t1 = time.perf_counter()
-    out, _pass_s = solve_standard_form(sf, solver, known=known)
+    out, _pass_s = solve_standard_form(sf, solver, known=known_npv)
     handoff_s = time.perf_counter() - t1 - out.solve_s
     return out, st, sf, inv, capex, coef, build_s, handoff_s
+
+
+def _known_objective(sf, n_copy_cols: int, inv: np.ndarray, known: list) -> float | None:
+    """c·x + offset of a known plan as a point of the stacked MIP, or None unless it is one:
+    every copy solved, rows and bounds held to 1e-6 (relative to the row's size), integers
+    integral. (The myopic plan always is; checked, so that a bound is never compared with
+    the cost of something the MIP does not contain.)"""
+    if any(v is None or b is None for v, b in known):
+        return None
+    x = np.zeros(sf.A.shape[1])
+    x[:n_copy_cols] = np.concatenate([v for v, _b in known])
+    for j, (_v, builds) in enumerate(known):
+        x[inv[:, j]] = np.round(builds)
+    ax = sf.A @ x
+    tol = 1e-6 * np.maximum(1.0, np.abs(ax))
+    ints = sf.integrality.astype(bool)
+    ok = ((ax >= sf.row_lower - tol).all() and (ax <= sf.row_upper + tol).all()
+          and (x >= sf.col_lower - 1e-6).all() and (x <= sf.col_upper + 1e-6).all()
+          and np.allclose(x[ints], np.round(x[ints]), atol=1e-6))
+    return float(sf.c @ x + sf.offset) if ok else None
 
 
 def _report(out, sf, formulation: str, build_s: float, handoff_s: float,
@@ -374,11 +397,11 @@ def solve_plans(datas: Sequence[ModelData], costs: PlanCosts, solver: SolverConf
     tests/test_model_plan.py it then returned the start as "optimal" at an objective 8,395
     CNY (the two 2030 modules) below its own c·x and 1,095 CNY above the optimum. A HiGHS
     bug, not ours (the start is complete, feasible, no offset); presolve off gives the right
-    optimum (tests/test_model_plan.py::test_highs_start_with_presolve_is_mispriced)."""
+    optimum (tests/test_plan_certify.py::test_highs_start_with_presolve_is_mispriced)."""
     periods, prep_s = _prepare(datas, costs.years, formulation)
     my = _myopic(periods, prep_s, costs, solver, budgets or {}, commitments)
     plan = _plan(periods, prep_s, costs, solver, budgets or {}, commitments,
-                 known=my.report.objective)
+                 known=my.values if my.report.objective is not None else None)
     return _best_known(plan, my, periods, costs, commitments), my
 
 
@@ -415,7 +438,7 @@ def _best_known(plan: PlanResult, my: PlanResult, periods, costs,
 
 
 def _plan(periods, prep_s, costs, solver, budgets, commitments,
-          known: float | None = None) -> PlanResult:
+          known: list | None = None) -> PlanResult:
     assets = _assets(periods, commitments)
     form = "+".join(sorted({p.built.formulation for p in periods}))
     pre = _precheck(periods)
