@@ -99,7 +99,8 @@ def main() -> None:
     rss_single = rss_plan = 0.0
     for rep in range(args.repeats):
         singles = [_single(study, sc, study.cfg.solver) for sc in scenarios]
-        rss_single = max(rss_single, peak_rss_mb())
+        if rep == 0:  # before any plan: later repeats' peaks include the plan's
+            rss_single = peak_rss_mb()
         run = {"repeat": rep, "singles": singles,
                "single_sum_s": sum(s["wall_s"] for s in singles),
                **_plan(study, scenarios, args.mip_only), "loadavg": os.getloadavg()}
