@@ -256,7 +256,7 @@ def _fmt_gap(report) -> str:
 
 
 def _print_backtest(console, study: Study, backtest) -> None:
-    from netdesign.forecast.calibration import holdout_coverage
+    from netdesign.forecast.calibration import cross_validated_coverage, holdout_coverage
 
     b, f = backtest.summary, study.cfg.forecast
     console.print(f"  backtest ({f.backtest_origins} origin(s), {f.backtest_horizon} months, "
@@ -264,10 +264,19 @@ def _print_backtest(console, study: Study, backtest) -> None:
                   f"{b['smape']:.2f} %, model interval coverage 80 % {b['coverage_80']:.3f}, "
                   f"95 % {b['coverage_95']:.3f}", highlight=False)
     if f.calibrate_intervals:
+        cv = cross_validated_coverage(backtest.points)
+        if cv:
+            console.print(f"  calibrated intervals, each of the {int(cv['origins'])} origins "
+                          "tested with factors fitted on the others: 80 % "
+                          f"{cv['coverage_80_calibrated']:.3f} (years "
+                          f"{cv['coverage_80_min']:.2f}-{cv['coverage_80_max']:.2f}), 95 % "
+                          f"{cv['coverage_95_calibrated']:.3f} (years "
+                          f"{cv['coverage_95_min']:.2f}-{cv['coverage_95_max']:.2f})",
+                          highlight=False)
         check = holdout_coverage(backtest.points)
         if check:
-            console.print("  calibrated intervals on the latest origin (factors from the "
-                          f"older ones): 80 % {check['coverage_80_calibrated']:.3f}, 95 % "
+            console.print("  of which the latest origin (factors from the older ones): 80 % "
+                          f"{check['coverage_80_calibrated']:.3f}, 95 % "
                           f"{check['coverage_95_calibrated']:.3f}", highlight=False)
 
 

@@ -9,8 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netdesign.pipeline import build_scenario, forecast_study, load_study, solve_order, \
-    solve_scenarios
+from netdesign.pipeline import (
+    build_scenario,
+    forecast_study,
+    load_study,
+    solve_order,
+    solve_scenarios,
+)
 
 
 def _scenario(total: float) -> SimpleNamespace:
