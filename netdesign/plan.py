@@ -109,8 +109,9 @@ def solve_study_plan(study: Study, forecasts, *, myopic: bool = True,
         say(f"solving the plan: {len(datas)} periods in one MIP (time limit "
             f"{cfg.solver.time_limit_s:g} s) ...")
         plan = solve_plan(datas, costs, cfg.solver, budgets=budgets, commitments=commits)
-    say(f"  plan: {plan.report.status}, gap {plan.report.mip_gap}, "
-        f"{plan.report.total_s:.1f} s")
+    gap = "n/a" if plan.report.mip_gap is None else f"{plan.report.mip_gap:.2%}"
+    say(f"  plan: {plan.report.status}, gap {gap}, {plan.report.total_s:.1f} s"
+        + (f" ({plan.report.message})" if plan.report.message else ""))
     ds = plan_dataset(study, scenarios, plan, my, costs, forecasts)
     return PlanRun(scenarios, plan, my, ds)
 
