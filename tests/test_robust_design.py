@@ -18,7 +18,7 @@ import pytest
 import test_evaluate
 import xarray as xr
 
-from netdesign.evaluate.robust_design import check_counts, value_figures
+from netdesign.evaluate.robust_design import check_counts, check_n_minus_1, value_figures
 from netdesign.evaluate.runner import batch_sizes
 
 tiny_results = test_evaluate.tiny_results  # the fixture: the tiny study run once
@@ -81,11 +81,12 @@ def test_robust_design_on_the_tiny_study(tiny_results: Path, tmp_path: Path):
     out = tmp_path / "rd"
     proc = subprocess.run([NETDESIGN, "robust-design", str(tiny_results), "-k", "3",
                            "--fresh", "6", "--hindsight", "2", "--workers", "0", "--out",
-                           str(out)], capture_output=True, text=True, timeout=900)
+                           str(out), "--n-minus-1", "1.0", "--hub", "AIR_HGH"],
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr
     ds = xr.open_dataset(out / "results.nc")
     cost = ds["total_cost"]
-    assert list(ds["plan"].values) == ["mean_forecast", "saa"]
+    assert list(ds["plan"].values) == ["mean_forecast", "saa", "n_minus_1"]
     assert ds.sizes["draw"] == 6 and ds.sizes["sample"] == 3
     # the figures are the per-draw costs' differences, on the same draws for both designs
     vss = float((cost.sel(plan="mean_forecast") - cost.sel(plan="saa")).mean())
@@ -98,7 +99,21 @@ def test_robust_design_on_the_tiny_study(tiny_results: Path, tmp_path: Path):
     assert (ws[:2] <= cost.sel(plan="saa").values[:2] * (1 + 1e-6)).all()
     # in sample the SAA design is optimal over its K draws
     assert ds.attrs["value_saa_in_sample_cny_per_day"] > 0
+    # N-1 with share 1 binds nothing: the mean design's own day, at most its cost
+    own = ds.attrs["value_mean_design_own_cost_cny_per_day"]
+    assert ds.attrs["value_n_minus_1_own_cost_cny_per_day"] <= own * (1 + 1e-6)
     assert (out / "value.csv").is_file()
-    for plan in ("mean_forecast", "saa"):
+    for plan in ("mean_forecast", "saa", "n_minus_1"):
         assert (out / plan / "results.nc").is_file()
     ds.close()
+
+
+def test_n_minus_1_options_are_checked_against_the_network():
+    from model_fixtures import line_network
+
+    net = line_network()
+    assert check_n_minus_1(0.1, ["H1"], net) == []
+    assert check_n_minus_1(None, None, net) == []
+    bad = check_n_minus_1(1.5, ["H1", "NOWHERE"], net)
+    assert [(p.location, p.value) for p in bad] == [("--n-minus-1", 1.5), ("--hub", "NOWHERE")]
+    assert [p.location for p in check_n_minus_1(None, ["H1"], net)] == ["--hub"]

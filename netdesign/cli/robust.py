@@ -125,18 +125,27 @@ def robust_design_cmd(
                                        help="Local process workers for the evaluations."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                          help="Use an existing Dask scheduler instead."),
+    n_minus_1: float | None = typer.Option(None, "--n-minus-1", metavar="SHARE", help="Also "
+                                           "plan the cheapest capacity that keeps unserved "
+                                           "parcels <= SHARE of demand when any one hub is "
+                                           "closed (N-1), evaluated on the same draws."),
+    hub: list[str] = typer.Option([], "--hub", metavar="HUB", help="Hubs whose closure N-1 "
+                                  "covers (repeatable; default every hub: one model copy "
+                                  "each)."),
 ) -> None:
     """Plan capacity once over K demand draws (two-stage SAA), evaluate it and the mean-forecast
     design on the same M fresh draws, and write the value of the stochastic solution (VSS)
     and, with --hindsight, the expected value of perfect information (EVPI): OUT/results.nc
-    (attributes value_*), OUT/value.csv, OUT/mean_forecast/ and OUT/saa/ (the evaluations)."""
+    (attributes value_*), OUT/value.csv, OUT/mean_forecast/ and OUT/saa/ (the evaluations;
+    OUT/n_minus_1/ with --n-minus-1)."""
     import pandas as pd
 
     from netdesign.evaluate.robust_design import robust_design
 
     o = robust_design(results, out, scenarios, fresh=fresh, hindsight=hindsight, seed=seed,
                       scenario=design, capacity=capacity, time_limit_s=time_limit,
-                      workers=workers, scheduler=scheduler)
+                      workers=workers, scheduler=scheduler, n_minus_1=n_minus_1,
+                      hubs=hub or None)
     table = pd.DataFrame({"value": o.figures}).rename_axis("figure")
     _print_frame(f"SAA over {scenarios} draws vs the mean-forecast design, {fresh} fresh draws",
                  table, Console())

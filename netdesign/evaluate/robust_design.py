@@ -13,6 +13,9 @@ What `netdesign robust-design` runs, in order:
    (`runner.evaluate_design`: ``OUT/mean/``, ``OUT/saa/``, resumable).
 5. Optionally the first H fresh draws designed with hindsight (one full design solve each:
    the wait-and-see cost) for EVPI.
+6. Optionally (`n_minus_1` = a share s) a third plan: the cheapest capacity for the mean day
+   that keeps unserved parcels ≤ s of demand when any one of `hubs` is closed
+   (`saa.n_minus_1_design`), evaluated on the same fresh draws (``OUT/n_minus_1/``).
 
 Figures (CNY/day; E over the fresh draws):
 
@@ -41,10 +44,12 @@ import xarray as xr
 from netdesign.errors import Problem, raise_if_errors
 from netdesign.evaluate.design import SolvedDesign, draw_demands, load_design
 from netdesign.evaluate.runner import DEFAULT_SEED, EvaluationOutcome, evaluate_design
-from netdesign.evaluate.saa import SAADesign, hindsight_solves, saa_design
+from netdesign.evaluate.saa import SAADesign, hindsight_solves, n_minus_1_design, saa_design
 from netdesign.evaluate.summary import draw_figures
+from netdesign.optimise.resolve import FixedCapacity
 
-PLANS = ("mean_forecast", "saa")
+PLANS = ("mean_forecast", "saa", "n_minus_1")
+"""The plans compared (the last only with an N-1 share)."""
 
 
 @dataclass
@@ -57,6 +62,21 @@ class RobustOutcome:
     figures: dict[str, float]
     results: xr.Dataset
     phases: dict[str, float] = field(default_factory=dict)
+
+
+def check_n_minus_1(share: float | None, hubs: list[str] | None, network) -> list[Problem]:
+    """s in [0, 1]; every named hub a hub of the network."""
+    out = []
+    if share is not None and not 0.0 <= share <= 1.0:
+        out.append(Problem("command line", "--n-minus-1", "share", share,
+                           "a share of demand in [0, 1]"))
+    known = set(map(str, network.hubs.index))
+    out += [Problem("command line", "--hub", "hub", h, "a hub id of the study's hubs.csv")
+            for h in hubs or [] if h not in known]
+    if hubs and share is None:
+        out.append(Problem("command line", "--hub", "hub", ", ".join(hubs),
+                           "--hub only with --n-minus-1 SHARE"))
+    return out
 
 
 def check_counts(k: Any, fresh: Any, hindsight: Any) -> list[Problem]:
@@ -81,15 +101,19 @@ def robust_design(results_dir: str | Path, out_dir: str | Path, k: int, *, fresh
                   hindsight: int = 0, seed: int = DEFAULT_SEED, scenario: str | None = None,
                   capacity: str = "planned", time_limit_s: float | None = None,
                   workers: int | None = None, scheduler: str | None = None,
+                  n_minus_1: float | None = None, hubs: list[str] | None = None,
                   design: SolvedDesign | None = None) -> RobustOutcome:
     """Plan over `k` draws, evaluate both designs on `fresh` draws, EVPI over `hindsight` of
-    them (module docstring). Raises `InputError` (exit 2, nothing written) for bad counts, a
-    bad output folder or a results folder without the design."""
+    them, optionally an N-1 plan (share `n_minus_1`, closures of `hubs`, default all) too
+    (module docstring). Raises `InputError` (exit 2, nothing written) for bad counts, share
+    or hub ids, a bad output folder or a results folder without the design."""
     from netdesign.results.io import check_out_dir
 
     raise_if_errors(check_counts(k, fresh, hindsight) + check_out_dir(out_dir),
                     "cannot plan over scenarios")
     design = design or load_design(results_dir, scenario, capacity=capacity)
+    raise_if_errors(check_n_minus_1(n_minus_1, hubs, design.study.network),
+                    "cannot plan over scenarios")
     out_dir = Path(out_dir)
     phases: dict[str, float] = {}
     net, sc = design.study.network, design.scenario
@@ -103,11 +127,17 @@ def robust_design(results_dir: str | Path, out_dir: str | Path, k: int, *, fresh
     saa = saa_design(net, sc, sample.to_numpy(float), solver)
     phases["saa_solve_s"] = time.perf_counter() - t
 
+    plans = {"mean_forecast": design, "saa": _as_design(design, saa, "saa")}
+    nm1 = None
+    if n_minus_1 is not None:
+        t = time.perf_counter()
+        nm1 = n_minus_1_design(net, sc, solver, float(n_minus_1), hubs or None)
+        phases["n_minus_1_solve_s"] = time.perf_counter() - t
+        plans["n_minus_1"] = _as_design(design, nm1, "n_minus_1")
+
     t = time.perf_counter()
-    saa_sd = dataclasses.replace(design, capacity=saa.capacity,
-                                 scenario=dataclasses.replace(sc, name=f"{sc.name}_saa"))
     evals = {}
-    for plan, d in zip(PLANS, (design, saa_sd), strict=True):
+    for plan, d in plans.items():
         evals[plan] = evaluate_design(design.results_dir, out_dir / plan, int(fresh),
                                       demands=test, design=d, workers=workers,
                                       scheduler=scheduler)
@@ -118,12 +148,18 @@ def robust_design(results_dir: str | Path, out_dir: str | Path, k: int, *, fresh
     ws = hindsight_solves(net, sc, test.to_numpy(float)[:H], solver) if H else None
     phases["hindsight_s"] = time.perf_counter() - t
 
-    costs = {p: draw_figures(evals[p].results) for p in PLANS}
+    costs = {p: draw_figures(evals[p].results) for p in plans}
     figures = value_figures(costs["mean_forecast"]["total_cost"].to_numpy(float),
                             costs["saa"]["total_cost"].to_numpy(float), ws)
     figures.update(saa_in_sample_cny_per_day=saa.objective, saa_mip_gap=saa.mip_gap,
                    mean_design_own_cost_cny_per_day=float(sum(design.cost.values())))
-    ds = value_dataset(design, saa, costs, ws, figures, sample, test, phases)
+    if nm1 is not None:
+        c = costs["n_minus_1"]["total_cost"].to_numpy(float)
+        figures.update(n_minus_1_share=float(n_minus_1),
+                       n_minus_1_own_cost_cny_per_day=nm1.objective,
+                       n_minus_1_design_cost_cny_per_day=float(np.nanmean(c)))
+    caps = {p: d.capacity for p, d in plans.items()}
+    ds = value_dataset(design, saa, caps, costs, ws, figures, sample, test, phases)
     _write(ds, figures, out_dir)
     return RobustOutcome(out_dir, saa, evals, figures, ds, phases)
 
@@ -155,21 +191,29 @@ def value_figures(mean_cost: np.ndarray, saa_cost: np.ndarray,
     return out
 
 
-def value_dataset(design: SolvedDesign, saa: SAADesign, costs: dict[str, pd.DataFrame],
-                  hindsight, figures: dict[str, float], sample: pd.DataFrame,
-                  test: pd.DataFrame, phases: dict[str, float]) -> xr.Dataset:
+def _as_design(design: SolvedDesign, planned: SAADesign, suffix: str) -> SolvedDesign:
+    """`design` with the capacity of `planned` (its scenario named ``<name>_<suffix>``)."""
+    return dataclasses.replace(design, capacity=planned.capacity, scenario=dataclasses.replace(
+        design.scenario, name=f"{design.scenario.name}_{suffix}"))
+
+
+def value_dataset(design: SolvedDesign, saa: SAADesign, capacity: dict[str, FixedCapacity],
+                  costs: dict[str, pd.DataFrame], hindsight, figures: dict[str, float],
+                  sample: pd.DataFrame, test: pd.DataFrame, phases: dict[str, float]
+                  ) -> xr.Dataset:
     """plan × draw figures, the plans' capacity, hindsight cost per draw; figures as attrs."""
     from netdesign.results import schema
     from netdesign.results.provenance import provenance_attrs
 
+    plans = list(capacity)
     draws = costs["mean_forecast"].index.to_numpy()
-    data = {m: (("plan", "draw"), np.vstack([costs[p][m].to_numpy(float) for p in PLANS]))
+    data = {m: (("plan", "draw"), np.vstack([costs[p][m].to_numpy(float) for p in plans]))
             for m in ("total_cost", "unserved", "late", "max_hub_utilisation", "on_time_share")}
     hs = np.full(len(draws), np.nan)
     if hindsight is not None:
         hs[:len(hindsight[0])] = hindsight[0]
     data["hindsight_cost"] = (("draw",), hs)
-    caps = (design.capacity, saa.capacity)
+    caps = list(capacity.values())
     links = sorted({str(x) for c in caps for x in c.link_modules})
     hubs = sorted({str(x) for c in caps for x in (*c.hub_modules, *c.hub_open)})
     data["link_modules_added"] = (("plan", "link"), np.array(
@@ -180,7 +224,7 @@ def value_dataset(design: SolvedDesign, saa: SAADesign, costs: dict[str, pd.Data
         [[float(bool(c.hub_open.get(h, False))) for h in hubs] for c in caps]))
     data["sample_demand_total"] = (("sample",), sample.sum(axis=1).to_numpy(float))
     data["draw_demand_total"] = (("draw",), test.sum(axis=1).to_numpy(float)[draws])
-    ds = xr.Dataset(data, coords={"plan": list(PLANS), "draw": draws, "link": links,
+    ds = xr.Dataset(data, coords={"plan": plans, "draw": draws, "link": links,
                                   "hub": hubs, "sample": np.arange(len(sample))})
     ds.attrs.update(provenance_attrs(design.study))
     ds.attrs.update({f"value_{k}": float(v) for k, v in figures.items()})

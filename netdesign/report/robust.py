@@ -43,6 +43,7 @@ LABELS = {
               "zh": "多情景规划（样本平均近似）：随机解价值与完全信息期望价值"},
     "mean_forecast": {"en": "Mean-forecast design", "zh": "均值预测方案"},
     "saa": {"en": "SAA design", "zh": "样本平均近似方案"},
+    "n_minus_1": {"en": "N-1 design", "zh": "N-1 方案"},
     "figure": {"en": "Figure", "zh": "指标"},
     "cny_day": {"en": "CNY/day", "zh": "元/日"},
     "note_value": {"en": "Capacity planned once over {k} demand draws (sample average "
@@ -67,6 +68,7 @@ VALUE_ROWS = {
     "evpi_upper_cny_per_day": {"en": "EVPI, upper end (hindsight bounds)",
                                "zh": "完全信息期望价值上限"},
     "saa_in_sample_cny_per_day": {"en": "SAA objective (in sample)", "zh": "SAA 样本内目标值"},
+    "n_minus_1_design_cost_cny_per_day": {"en": "E cost, N-1 design", "zh": "N-1 方案期望成本"},
 }
 """The figures of a `netdesign robust-design` results.nc shown in the report (CNY/day)."""
 
