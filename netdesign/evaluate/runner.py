@@ -23,7 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,24 +36,17 @@ from netdesign.evaluate.design import SolvedDesign, draw_demands, load_design
 from netdesign.evaluate.summary import distribution_summary, draws_dataset
 from netdesign.evaluate.tasks import EvalContext, evaluate_draw
 from netdesign.sweep import store
+from netdesign.sweep.runner import SweepOutcome
 
 DEFAULT_SEED = 20261206
 
 
 @dataclass
-class EvaluationOutcome:
-    """What an evaluation did: the combined dataset and summary, draws computed now, reused
-    from disk and failed, per-draw timings and phase wall times (s)."""
-
-    out_dir: Path
-    results: xr.Dataset
-    summary: pd.DataFrame
-    computed: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    timings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    phases: dict[str, float] = field(default_factory=dict)
-    workers: int = 0
+class EvaluationOutcome(SweepOutcome):
+    """What an evaluation did: a sweep's outcome over draws (`sweep.runner.SweepOutcome`,
+    whose fields it shares: the combined dataset and summary, draws computed now, reused from
+    disk and failed, per-draw timings, phase wall times (s), workers; `exit_code` 4 when some
+    draw failed)."""
 
 
 def draw_name(i: int) -> str:
