@@ -99,6 +99,7 @@ def parallel(results: Path, design_name: str, design, n: int, seed: int, reps: i
                    "cpu_per_worker_wall": round(cpu / (w * t), 3),
                    "models_built": n - warm, "failed": len(o.failed),
                    "cluster_start_s": round(o.phases.get("cluster_start_s", 0.0), 2),
+                   "combine_s": round(o.phases.get("combine_s", 0.0), 2),
                    "load_before": load, "load_after": _load()}
             runs[w].append(rec)
             _say(f"rep {rep + 1}/{reps}, {w} worker(s): draw phase {t:.1f} s, task CPU "
