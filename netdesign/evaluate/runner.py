@@ -165,8 +165,12 @@ def _run_locked(design: SolvedDesign, demands: pd.DataFrame, out_dir: Path,
             results = ((names[i], *evaluate_draw(ctx, names[i], D[i])) for i in todo)
         t1 = time.perf_counter()
         for name, ds, timings in results:
+            stored = store.read_stored(out_dir, name) \
+                if isinstance(ds, BaseException) else None
             if isinstance(ds, store.StoredScenario):
                 rec = ds  # its worker wrote the file
+            elif store.reusable(stored, keys[name]):
+                rec = stored  # written before its batch's worker was lost
             else:
                 if isinstance(ds, BaseException):
                     ds = _failed(ctx, name, D[names.index(name)], ds)
