@@ -256,12 +256,17 @@ class Resolver:
 def fresh_solve(network: Network, scenario: Scenario, capacity: FixedCapacity,
                 solver: SolverConfig, demand: np.ndarray) -> Design:
     """The same draw from scratch: model data, paths, model, compile, HiGHS, solve (the
-    baseline of the re-solve benchmark)."""
+    baseline of the re-solve benchmark). The model is built, like the `Resolver`'s, with the
+    reference demand max(design's demand, draw): big-M coefficients built from demand (the
+    modules a hub may hold, `hub_modules_open`) must admit the design's capacity, which a
+    model built from a draw below the design's demand would not (it is then infeasible)."""
     import pandas as pd
 
     ids = network.corridors.index
-    sc = dataclasses.replace(scenario, demand=pd.Series(np.asarray(demand, float), index=ids))
-    return Resolver(network, sc, capacity, solver).solve(np.asarray(demand, float))
+    demand = np.asarray(demand, float)
+    sc = dataclasses.replace(scenario, demand=pd.Series(demand, index=ids))
+    ref = np.maximum(scenario.demand.reindex(ids).fillna(0.0).to_numpy(float), demand)
+    return Resolver(network, sc, capacity, solver, reference_demand=ref).solve(demand)
 
 
 __all__ = ["Ctx", "FixedCapacity", "Resolver", "fresh_solve"]
