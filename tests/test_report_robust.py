@@ -61,6 +61,9 @@ def test_value_section_and_sheet(tmp_path):
     assert "line" in title and len(fig.data) == 2
     # million CNY/day: VSS 50 CNY/day = 0.00005 M, rounded to 3 decimals
     assert "VSS" in body and "EVPI" in body and "over the first 2 fresh draws" in body
+    no_h = _value()
+    no_h.attrs["value_hindsight_draws"] = 0.0
+    assert "hindsight" not in robust_sections([no_h], "en")[0][3]
     from netdesign.report.robust import value_table
 
     t = value_table(_value(), "en")

@@ -48,13 +48,13 @@ LABELS = {
     "cny_day": {"en": "CNY/day", "zh": "元/日"},
     "note_value": {"en": "Capacity planned once over {k} demand draws (sample average "
                          "approximation); both designs routed through the same {m} fresh "
-                         "draws. VSS = E cost(mean design) − E cost(SAA design); EVPI = E "
-                         "cost(SAA design) − E cost(design made with hindsight), over the "
-                         "first {h} fresh draws.",
+                         "draws. VSS = E cost(mean design) − E cost(SAA design).",
                    "zh": "容量按 {k} 个需求情景一次规划（样本平均近似）；两个方案在同样的 {m} "
-                         "个新情景下重新路由。随机解价值 = 均值方案期望成本 − SAA 方案期望成本；"
-                         "完全信息期望价值 = SAA 方案期望成本 − 事后最优方案期望成本（前 {h} "
-                         "个新情景）。"},
+                         "个新情景下重新路由。随机解价值 = 均值方案期望成本 − SAA 方案期望成本。"},
+    "note_evpi": {"en": " EVPI = E cost(SAA design) − E cost(design made with hindsight), over "
+                        "the first {h} fresh draws.",
+                  "zh": "完全信息期望价值 = SAA 方案期望成本 − 事后最优方案期望成本（前 {h} "
+                        "个新情景）。"},
 }
 
 VALUE_ROWS = {
@@ -152,9 +152,10 @@ def robust_sections(datasets: Sequence[xr.Dataset], lang: str
         design = str(ds["design"].values) if "design" in ds.coords \
             else str(ds.attrs.get("evaluated_design", ""))
         if is_value_dataset(ds):
+            h = int(ds.attrs.get("value_hindsight_draws", 0))
             note = _t("note_value", lang).format(
                 k=int(ds.attrs.get("saa_scenarios", ds.sizes.get("sample", 0))),
-                m=ds.sizes["draw"], h=int(ds.attrs.get("value_hindsight_draws", 0)))
+                m=ds.sizes["draw"]) + (_t("note_evpi", lang).format(h=h) if h else "")
             out.append((f"robust_value_{i}", f"{_t('value', lang)} · {design}",
                         fig_value_boxes(ds, lang), value_table(ds, lang).to_html(
                             classes="table", border=0) + f"<p class='note'>{e(note)}</p>"))
