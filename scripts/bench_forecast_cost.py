@@ -14,6 +14,7 @@ once with an empty forecast cache (cold) and once again on the entries it wrote 
 scratch cache folder so that other runs' entries are not touched:
 
     .venv/bin/python scripts/bench_forecast_cost.py --series 60
+    .venv/bin/python scripts/bench_forecast_cost.py --series 60 --ets-grid-start off
     NETDESIGN_CACHE=/tmp/scratch_cache .venv/bin/python scripts/bench_forecast_cost.py --wall
 """
 
@@ -49,9 +50,13 @@ def main() -> None:
     ap.add_argument("--ets-start", action="store_true",
                     help="also time statsmodels' ETS fits from their default start and from "
                          "the optimum (the most a better start could save)")
+    ap.add_argument("--ets-grid-start", choices=("on", "off"), default="on",
+                    help="ANN/AAdN fits from the engine's grid start (`ets_start`, on: the "
+                         "engine's default) or from statsmodels' own start (off)")
     ap.add_argument("--wall", action="store_true",
                     help="also time forecast_study cold and warm ($NETDESIGN_CACHE)")
     args = ap.parse_args()
+    cand.GRID_START = args.ets_grid_start == "on"
     study = load_study(args.config)
     horizon = forecast_horizon(study.network, design_years(study.cfg))
     grid, series = split_series(history_long(study.network), "M")
@@ -82,7 +87,8 @@ def main() -> None:
             model_mod.forecast_one(sid, values, horizon, regressor=x)
             total += time.process_time() - t
     n = len(pick)
-    print(f"{n} corridors, horizon {horizon} months, calendar {args.calendar}: "
+    print(f"{n} corridors, horizon {horizon} months, calendar {args.calendar}, ETS grid "
+          f"start {args.ets_grid_start}: "
           f"{1000 * total / n:.1f} CPU ms per corridor")
     for name in (*FITTERS, "calendar"):
         print(f"  {name:18s} {1000 * spent[name] / n:7.1f} ms  ({calls[name] / n:.1f} calls)")
