@@ -55,7 +55,7 @@ def _families(job: tuple) -> dict:
         only_dec = {"decomposition": 1.0, "seasonal": 0.0, "arima": 0.0}
         fit, lognormal, spec = M._model(y, h, m, "auto", None, counter, only_dec)
         dec = spec.get("decomposition", "none")
-        out = {"uid": uid, "n": len(y), "dec": dec, "lognormal": lognormal,
+        out = {"uid": uid, "y": y, "n": len(y), "dec": dec, "lognormal": lognormal,
                "fits": {"dec": M._clipped(fit) if fit is not None else None}}
         if spec["method"] != "auto":
             return out
@@ -177,7 +177,7 @@ def main() -> int:
     rules = {**RULES, **(EXTRA_RULES if a.extra_members else {})}
     scores = {name: [] for name in rules}
     for o in results:
-        o["fs"] = (seasonal_strength(insample[o["uid"]], m, o["dec"] == "multiplicative")
+        o["fs"] = (seasonal_strength(o["y"], m, o["dec"] == "multiplicative")
                    if _seasonal(o) else 0.0)
         act, hist = actual[o["uid"]], insample[o["uid"]]
         for name, rule in rules.items():
