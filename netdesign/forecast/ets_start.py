@@ -2,17 +2,16 @@
 concentrated out, vectorised over the grid.
 
 statsmodels' `ETSModel.fit()` starts L-BFGS from fixed smoothing parameters (α = 0.1,
-β = 0.01, φ = 0.98) and a simple initial level and trend; from there it needs about a hundred
-likelihood evaluations and, on about three fits in four of M3 monthly, stops at a lower
-likelihood than a start near the optimum reaches. For additive errors the likelihood with the
-residual variance concentrated out is ``−n/2 · log(SSE / n)`` + const, so the best start is the
-least one-step sum of squared errors, and for fixed (α, β, φ) the one-step errors are linear in
-the initial level and trend: ``e = y − (a + l₀ u + b₀ v)``, where ``a`` is the forecast path
-from zero initial states and ``u``, ``v`` the responses to a unit initial level and trend. So
-for every grid point the initial states follow by a two-variable least-squares fit, and the grid
-point of least SSE (with its initial states) is handed to `fit(start_params=...)`; statsmodels
-still does the maximum-likelihood fit. docs/benchmarks.md ("Forecasting", round 8) has the
-measurements.
+β = 0.01, φ = 0.98) and a simple initial level and trend, and needs many likelihood
+evaluations (each with a numerical gradient) to get from there to the optimum. For additive
+errors the likelihood with the residual variance concentrated out is
+``−n/2 · log(SSE / n)`` + const, so the best start is the least one-step sum of squared
+errors; and for fixed (α, β, φ) the one-step errors are linear in the initial level and
+trend: ``e = y − (a + l₀ u + b₀ v)``, where ``a`` is the forecast path from zero initial
+states and ``u``, ``v`` the responses to a unit initial level and trend. So for every grid
+point the initial states follow by a two-variable least-squares fit, and the grid point of
+least SSE (with its initial states) is handed to `fit(start_params=...)`; statsmodels still
+does the maximum-likelihood fit. Measurements: docs/benchmarks.md, "Issue 16, round 8".
 
 Same recursions as statsmodels' additive-error smoother (error-correction form, Hyndman et al.
 2008): ``ŷ_t = l_{t−1} + φ b_{t−1}``, ``l_t = ŷ_t + α e_t``, ``b_t = φ b_{t−1} + β e_t``.
