@@ -27,7 +27,7 @@ import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
-from netdesign.report import flowmap
+from netdesign.report import flowmap, plan
 from netdesign.report.charts import MODE_COLOURS, _layout
 from netdesign.report.geo import (  # noqa: F401  (the map's geometry, re-exported)
     ARC_KM,
@@ -286,6 +286,7 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     n_base = len(fig.data)
     owner: list[str | None] = [None] * n_base  # trace -> scenario (None: always shown)
     hub_ids = [str(h) for h in ds["hub"].values]
+    built = plan.build_periods(ds)  # a staged plan: when each hub is expanded (on hover)
     notes = {}
     for k, s in enumerate(order):
         one = ds.sel(scenario=s)
@@ -329,6 +330,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
                  f"{t('capacity_after', lang)}: {fmt_number(cap[j], lang)} {pd_unit}<br>"
                  f"{t('throughput', lang)}: {fmt_number(thr[j], lang)} {pd_unit}<br>"
                  f"{t('hub_utilisation', lang)}: {fmt_share(util[j])}<br><i>{slabels[s]}</i>"
+                 + (f"<br>{plan.build_text(built[('hub', h)], lang)}"
+                    if ("hub", h) in built else "")
                  for j, h in enumerate(hub_ids) if h in x]
         fig.add_trace(go.Scatter(x=hx, y=hy, mode="markers", name=t("hub", lang),
                                  showlegend=k == 0, legendgroup="hubs",
@@ -336,6 +339,10 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
                                          "line": {"color": "#fff", "width": 1.2}},
                                  hovertext=htext, hoverinfo="text", visible=k == 0))
         owner.append(s)
+
+    n_before = len(fig.data)  # a staged plan: rings / dotted links by the period built
+    plan.add_build_layer(fig, ds, lon0, y, names, lang)
+    owner += [None] * (len(fig.data) - n_before)
 
     others = [n for n in node_ids if n not in hub_ids]
     fig.add_trace(go.Scatter(
