@@ -43,7 +43,7 @@ def test_a_budget_too_small_in_2030_is_named():
         ("with budget 2025", "feasible"), ("with budget 2030", "infeasible")]
     assert "2025: 7,300 CNY" in d.message  # the earlier budget it is read with
     plan = explain_infeasible_plan(plan, datas, costs, exact_solver(), budgets=budgets)
-    assert plan.report.message.startswith("infeasible because of budget 2030: budget 2030")
+    assert plan.report.message.startswith("infeasible (budget 2030): budget 2030 (7,300 CNY")
     assert "budget 2030" in plan.report.diagnosis.message
 
 

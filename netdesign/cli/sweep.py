@@ -88,10 +88,11 @@ def print_plan_cases(summary, console: Console) -> None:
                   "added, parcels/day)")
     for col in ("case", "status", "NPV", "myopic +", *[f"capex {y}" for y in years],
                 *[f"added {y}" for y in years]):
-        table.add_column(col, justify="left" if col in ("case", "status") else "right")
+        left = col in ("case", "status")
+        table.add_column(col, justify="left" if left else "right", no_wrap=left)
 
     def num(v, scale, fmt):
-        return "-" if v != v else format(v / scale, fmt)
+        return "-" if v != v else format(round(v / scale, 3) + 0.0, fmt)  # no "-0.000"
 
     for r in summary.to_dict(orient="records"):
         table.add_row(str(r["plan_case"]), str(r["status"]),
@@ -115,8 +116,10 @@ def _finish_plans(outcome, out: Path, err: Console, quiet: bool) -> None:
     if missed:
         print_warning(f"{len(missed)} plan(s) did not reach their MIP gap: {', '.join(missed)}")
     if outcome.failed:
+        why = outcome.summary.set_index("plan_case")["message"].fillna("").astype(str)
         print_error(f"{len(outcome.failed)} plan(s) failed (status and message in "
-                    f"summary.csv): {', '.join(outcome.failed)}")
+                    f"summary.csv): " + "; ".join(f"{n}: {why.get(n, '')[:400]}"
+                                                   for n in outcome.failed))
         raise typer.Exit(outcome.exit_code)
     if missed:
         raise typer.Exit(EXIT_GAP_NOT_MET)

@@ -204,8 +204,8 @@ def explain_infeasible_plan(plan: PlanResult, datas: Sequence[ModelData], costs:
                       elastics=elastics)
     checks = "; ".join(f"{c.what}: {c.outcome}" for c in d.checks)
     base = d.period_diagnosis or Diagnosis()
-    message = f"infeasible because of {d.name or 'an unknown cause'}: {d.message} " \
-        f"[checks: {checks}]"
+    text = d.message.removeprefix(f"{d.name}: ")
+    message = f"infeasible ({d.name or 'cause unknown'}): {text} [checks: {checks}]"
     plan.report.diagnosis = Diagnosis(unserved=base.unserved, violations=base.violations,
                                       iis=base.iis, corridors=base.corridors, hubs=base.hubs,
                                       links=base.links, message=message)
