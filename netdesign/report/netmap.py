@@ -11,6 +11,9 @@ width by flow on one scale for all scenarios, with a width legend. The basemap (
 official Chinese maps do, with province borders and the South China Sea maritime line.
 No geo trace and no tiles: nothing is fetched when the report is opened.
 
+Results of a staged plan (`netdesign plan`) get a build layer (`report/plan.add_build_layer`):
+each hub and link the plan expands is marked in the colour of the period it is built in.
+
 A selector switches between scenarios (legs, flows, hub capacity and utilisation on hover);
 buttons switch between the study area (default), China and the world. Labels are placed so
 that they do not overlap at the view they belong to (hubs: study area; cities: China/world).
