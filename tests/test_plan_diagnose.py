@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import xarray as xr
 import yaml
 from model_fixtures import exact_solver
 from test_model_plan import _costs, _datas, _net
@@ -75,8 +76,9 @@ def test_an_infeasible_period_is_named_with_its_own_diagnosis():
 
 def test_cli_names_the_commitment_and_exits_4(tmp_path, tiny_config):
     """`netdesign plan` on the tiny study with PORT_NGB's module committed by 2025 and no
-    capex allowed in 2025: exit 4 (as any infeasible run), the error and plan_report.json
-    name the commitment."""
+    capex allowed in 2025: exit 4 (as any infeasible run); the error, the solve report in
+    plan_report.json and each period's message in results.nc (shown by the report) name the
+    commitment."""
     cfg = _config(tmp_path, tiny_config, periods=[2025, 2030], budget_cny={2025: 0},
                   committed=[{"hub": "PORT_NGB", "by": 2025, "modules": 1}])
     from netdesign.config.loader import load_config
@@ -93,4 +95,8 @@ def test_cli_names_the_commitment_and_exits_4(tmp_path, tiny_config):
     assert "commitment PORT_NGB (1 module) by 2025" in text
     rep = json.loads((out / "plan_report.json").read_text())
     assert "commitment PORT_NGB (1 module) by 2025" in rep["report"]["message"]
+    assert "commitment PORT_NGB" in rep["report"]["diagnosis"]["message"]
+    with xr.open_dataset(out / "results.nc") as ds:  # each period's status message (report)
+        assert all("commitment PORT_NGB (1 module) by 2025" in str(m)
+                   for m in ds["message"].values)
     assert yaml.safe_load(cfg.read_text())["planning"]["budget_cny"] == {2025: 0}
