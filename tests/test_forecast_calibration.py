@@ -142,3 +142,29 @@ def test_holdout_coverage_restores_the_level():
     assert out["coverage_80_uncalibrated"] == pytest.approx(0.478, abs=0.02)
     assert out["coverage_80_calibrated"] == pytest.approx(0.80, abs=0.02)
     assert out["coverage_95_calibrated"] == pytest.approx(0.95, abs=0.015)
+
+
+def test_cross_validated_coverage_averages_the_left_out_origins():
+    # Origin 1's errors are twice as wide as origins 2-3's (sd 2 against 1); every interval is
+    # built for sd 1, so the 80 % half-width is 1.2816. Hand-worked, large n:
+    # - origin 1 left out: factor from origins 2-3 = 1, coverage P(|Z| < 1.2816 / 2) = 0.478;
+    # - origin 2 (or 3) left out: the pooled scores of {1, 3} are |e| / 1.2816 with e a 50/50
+    #   mix of N(0, 1) and N(0, 4); its 80 % quantile q solves
+    #   (P(|Z| < q) + P(|Z| < q / 2)) / 2 = 0.8, q = 1.899 (scipy brentq), so the left-out
+    #   origin's coverage is P(|Z| < 1.899) = 0.942.
+    # Mean (0.478 + 2 x 0.942) / 3 = 0.788; min 0.478, max 0.942.
+    from netdesign.forecast.calibration import cross_validated_coverage
+
+    rng = np.random.default_rng(11)
+    n = 20000
+    z80 = norm.ppf(0.9)
+    rows = [pd.DataFrame({"origin": o, "actual": 100 + rng.normal(0, sd, n), "mean": 100.0,
+                          "lo_80": 100 - z80, "hi_80": 100 + z80,
+                          "lo_95": 100 - norm.ppf(0.975), "hi_95": 100 + norm.ppf(0.975)})
+            for o, sd in ((1, 2.0), (2, 1.0), (3, 1.0))]
+    out = cross_validated_coverage(pd.concat(rows, ignore_index=True))
+    assert out["origins"] == 3
+    assert out["coverage_80_min"] == pytest.approx(0.478, abs=0.01)
+    assert out["coverage_80_max"] == pytest.approx(0.942, abs=0.01)
+    assert out["coverage_80_calibrated"] == pytest.approx(0.788, abs=0.01)
+    assert cross_validated_coverage(rows[0]) == {}  # one origin: nothing to leave out

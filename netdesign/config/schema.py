@@ -348,6 +348,10 @@ class SolverConfig(_Strict):
         0.005, description="Relative MIP gap at which HiGHS stops."
     )
     threads: int = Field(1, ge=1, description="HiGHS threads per solve.")
+    scenario_workers: int | None = Field(
+        1, ge=1, description="Dask process workers that solve `netdesign run`'s scenarios "
+        "side by side (each solve keeps `threads`); 1 = one after another in this process; "
+        "null = one per core.")
     seed: int = Field(0, ge=0, description="HiGHS random seed.")
     presolve: Literal["choose", "on", "off"] = "choose"
     save_lp: bool = Field(False, description="Also write the model as an LP file.")

@@ -142,3 +142,34 @@ def holdout_coverage(points: pd.DataFrame, levels: tuple[int, ...] = (80, 95)
             lo, hi = frame[f"lo_{lv}"].to_numpy(float), frame[f"hi_{lv}"].to_numpy(float)
             out[f"coverage_{lv}_{name}"] = float(np.mean((a >= lo) & (a <= hi)))
     return out
+
+
+def cross_validated_coverage(points: pd.DataFrame, levels: tuple[int, ...] = (80, 95)
+                             ) -> dict[str, float]:
+    """Leave-one-origin-out check of the calibration: for every backtest origin, factors
+    fitted on all the other origins and applied to that origin's points; returns
+    ``coverage_<L>_calibrated``, the mean over the origins of the share of actuals inside the
+    calibrated interval, ``coverage_<L>_min`` / ``_max`` over the origins and ``origins``.
+
+    Where `holdout_coverage` tests one year (one common draw when the series' errors move
+    together, docs/benchmarks.md), this averages every year the backtest holds, each tested by
+    factors that never saw it. Empty with fewer than two origins or too few points."""
+    if points.empty or "origin" not in points or points["origin"].nunique() < 2:
+        return {}
+    per: dict[int, list[float]] = {lv: [] for lv in levels}
+    for k in sorted(points["origin"].unique()):
+        test = points[points["origin"] == k]
+        cal = fit_calibration(points[points["origin"] != k], levels)
+        if cal is None or test.empty:
+            return {}
+        scaled = apply_calibration(test, cal)
+        a = test["actual"].to_numpy(float)
+        for lv in levels:
+            lo, hi = scaled[f"lo_{lv}"].to_numpy(float), scaled[f"hi_{lv}"].to_numpy(float)
+            per[lv].append(float(np.mean((a >= lo) & (a <= hi))))
+    out: dict[str, float] = {"origins": float(points["origin"].nunique())}
+    for lv in levels:
+        out[f"coverage_{lv}_calibrated"] = float(np.mean(per[lv]))
+        out[f"coverage_{lv}_min"] = float(np.min(per[lv]))
+        out[f"coverage_{lv}_max"] = float(np.max(per[lv]))
+    return out
