@@ -47,6 +47,8 @@ def plan_results():
 
 
 def _build_traces(fig):
+    """legend group -> the trace with its legend entry: hub rings (`built-<year>`) and
+    links (`built-links-<year>`)."""
     return {tr.legendgroup: tr for tr in fig.data
             if str(tr.legendgroup or "").startswith("built-") and tr.showlegend}
 
@@ -67,7 +69,8 @@ def test_map_rings_each_hub_in_the_period_it_is_built(lang, built_2030, added):
     ds = plan_results()
     fig = fig_network_map(ds, "plan_2035", lang)
     traces = _build_traces(fig)
-    assert set(traces) == {"built-2025", "built-2030", "built-2035"}
+    assert set(traces) == {"built-2025", "built-2030", "built-2035", "built-links-2035"}
+    assert traces["built-links-2035"].visible is True  # one link: drawn at first
     lat = {str(n): float(v) for n, v in zip(ds["node"].values, ds["node_lat"].values,
                                             strict=True)}
 
@@ -85,7 +88,7 @@ def test_map_rings_each_hub_in_the_period_it_is_built(lang, built_2030, added):
     ring_2035 = next(tr for tr in fig.data if tr.legendgroup == "built-2035"
                      and tr.mode == "markers" and tr.hovertext and "HGH" in tr.hovertext[0])
     assert ring_2035.marker.size > traces["built-2025"].marker.size
-    link_hover = [tr for tr in fig.data if tr.legendgroup == "built-2035"
+    link_hover = [tr for tr in fig.data if tr.legendgroup == "built-links-2035"
                   and tr.mode == "markers" and tr.hovertext and "L07" in tr.hovertext[0]]
     assert len(link_hover) == 1
     # never expanded: in no build trace, and no build line on their hub hover
@@ -100,3 +103,21 @@ def test_rendered_report_carries_the_build_periods():
     assert "Build schedule (in service by)" in html
     plain = render_report(build_results(), "en")
     assert "built by" not in plain and "in service by" not in plain
+
+
+def test_many_link_builds_start_switched_off_and_the_selector_keeps_them(monkeypatch):
+    """Above MAX_LINKS_SHOWN built links (the default study adds modules to hundreds) the
+    link layers start as legend-only; the scenario selector's buttons leave every build
+    trace as the reader set it (they restyle other traces only)."""
+    from netdesign.report import plan
+
+    monkeypatch.setattr(plan, "MAX_LINKS_SHOWN", 0)
+    fig = fig_network_map(plan_results(), "plan_2035", "en")
+    links = [tr for tr in fig.data if str(tr.legendgroup or "").startswith("built-links-")]
+    assert links and all(tr.visible == "legendonly" for tr in links)
+    assert _build_traces(fig)["built-2030"].visible is not False  # rings stay on
+    build_idx = {i for i, tr in enumerate(fig.data)
+                 if str(tr.legendgroup or "").startswith("built-")}
+    selector = next(m for m in fig.layout.updatemenus if m.type == "dropdown")
+    for button in selector.buttons:
+        assert not build_idx & set(button.args[1])

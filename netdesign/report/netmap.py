@@ -345,7 +345,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
 
     n_before = len(fig.data)  # a staged plan: rings / dotted links by the period built
     plan.add_build_layer(fig, ds, lon0, y, names, lang)
-    owner += [None] * (len(fig.data) - n_before)
+    build_traces = list(range(n_before, len(fig.data)))  # the scenario selector keeps them
+    owner += [None] * len(build_traces)
 
     others = [n for n in node_ids if n not in hub_ids]
     fig.add_trace(go.Scatter(
@@ -391,8 +392,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     scen_buttons = []
     for s in order:
         vis = [o is None or o == s for o in owner]
-        for idx in label_traces:
-            vis[idx] = None  # leave the view's labels as they are
+        for idx in label_traces + build_traces:
+            vis[idx] = None  # leave the view's labels (and the legend's choices) as they are
         scen_buttons.append({"label": slabels[s], "method": "restyle",
                              "args": [{"visible": [v for v in vis if v is not None]},
                                       [i for i, v in enumerate(vis) if v is not None]]})

@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "throughput": ("日均处理量", "average-day throughput"),
     "myopic": ("逐期规划", "myopic"),
     "built_by": ("{year}年投用", "built by {year}"),
+    "links_built_by": ("线路扩能：{year}年投用", "link modules built by {year}"),
     "build_legend": ("分期建设（投用期）", "Build schedule (in service by)"),
     "hub module": ("枢纽模块", "hub module"),
     "link module": ("线路模块", "link module"),
@@ -102,6 +103,11 @@ def schedule_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 HUB_BUILDS = ("hub module", "hub opening")
+MAX_LINKS_SHOWN = 40
+"""Links (both directions as one) the map's build layer draws at first; a plan that adds
+modules to more (the default study: hundreds of links every period, trucks and trains rather
+than infrastructure) has its link layers switched off until chosen in the legend, so that
+they do not hide the flows and the hubs' rings."""
 
 
 def build_periods(ds: xr.Dataset) -> dict[tuple[str, str], list[dict]]:
@@ -147,7 +153,8 @@ def build_text(builds: list[dict], lang: str) -> str:
             n = f"{b['modules']:g}"
             what = f"{n}个{what}" if zh else f"{n} × {what}"
         cap = b["capacity_parcels_per_day"]
-        added = paren(f"+{_parcels_day(cap, lang)}", lang) if math.isfinite(cap) else ""
+        added = paren(f"+{_parcels_day(cap, lang)}", lang) \
+            if math.isfinite(cap) and cap > 0 else ""  # an opening of a 0-capacity hub
         lines.append(f"{label('built_by', lang).format(year=b['period'])}{'：' if zh else ': '}"
                      f"{what}{added}{'，' if zh else ', '}{label('capex', lang)}"
                      f"{'' if zh else ' '}{_capex_text(b['capital_cost_cny'], lang)}")
@@ -162,7 +169,9 @@ def add_build_layer(fig: go.Figure, ds: xr.Dataset, lon: dict[str, float],
     "built by <year>" and what was added on hover. lon/lat: node coordinates (degrees, lon
     not shifted). A hub built in several periods gets a ring per period (later ones larger);
     a link's earlier builds are drawn wider, under the later ones. Returns the number of
-    traces added (0 without a plan)."""
+    traces added (0 without a plan). The links get their own legend entries per period
+    ("link modules built by <year>"), switched off at first when the plan adds modules to
+    more than `MAX_LINKS_SHOWN` links."""
     builds = build_periods(ds)
     if not builds:
         return 0
@@ -172,6 +181,9 @@ def add_build_layer(fig: go.Figure, ds: xr.Dataset, lon: dict[str, float],
                         strict=True), strict=True))
     n0 = len(fig.data)
     first = True
+    n_links = len({tuple(sorted(ends[lk])) for kind, lk in builds if kind == "link"
+                   and lk in ends})
+    shown = n_links <= MAX_LINKS_SHOWN  # else the link layers start switched off
     for i, year in enumerate(years):
         colour = scenario_colour(i)
         name = label("built_by", lang).format(year=year)
@@ -212,12 +224,14 @@ def add_build_layer(fig: go.Figure, ds: xr.Dataset, lon: dict[str, float],
                     f"<b>{names.get(ends[lk][0], ends[lk][0])} → "
                     f"{names.get(ends[lk][1], ends[lk][1])}</b> ({lk})<br>"
                     f"{build_text(builds[('link', lk)], lang)}" for lk in lks))
+            lgroup = {"legendgroup": f"built-links-{year}",
+                      "name": label("links_built_by", lang).format(year=year),
+                      "visible": True if shown else "legendonly"}
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                     showlegend=not hubs, **group, **title,
+                                     showlegend=True, **lgroup, **title,
                                      line={"color": colour, "dash": "dot",  # earlier
-                                           "width": 3.5 + 3 * (len(years) - 1 - i)}))  # wider
-            fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False,
-                                     legendgroup=group["legendgroup"], name=name,
+                                           "width": 2 + 2 * (len(years) - 1 - i)}))  # wider
+            fig.add_trace(go.Scatter(x=mx, y=my, mode="markers", showlegend=False, **lgroup,
                                      marker={"size": 8, "opacity": 0, "color": colour},
                                      hovertext=hover, hoverinfo="text"))
             first = False
