@@ -48,6 +48,8 @@ class EvaluationOutcome(SweepOutcome):
     disk and failed, per-draw timings, phase wall times (s), workers; `exit_code` 4 when some
     draw failed)."""
 
+    kind: str = "draws"
+
 
 def draw_name(i: int) -> str:
     return f"draw_{i:04d}"
