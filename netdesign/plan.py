@@ -112,8 +112,35 @@ def solve_study_plan(study: Study, forecasts, *, myopic: bool = True,
     gap = "n/a" if plan.report.mip_gap is None else f"{plan.report.mip_gap:.2%}"
     say(f"  plan: {plan.report.status}, gap {gap}, {plan.report.total_s:.1f} s"
         + (f" ({plan.report.message})" if plan.report.message else ""))
+    plan = explain_infeasible(study, scenarios, plan, datas, costs, budgets, commits, say)
     ds = plan_dataset(study, scenarios, plan, my, costs, forecasts)
     return PlanRun(scenarios, plan, my, ds)
+
+
+def explain_infeasible(study: Study, scenarios: list[Scenario], plan: PlanResult, datas,
+                       costs: PlanCosts, budgets: dict[int, float],
+                       commitments: list[Commitment], say=lambda _msg: None) -> PlanResult:
+    """An infeasible plan with its report naming the period and the family (budget of a
+    period, a commitment by its year, a period's own demand and capacity) that make it so
+    (`optimise.plan_diagnose`); any other plan as it is."""
+    if plan.report.status != "infeasible":
+        return plan
+    import dataclasses
+
+    from netdesign.optimise.api import solve_design
+    from netdesign.optimise.plan_diagnose import explain_infeasible_plan
+
+    def elastic(sc: Scenario):
+        return lambda quick: solve_design(study.network, dataclasses.replace(
+            sc, allow_unserved=True), quick, formulation="path")
+
+    say("diagnosing the infeasible plan: each period alone, then with budgets, then with "
+        "commitments ...")
+    plan = explain_infeasible_plan(plan, datas, costs, study.cfg.solver, budgets=budgets,
+                                   commitments=commitments,
+                                   elastics=[elastic(sc) for sc in scenarios])
+    say(f"  {plan.report.message}")
+    return plan
 
 
 def plan_dataset(study: Study, scenarios: list[Scenario], plan: PlanResult,

@@ -14,6 +14,8 @@ once with an empty forecast cache (cold) and once again on the entries it wrote 
 scratch cache folder so that other runs' entries are not touched:
 
     .venv/bin/python scripts/bench_forecast_cost.py --series 60
+    .venv/bin/python scripts/bench_forecast_cost.py --series 60 --ets-grid-start off
+    .venv/bin/python scripts/bench_forecast_cost.py --series 150 --long-history-shift
     NETDESIGN_CACHE=/tmp/scratch_cache .venv/bin/python scripts/bench_forecast_cost.py --wall
 """
 
@@ -49,14 +51,26 @@ def main() -> None:
     ap.add_argument("--ets-start", action="store_true",
                     help="also time statsmodels' ETS fits from their default start and from "
                          "the optimum (the most a better start could save)")
+    ap.add_argument("--ets-grid-start", choices=("on", "off"), default="on",
+                    help="ANN/AAdN fits from the engine's grid start (`ets_start`, on: the "
+                         "engine's default) or from statsmodels' own start (off)")
+    ap.add_argument("--long-history-shift", action="store_true",
+                    help="instead of timing: forecast the sampled corridors with the "
+                         "Holt-Winters long-history factor (model.LONG_HISTORY_SEASONAL_"
+                         "FACTOR) and with 1, and print how the first and last 12 forecast "
+                         "months' totals change")
     ap.add_argument("--wall", action="store_true",
                     help="also time forecast_study cold and warm ($NETDESIGN_CACHE)")
     args = ap.parse_args()
+    cand.GRID_START = args.ets_grid_start == "on"
     study = load_study(args.config)
     horizon = forecast_horizon(study.network, design_years(study.cfg))
     grid, series = split_series(history_long(study.network), "M")
     pick = np.random.default_rng(0).choice(len(series), min(args.series, len(series)),
                                            replace=False)
+    if args.long_history_shift:
+        long_history_shift([series[i] for i in pick], grid, horizon, args.calendar)
+        return
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
 
@@ -82,7 +96,8 @@ def main() -> None:
             model_mod.forecast_one(sid, values, horizon, regressor=x)
             total += time.process_time() - t
     n = len(pick)
-    print(f"{n} corridors, horizon {horizon} months, calendar {args.calendar}: "
+    print(f"{n} corridors, horizon {horizon} months, calendar {args.calendar}, ETS grid "
+          f"start {args.ets_grid_start}: "
           f"{1000 * total / n:.1f} CPU ms per corridor")
     for name in (*FITTERS, "calendar"):
         print(f"  {name:18s} {1000 * spent[name] / n:7.1f} ms  ({calls[name] / n:.1f} calls)")
@@ -127,6 +142,36 @@ def ets_start(histories: list[np.ndarray]) -> None:
         if n:
             print(f"ETS {name}: {1000 * t_default / n:.1f} ms per fit from the default "
                   f"start, {1000 * t_optimum / n:.1f} ms from the optimum ({n} corridors)")
+
+
+def long_history_shift(series: list, grid, horizon: int, calendar: str) -> None:
+    """Total forecast (parcels) of the corridors in the first and last 12 forecast months
+    with the engine's long-history Holt-Winters factor and with factor 1 (no extra weight)."""
+    import warnings
+
+    factor = model_mod.LONG_HISTORY_SEASONAL_FACTOR
+    first = {1.0: 0.0, factor: 0.0}
+    last = {1.0: 0.0, factor: 0.0}
+    change = []
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for sid, start, values, _ in series:
+            x = _calendar_regressor(calendar, grid, 12, start, len(values), horizon)
+            year = {}
+            for f in (1.0, factor):
+                model_mod.LONG_HISTORY_SEASONAL_FACTOR = f
+                mean = model_mod.forecast_one(sid, values, horizon, regressor=x).table["mean"]
+                first[f] += mean[:12].sum()
+                last[f] += mean[-12:].sum()
+                year[f] = mean[-12:].sum()
+            change.append(year[factor] / max(year[1.0], 1e-9) - 1.0)
+    model_mod.LONG_HISTORY_SEASONAL_FACTOR = factor
+    p50, p10, p90 = 100 * np.percentile(change, [50, 10, 90])
+    print(f"{len(series)} corridors, horizon {horizon} months, calendar {calendar}: "
+          f"Holt-Winters factor {factor:g} against 1: first 12 months' total "
+          f"{100 * (first[factor] / first[1.0] - 1):+.2f} %, last 12 months' total "
+          f"{100 * (last[factor] / last[1.0] - 1):+.2f} % (per corridor median {p50:+.2f} %, "
+          f"10th-90th percentile {p10:+.2f} % to {p90:+.2f} %)")
 
 
 def wall(study) -> None:

@@ -14,6 +14,7 @@ prints:
 - the cross-corridor error correlation used for the joint design quantiles.
 
     .venv/bin/python scripts/bench_forecast_study_intervals.py configs/hangzhou.yaml
+    .venv/bin/python scripts/bench_forecast_study_intervals.py --long-history-seasons 7
     .venv/bin/python scripts/bench_forecast_study_intervals.py --points points.csv \\
         --calendar china
 """
@@ -42,8 +43,31 @@ def main() -> int:
     ap.add_argument("--points", default=None, help="saved backtest points (CSV)")
     ap.add_argument("--calendar", default=None,
                     help="with --points: keep the rows of this `calendar` column value")
+    ap.add_argument("--long-history-seasons", type=int, default=None, metavar="N",
+                    help="run the backtest with the Holt-Winters long-history weight from N "
+                         "seasons of history (model.LONG_HISTORY_SEASONS; default: the "
+                         "engine's), serially in this process and without the cache")
     args = ap.parse_args()
-    if args.points:
+    if args.long_history_seasons is not None and not args.points:
+        from dataclasses import replace
+
+        from netdesign.forecast import backtest_panel
+        from netdesign.forecast import model as model_mod
+        from netdesign.pipeline import backtest_corridors, forecast_settings, history_long
+
+        model_mod.LONG_HISTORY_SEASONS = args.long_history_seasons
+        study = load_study(args.config)
+        f = study.cfg.forecast
+        history = history_long(study.network)
+        history = history[history["series_id"].isin(backtest_corridors(study))]
+        settings = replace(forecast_settings(study.cfg, False), workers=1)
+        bt = backtest_panel(history, f.backtest_horizon, settings, origins=f.backtest_origins)
+        p, s = bt.points, bt.summary
+        print(f"long-history weight from {args.long_history_seasons} seasons: "
+              f"{int(s['n_series'])} series x {int(s['origins'])} origins, {len(p)} points: "
+              f"MASE {s['mase']:.3f}, sMAPE {s['smape']:.2f} %, model coverage 80 % "
+              f"{s['coverage_80']:.3f}, 95 % {s['coverage_95']:.3f}")
+    elif args.points:
         p = pd.read_csv(args.points)
         if args.calendar is not None:
             p = p[p["calendar"] == args.calendar]

@@ -54,6 +54,49 @@ def test_resolver_reproduces_the_designs_cost_and_reroutes_more_demand():
         == pytest.approx(3500.0)
 
 
+def test_integer_columns_fixed_by_their_bounds_leave_an_lp_that_warm_starts():
+    """In the default study the rural tier's departures are integer columns fixed by their
+    own bounds (lower = upper); HiGHS solves a model with integer columns as a MIP and keeps
+    no basis between runs, so the fixed design must drop their integrality. Here a column of
+    the hand case (the rail link's flow at 0, so 150 parcels/day by road, 14 CNY: 2,100
+    CNY/day) is made integer with lower = upper: the model stays an LP, and re-solving the
+    same demand starts from the kept basis (no simplex iteration)."""
+    net, sc = _line(150.0)
+
+    class MarkedResolver(Resolver):
+        def _fix(self, sf, cap):
+            j = self.model.link_flow.columns[list(self.model.link_flow.ids).index(
+                self.data.link_ids.index("rail"))]
+            sf.integrality[j], sf.col_lower[j], sf.col_upper[j] = 1, 0.0, 0.0
+            super()._fix(sf, cap)
+
+    r = MarkedResolver(net, sc, FixedCapacity(), exact_solver())
+    assert not r.is_mip
+    assert r.solve(np.array([150.0])).costs["total"] == pytest.approx(2100.0)
+    r.solve(np.array([150.0]))
+    assert r.highs.getInfo().basis_validity == 1
+    assert r.highs.getInfo().simplex_iteration_count == 0
+
+
+def test_a_fresh_solve_below_the_designs_demand_keeps_its_hub_modules():
+    """H2 made optional (20 CNY/day to open) with no capacity but modules of 100 parcels/day
+    at 10 CNY/day. Demand 150: open H2, 2 modules (40 CNY/day), 150 x 10 (rail) = 1,540.
+    Fixed, demand 80: 80 x 10 + 40 = 840. A model built from 80 alone bounds H2's modules by
+    what 80 parcels/day need (N̄ = 1 in hub_modules_open: n − N̄ y ≤ 0), so the design's 2
+    modules would make it infeasible: the fresh build must use the design's demand too."""
+    net = line_network()
+    net.hubs.loc["H2", ["capacity_parcels_per_day", "module_parcels_per_day",
+                        "module_cost_cny_per_year", "optional", "fixed_cost_cny_per_year"]] = \
+        [0.0, 100.0, 10.0 * 365, True, 20.0 * 365]
+    sc = make_scenario({"A>B": 150.0}, allow_unserved=True)
+    design = solve_design(net, sc, exact_solver(), formulation="path")
+    assert design.costs["total"] == pytest.approx(1540.0)
+    cap = FixedCapacity.from_design(design)
+    assert cap.hub_modules["H2"] == pytest.approx(2.0)
+    assert fresh_solve(net, sc, cap, exact_solver(), np.array([80.0])).costs["total"] \
+        == pytest.approx(840.0)
+
+
 def test_a_closed_capacity_shows_as_unserved_without_alternative():
     """No road link and no rail module: every parcel is unserved (500 CNY each)."""
     net, sc = _line(150.0)

@@ -10,6 +10,7 @@ import pytest
 from forecast_helpers import PATTERN
 
 from netdesign.forecast import candidates as cand
+from netdesign.forecast import model
 from netdesign.forecast.candidates import ets_variance, fit_holt_winters
 from netdesign.forecast.model import FAMILY_WEIGHTS, forecast_one
 from netdesign.forecast.specs import spec_problem
@@ -135,3 +136,39 @@ def test_family_weights_switch_families_off():
 def test_malformed_family_weights_are_refused(weights):
     with pytest.raises(ValueError, match="family_weights"):
         forecast_one("s", seasonal_series(), 12, family_weights=weights)
+
+
+def _drifting(n_years: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly series whose seasonal peak moves from July to December over the years, and
+    the next two years' true values (no noise)."""
+    rng = np.random.default_rng(seed)
+    months = np.arange(12 * (n_years + 2))
+    frac = months / len(months)
+    peak = 6 + 5 * frac                      # July -> December
+    season = 1 + 0.4 * np.cos(2 * np.pi * ((months % 12) - peak) / 12)
+    truth = 1000 * season
+    y = truth[:12 * n_years] * np.exp(rng.normal(0, 0.03, 12 * n_years))
+    return y, truth[12 * n_years:]
+
+
+def test_long_history_gives_holt_winters_more_weight(monkeypatch):
+    # 15 years of a drifting seasonal pattern: the fixed classical indices average the old
+    # and new peaks; more weight on Holt-Winters (long histories) follows the recent one
+    errs = {}
+    for factor in (1.0, model.LONG_HISTORY_SEASONAL_FACTOR):
+        monkeypatch.setattr(model, "LONG_HISTORY_SEASONAL_FACTOR", factor)
+        total = 0.0
+        for seed in range(3):
+            y, future = _drifting(15, seed)
+            mean = model.forecast_one("s", y, 24).table["mean"]
+            total += float(np.mean(np.abs(mean - future)))
+        errs[factor] = total
+    assert errs[model.LONG_HISTORY_SEASONAL_FACTOR] < 0.9 * errs[1.0]
+
+
+def test_short_history_weights_unchanged(monkeypatch):
+    # below LONG_HISTORY_SEASONS seasons the factor is not used: same forecast either way
+    y, _ = _drifting(model.LONG_HISTORY_SEASONS - 1, 0)
+    base = model.forecast_one("s", y, 12).table["mean"]
+    monkeypatch.setattr(model, "LONG_HISTORY_SEASONAL_FACTOR", 7.0)
+    np.testing.assert_array_equal(model.forecast_one("s", y, 12).table["mean"], base)

@@ -554,15 +554,70 @@ class DisruptionConfig(_Strict):
         return self
 
 
+PLAN_SWEEP_AXES = ("discount_rate", "asset_life_years", "peak_factor", "max_utilisation",
+                   "growth", "costs", "policy", "carbon_price_cny_per_t", "demand_quantile")
+"""Fields a plan sweep varies: of `planning` (the first four) and of `planning.cases`."""
+
+
+class PlanCaseConfig(_Strict):
+    """One plan of a plan sweep: the study's `planning` with the fields given here replaced
+    (the others as in `planning`). A field left out keeps the study's value."""
+
+    name: str | None = Field(None, description="Case name (default: from its values, e.g. "
+                             "`r-0.08_pf-1.3`); required with budget_cny or committed.")
+    discount_rate: float | None = Field(None, ge=0, lt=1, description="planning.discount_rate")
+    asset_life_years: float | None = Field(None, gt=0, le=100,
+                                           description="planning.asset_life_years")
+    peak_factor: float | Literal["forecast"] | None = Field(
+        None, description="planning.peak_factor")
+    max_utilisation: float | None = Field(None, gt=0, le=1,
+                                          description="planning.max_utilisation")
+    budget_cny: dict[int, NonNegFloat] | None = Field(None, description="planning.budget_cny "
+                                                      "(replaces the study's whole table)")
+    committed: list[CommittedProject] | None = Field(
+        None, description="planning.committed (replaces the study's whole list)")
+    growth: str | None = Field(None, description="planning.cases.growth")
+    costs: str | None = Field(None, description="planning.cases.costs")
+    policy: str | None = Field(None, description="planning.cases.policy")
+    carbon_price_cny_per_t: NonNegFloat | None = Field(
+        None, description="planning.cases.carbon_price_cny_per_t")
+    demand_quantile: DemandQuantile | None = Field(
+        None, description="planning.cases.demand_quantile")
+
+
+class PlanSweepConfig(_Strict):
+    """A sweep of staged plans (`netdesign sweep` runs one `netdesign plan` per case): the
+    cartesian product of `axes` over the study's `planning`, plus explicit `cases`."""
+
+    axes: dict[Literal["discount_rate", "asset_life_years", "peak_factor", "max_utilisation",
+                       "growth", "costs", "policy", "carbon_price_cny_per_t",
+                       "demand_quantile"], list[Any]] = Field(default_factory=dict)
+    cases: list[PlanCaseConfig] = Field(default_factory=list)
+
+
 class SweepConfig(_Strict):
-    """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`."""
+    """A grid of scenarios: the cartesian product of `axes`, plus explicit `scenarios`; or,
+    with `plans`, a sweep of staged plans (then without axes and scenarios)."""
 
     axes: dict[Literal["year", "growth", "costs", "carbon_price_cny_per_t", "policy",
                        "demand_quantile", "on_time_floor_domestic",
                        "on_time_floor_neighbouring", "on_time_floor_global"],
                list[Any]] = Field(default_factory=dict)
     scenarios: list[ScenarioConfig] = Field(default_factory=list)
+    plans: PlanSweepConfig | None = Field(
+        None, description="Run a staged plan per case instead of a scenario per grid point "
+        "(docs/sweeps.md, \"Sweeps of plans\").")
     retries: int = Field(2, ge=0, description="Retries of a scenario whose worker died.")
+
+    @model_validator(mode="after")
+    def _plans_or_scenarios(self) -> SweepConfig:
+        if self.plans is not None and (self.axes or self.scenarios):
+            raise ValueError("plans: a sweep runs either plans or scenarios; leave out "
+                             "sweep.axes and sweep.scenarios (with `extends`: set them to "
+                             "null)")
+        if self.plans is not None and not (self.plans.axes or self.plans.cases):
+            raise ValueError("plans: at least one axis or case")
+        return self
 
 
 class RefreshConfig(_Strict):

@@ -23,7 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,24 +36,19 @@ from netdesign.evaluate.design import SolvedDesign, draw_demands, load_design
 from netdesign.evaluate.summary import distribution_summary, draws_dataset
 from netdesign.evaluate.tasks import EvalContext, evaluate_draw
 from netdesign.sweep import store
+from netdesign.sweep.runner import SweepOutcome
 
 DEFAULT_SEED = 20261206
 
 
 @dataclass
-class EvaluationOutcome:
-    """What an evaluation did: the combined dataset and summary, draws computed now, reused
-    from disk and failed, per-draw timings and phase wall times (s)."""
+class EvaluationOutcome(SweepOutcome):
+    """What an evaluation did: a sweep's outcome over draws (`sweep.runner.SweepOutcome`,
+    whose fields it shares: the combined dataset and summary, draws computed now, reused from
+    disk and failed, per-draw timings, phase wall times (s), workers; `exit_code` 4 when some
+    draw failed)."""
 
-    out_dir: Path
-    results: xr.Dataset
-    summary: pd.DataFrame
-    computed: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    timings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    phases: dict[str, float] = field(default_factory=dict)
-    workers: int = 0
+    kind: str = "draws"
 
 
 def draw_name(i: int) -> str:
@@ -154,21 +149,34 @@ def _run_locked(design: SolvedDesign, demands: pd.DataFrame, out_dir: Path,
     with ExitStack() as stack:
         if todo and not (scheduler is None and workers == 0):
             from netdesign.sweep.cluster import dask_client, default_workers
+            from netdesign.sweep.execute import shared_with_workers
+            from netdesign.sweep.tasks import warm_up
 
+            retries = cfg.sweep.retries if cfg.sweep else 2
             client = stack.enter_context(dask_client(
                 workers=workers or default_workers(len(todo)), scheduler=scheduler,
-                retries=cfg.sweep.retries if cfg.sweep else 2))
+                retries=retries))
             outcome.workers = len(client.nthreads())
+            client.run(warm_up)  # imports and first netCDF write, before the clock of draws
+            worker_dir = str(out_dir.resolve()) if shared_with_workers(client, out_dir) \
+                else None
             outcome.phases["cluster_start_s"] = time.perf_counter() - t0
-            results = _on_dask(client, ctx, [(names[i], D[i]) for i in todo],
-                               cfg.sweep.retries if cfg.sweep else 2)
+            results = _on_dask(client, ctx, [(names[i], D[i], keys[names[i]]) for i in todo],
+                               retries, worker_dir)
         else:
             results = ((names[i], *evaluate_draw(ctx, names[i], D[i])) for i in todo)
         t1 = time.perf_counter()
         for name, ds, timings in results:
-            if isinstance(ds, BaseException):
-                ds = _failed(ctx, name, D[names.index(name)], ds)
-            rec = store.write_scenario(out_dir, name, ds, keys[name], timings)
+            stored = store.read_stored(out_dir, name) \
+                if isinstance(ds, BaseException) else None
+            if isinstance(ds, store.StoredScenario):
+                rec = ds  # its worker wrote the file
+            elif store.reusable(stored, keys[name]):
+                rec = stored  # written before its batch's worker was lost
+            else:
+                if isinstance(ds, BaseException):
+                    ds = _failed(ctx, name, D[names.index(name)], ds)
+                rec = store.write_scenario(out_dir, name, ds, keys[name], timings)
             outcome.computed.append(name)
             outcome.timings[name] = timings
             run_log.write("failed" if rec.failed else "computed", scenario=name,
@@ -226,22 +234,60 @@ def _failed(ctx: EvalContext, name: str, demand: np.ndarray, exc: BaseException)
                                    f"{type(exc).__name__}: {exc}")
 
 
-def _on_dask(client, ctx: EvalContext, jobs: list[tuple[str, np.ndarray]], retries: int
-             ) -> Iterator[tuple[str, Any, dict]]:
-    """Submit every draw (the context shipped once and copied to every worker, as the sweep
-    ships its network); yield (name, dataset | exception, timings). Two draws per task slot
-    are in flight, so that a worker never waits for its next demand vector."""
+MAX_BATCH = 16
+"""Draws per task at most (a lost worker loses at most this many draws' work)."""
+
+
+def batch_sizes(n: int, slots: int, *, per_slot: int = 4, largest: int = MAX_BATCH
+                ) -> list[int]:
+    """Guided self-scheduling: each batch takes ceil(remaining / (per_slot × slots)) draws
+    (1 … `largest`), so the first batches are large (scheduling amortised) and the last ones
+    single draws (the workers finish together).
+
+    E.g. n = 20, slots = 2: 3, 3, 2, 2, 2, then eight 1s (ceil(20/8) = 3, ceil(17/8) = 3,
+    ceil(14/8) = ceil(12/8) = ceil(10/8) = 2, then 1 from 8 left on)."""
+    out, left = [], int(n)
+    while left > 0:
+        b = max(1, min(largest, -(-left // (per_slot * max(1, slots)))))
+        out.append(b)
+        left -= b
+    return out
+
+
+def _on_dask(client, ctx: EvalContext, jobs: list[tuple[str, np.ndarray, str]], retries: int,
+             worker_dir: str | None) -> Iterator[tuple[str, Any, dict]]:
+    """Submit the draws in batches (`batch_sizes`, consecutive draws in the submitted order:
+    neighbours in network total) with the context shipped once and copied to every worker, as
+    the sweep ships its network; yield (name, dataset | record | exception, timings) per draw.
+    Two batches per task slot are in flight, so that a worker never waits for its next one."""
+    from netdesign.evaluate.tasks import evaluate_batch
     from netdesign.sweep.execute import share_with_workers, stream_tasks
 
     ctx_future = share_with_workers(client, ctx, "evalctx")
+    slots = max(1, sum(client.nthreads().values()))
+    batches, o = [], 0
+    for b in batch_sizes(len(jobs), slots):
+        batches.append(jobs[o:o + b])
+        o += b
 
-    def submit(job):
-        name, demand = job
-        return name, client.submit(evaluate_draw, ctx_future, name, demand,
-                                   key=f"draw-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                                   retries=retries)
+    def submit(batch):
+        first = batch[0][0]
+        return first, client.submit(evaluate_batch, ctx_future, batch, worker_dir,
+                                    key=f"draws-{first}-{uuid.uuid4().hex[:8]}", pure=False,
+                                    retries=retries)
+
+    by_first = {b[0][0]: b for b in batches}
+
+    def unbatch(it):
+        # stream_tasks yields (first name, per-draw list | exception, the batch's timings)
+        for first, result, _ in it:
+            if isinstance(result, BaseException):
+                for name, _, _ in by_first[first]:
+                    yield name, result, {}
+            else:
+                yield from result
 
     try:
-        yield from stream_tasks(client, jobs, submit, per_slot=2)
+        yield from unbatch(stream_tasks(client, batches, submit, per_slot=2))
     finally:
         ctx_future.release()

@@ -52,7 +52,8 @@ FIRST_STAGE = ("link_modules", "hub_modules", "hub_open")
 @dataclass
 class SAADesign:
     """The SAA design: its capacity, the extensive form's objective (CNY/day, the sample
-    average), its status, and scenario 1's Design (capacity tables)."""
+    average), its status, scenario 1's Design (capacity tables), the extensive form's size
+    and the solve's relative MIP gap and seconds."""
 
     capacity: FixedCapacity
     objective: float
@@ -60,6 +61,8 @@ class SAADesign:
     design: Design
     rows: int
     cols: int
+    mip_gap: float = float("nan")
+    solve_s: float = float("nan")
 
 
 def _with_demand(scenario: Scenario, network: Network, demand: np.ndarray) -> Scenario:
@@ -101,7 +104,11 @@ def saa_design(network: Network, scenario: Scenario, demands: np.ndarray,
     data.demand = demands[0].copy()
     d0 = extract_path_design(model, ctx, parts[0], None)
     return SAADesign(FixedCapacity.from_design(d0), float(out.objective), out.status, d0,
-                     *stacked.A.shape)
+                     *stacked.A.shape, mip_gap=_gap(out), solve_s=out.solve_s)
+
+
+def _gap(out) -> float:
+    return float(out.mip_gap) if out.mip_gap is not None else float("nan")
 
 
 def _floor_rows(block, data, demand: np.ndarray, lower: np.ndarray) -> None:
@@ -126,9 +133,22 @@ def draw_costs(network: Network, scenario: Scenario, capacity: FixedCapacity,
 def hindsight_costs(network: Network, scenario: Scenario, demands: np.ndarray,
                     solver: SolverConfig) -> np.ndarray:
     """Cost of the best design for each demand vector, known in advance (wait and see)."""
-    return np.array([solve_design(network, _with_demand(scenario, network, D), solver,
-                                  formulation="path").costs["total"]
-                     for D in np.atleast_2d(demands)])
+    return hindsight_solves(network, scenario, demands, solver)[0]
+
+
+def hindsight_solves(network: Network, scenario: Scenario, demands: np.ndarray,
+                     solver: SolverConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(cost, best bound) in CNY/day of the design made for each demand vector with
+    hindsight; a solve stopped at its time limit has bound < cost (an optimal one: equal)."""
+    cost, bound = [], []
+    for D in np.atleast_2d(demands):
+        d = solve_design(network, _with_demand(scenario, network, D), solver,
+                         formulation="path")
+        c = float(d.costs["total"])
+        b = d.report.best_bound
+        cost.append(c)
+        bound.append(c if b is None or not np.isfinite(b) else min(c, float(b)))
+    return np.array(cost), np.array(bound)
 
 
 def stochastic_value(network: Network, scenario: Scenario, sample: np.ndarray,
@@ -197,4 +217,4 @@ def n_minus_1_design(network: Network, scenario: Scenario, solver: SolverConfig,
     parts, _ = st.split(out.values)
     d0 = extract_path_design(model, ctx, parts[0], None)
     return SAADesign(FixedCapacity.from_design(d0), float(out.objective), out.status, d0,
-                     *stacked.A.shape)
+                     *stacked.A.shape, mip_gap=_gap(out), solve_s=out.solve_s)

@@ -4,6 +4,11 @@ The `Resolver` (model built, compiled and handed to HiGHS once) is kept per work
 `_RESOLVERS`, keyed by the evaluation's context key, so every draw after a worker's first
 only changes the demand rows and re-solves (`optimise.resolve`). Any exception becomes a
 failed-draw dataset with status ``error``: one bad draw never stops the evaluation.
+
+`evaluate_batch` is the Dask task: several draws (neighbours in network total, so each warm
+start begins near the last draw) solved one after another, each written by the worker to its
+own file as soon as it is solved (`sweep.store.write_scenario`, atomic, with its resume key)
+when the worker sees the output folder; the driver then only logs the records.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from netdesign.config.schema import SolverConfig
 from netdesign.data.network import Network
 from netdesign.optimise.resolve import FixedCapacity, Resolver
 from netdesign.scenario.scenario import Scenario
+from netdesign.sweep.store import StoredScenario, write_scenario
 
 
 @dataclass
@@ -82,3 +88,28 @@ def evaluate_draw(ctx: EvalContext, name: str, demand: np.ndarray
     timings["task_s"] = time.perf_counter() - t0
     timings["task_cpu_s"] = time.process_time() - c0
     return ds, timings
+
+
+def evaluate_batch(ctx: EvalContext, jobs: list[tuple[str, np.ndarray, str]],
+                   out_dir: str | None = None
+                   ) -> tuple[list[tuple[str, xr.Dataset | StoredScenario, dict[str, Any]]],
+                              dict[str, Any]]:
+    """Route each (name, demand, resume key) of `jobs` in turn; ([per draw (name, result,
+    timings)], the batch's timings). With `out_dir` each draw is written there at once
+    (``scenarios/<name>.nc``, atomically) and its result is the `StoredScenario` record, else
+    the dataset. Per-draw timings add ``write_s`` (worker-side write) and ``batch_size``."""
+    from pathlib import Path
+
+    t0 = time.perf_counter()
+    out = []
+    for name, demand, key in jobs:
+        ds, timings = evaluate_draw(ctx, name, demand)
+        timings["batch_size"] = len(jobs)
+        if out_dir is not None:
+            t = time.perf_counter()
+            rec = write_scenario(Path(out_dir), name, ds, key, timings)
+            timings["write_s"] = time.perf_counter() - t
+            out.append((name, rec, timings))
+        else:
+            out.append((name, ds, timings))
+    return out, {"batch_s": time.perf_counter() - t0, "draws": len(jobs)}

@@ -21,7 +21,7 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from netdesign.forecast import hw_start
+from netdesign.forecast import ets_start, hw_start
 
 # Non-seasonal ETS forms fitted on the seasonally adjusted series: (error, trend, damped).
 ETS_FORMS: dict[str, tuple[str, str | None, bool]] = {
@@ -31,6 +31,7 @@ ETS_FORMS: dict[str, tuple[str, str | None, bool]] = {
     "MNN": ("mul", None, False),
     "MAdN": ("mul", "add", True),
 }
+GRID_START = True  # start ANN/AAdN fits from `ets_start.best_start` (False: statsmodels')
 MIN_ARIMA_OBS = 8  # the ARIMA member estimates 3 parameters from the first differences
 ARIMA_ORDERS: tuple[tuple[int, int, int], ...] = ((0, 1, 1), (1, 1, 0), (1, 1, 1), (2, 1, 2))
 
@@ -68,6 +69,11 @@ def ets_variance(sigma2: float, alpha: float, beta: float, phi: float, h: int,
 def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
     """Fit ETS `form` (one of `ETS_FORMS`) by maximum likelihood (statsmodels `ETSModel`).
 
+    Additive-error ANN and AAdN start from the best point of a grid with the initial states
+    concentrated out (`ets_start`; statsmodels' fixed default start when `GRID_START` is
+    off or for the other forms): fewer likelihood evaluations, and a higher likelihood on most
+    fits than from statsmodels' start.
+
     Only the estimated parameters are taken from statsmodels' optimiser, then one smoothing
     pass gives the final states, the residuals and the log-likelihood: statsmodels' results
     object would also compute a numerical Hessian for standard errors, which the engine never
@@ -78,7 +84,10 @@ def fit_ets(y: np.ndarray, h: int, form: str) -> Fit:
     if error == "mul" and np.min(y) <= 0:
         raise ValueError("multiplicative error needs positive data")
     model = ETSModel(y, error=error, trend=trend, damped_trend=damped)
-    params = np.asarray(model.fit(disp=False, return_params=True), float)
+    start = None
+    if GRID_START and error == "add" and (trend is None or damped):
+        start = ets_start.best_start(np.asarray(y, float), damped)
+    params = np.asarray(model.fit(start_params=start, disp=False, return_params=True), float)
     fitted, states = model.smooth(params, return_raw=True)
     fitted, states = np.asarray(fitted, float), np.asarray(states, float)
     alpha = float(params[0])

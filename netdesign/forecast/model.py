@@ -8,7 +8,8 @@ at the monthly level and on the series summed over blocks of 2, 3, 4 and 6 month
 (`temporal`), and the levels are averaged; the forecast is re-seasonalised. Two more model
 families join with the same weight each as Theta and ETS: ARIMA(0,1,1) with drift on the
 adjusted series (re-seasonalised) and, for a seasonal series, a damped-trend Holt–Winters
-model on the raw series, whose seasonal pattern adapts over time. See docs/forecasting.md.
+model on the raw series, whose seasonal pattern adapts over time (three times the weight
+for histories of ten seasons or more). See docs/forecasting.md.
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ SEASONAL_INDEX_VARIANCE = True
 FAMILY_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"decomposition": 2.0, "seasonal": 1.0, "arima": 1.0})
 ARIMA_MEMBER = "arima_011_drift"
+# Long seasonal histories (at least LONG_HISTORY_SEASONS full seasons): the Holt-Winters
+# family's weight is multiplied by LONG_HISTORY_SEASONAL_FACTOR (1 -> 3, half of the total
+# with the decomposition part's 2 and ARIMA's 1). Over ten or more years a seasonal pattern
+# drifts; the classical indices average over all of it, Holt-Winters follows it. Chosen on the
+# validation splits (each series' own earlier holdout) of Tourism monthly and M3 monthly, not
+# on their test periods (docs/benchmarks.md, "Forecasting", round 8).
+LONG_HISTORY_SEASONS = 10
+LONG_HISTORY_SEASONAL_FACTOR = 3.0
 
 
 @dataclass
@@ -234,7 +243,9 @@ def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, 
                   counter: _Counter, weights_by_family: Mapping[str, float]) -> cand.Fit:
     """"auto": combine the decomposition-based forecast with the raw-series Holt-Winters
     member (seasonal series) and the ARIMA(0,1,1)+drift member (on the adjusted series,
-    re-seasonalised), by `FAMILY_WEIGHTS`. Each family's forecast is clipped at 0 first (a
+    re-seasonalised), by `FAMILY_WEIGHTS` (the Holt-Winters weight times
+    `LONG_HISTORY_SEASONAL_FACTOR` for histories of `LONG_HISTORY_SEASONS` seasons or more).
+    Each family's forecast is clipped at 0 first (a
     family forecasting negative volume forecasts none); members that fail or run away are left
     out, and so is a family whose weight in `weights_by_family` is 0 (for component studies).
     A stored spec without a member's key refits without that member. Records the members used
@@ -245,13 +256,15 @@ def _add_families(fit: cand.Fit, y: np.ndarray, ya: np.ndarray, h: int, m: int, 
                None if dec == "none" else
                "hw_AAdM" if dec == "multiplicative" else "hw_AAdA")
     if want_hw:
+        w_hw = wf["seasonal"] * (LONG_HISTORY_SEASONAL_FACTOR
+                                 if len(y) >= LONG_HISTORY_SEASONS * m else 1.0)
         hw = counter.run(want_hw, cand.fit_holt_winters, y, h, m, want_hw == "hw_AAdM")
         if hw is not None and not is_sane(hw, y):
             counter.failures.append(f"{want_hw}: forecast outside the sanity band")
             hw = None
         if hw is not None:
             parts.append(_clipped(hw))
-            weights.append(wf["seasonal"])
+            weights.append(w_hw)
             new_spec["seasonal_member"] = want_hw
     want_ar = None if wf["arima"] <= 0 else (spec.get("arima_member") if spec else
                                              ARIMA_MEMBER)

@@ -13,7 +13,9 @@ What is fixed, as column bounds (lower = upper):
 
 Rows whose only demand term multiplies a column fixed at 1 are redundant and relaxed
 (``paths_need_open_hub`` with y_k = 1: Σ x ≤ D_c already follows from the demand row;
-``link_use`` with w_l = 1: f_l ≤ U_l). With every integer column fixed the model is an LP.
+``link_use`` with w_l = 1: f_l ≤ U_l). Every integer column whose bounds fix it loses its
+integrality; with every integer column fixed the model is an LP (HiGHS keeps its basis
+between runs of an LP, not of a MIP, even one whose integers are all fixed).
 What changes per draw:
 
     demand(c):          Σ x_p + u_c = D_c                  (row bounds)
@@ -141,6 +143,10 @@ class Resolver:
             sf.col_lower[cols] = v
             sf.col_upper[cols] = v
             sf.integrality[cols] = 0
+        # other integer columns that their bounds already fix (e.g. rural departures where
+        # a tier has nothing to carry) are constants too: with none left the model is an LP,
+        # which HiGHS warm-starts from the last basis (a MIP it would solve from scratch)
+        sf.integrality[sf.col_lower == sf.col_upper] = 0
         rows = family_rows(m)
         if "paths_need_open_hub" in rows:
             o, b = rows["paths_need_open_hub"]
@@ -250,12 +256,17 @@ class Resolver:
 def fresh_solve(network: Network, scenario: Scenario, capacity: FixedCapacity,
                 solver: SolverConfig, demand: np.ndarray) -> Design:
     """The same draw from scratch: model data, paths, model, compile, HiGHS, solve (the
-    baseline of the re-solve benchmark)."""
+    baseline of the re-solve benchmark). The model is built, like the `Resolver`'s, with the
+    reference demand max(design's demand, draw): big-M coefficients built from demand (the
+    modules a hub may hold, `hub_modules_open`) must admit the design's capacity, which a
+    model built from a draw below the design's demand would not (it is then infeasible)."""
     import pandas as pd
 
     ids = network.corridors.index
-    sc = dataclasses.replace(scenario, demand=pd.Series(np.asarray(demand, float), index=ids))
-    return Resolver(network, sc, capacity, solver).solve(np.asarray(demand, float))
+    demand = np.asarray(demand, float)
+    sc = dataclasses.replace(scenario, demand=pd.Series(demand, index=ids))
+    ref = np.maximum(scenario.demand.reindex(ids).fillna(0.0).to_numpy(float), demand)
+    return Resolver(network, sc, capacity, solver, reference_demand=ref).solve(demand)
 
 
 __all__ = ["Ctx", "FixedCapacity", "Resolver", "fresh_solve"]

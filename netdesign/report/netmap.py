@@ -11,6 +11,9 @@ width by flow on one scale for all scenarios, with a width legend. The basemap (
 official Chinese maps do, with province borders and the South China Sea maritime line.
 No geo trace and no tiles: nothing is fetched when the report is opened.
 
+Results of a staged plan (`netdesign plan`) get a build layer (`report/plan.add_build_layer`):
+each hub and link the plan expands is marked in the colour of the period it is built in.
+
 A selector switches between scenarios (legs, flows, hub capacity and utilisation on hover);
 buttons switch between the study area (default), China and the world. Labels are placed so
 that they do not overlap at the view they belong to (hubs: study area; cities: China/world).
@@ -27,7 +30,7 @@ import numpy as np
 import plotly.graph_objects as go
 import xarray as xr
 
-from netdesign.report import flowmap
+from netdesign.report import flowmap, plan
 from netdesign.report.charts import MODE_COLOURS, _layout
 from netdesign.report.geo import (  # noqa: F401  (the map's geometry, re-exported)
     ARC_KM,
@@ -286,6 +289,7 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     n_base = len(fig.data)
     owner: list[str | None] = [None] * n_base  # trace -> scenario (None: always shown)
     hub_ids = [str(h) for h in ds["hub"].values]
+    built = plan.build_periods(ds)  # a staged plan: when each hub is expanded (on hover)
     notes = {}
     for k, s in enumerate(order):
         one = ds.sel(scenario=s)
@@ -329,6 +333,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
                  f"{t('capacity_after', lang)}: {fmt_number(cap[j], lang)} {pd_unit}<br>"
                  f"{t('throughput', lang)}: {fmt_number(thr[j], lang)} {pd_unit}<br>"
                  f"{t('hub_utilisation', lang)}: {fmt_share(util[j])}<br><i>{slabels[s]}</i>"
+                 + (f"<br>{plan.build_text(built[('hub', h)], lang)}"
+                    if ("hub", h) in built else "")
                  for j, h in enumerate(hub_ids) if h in x]
         fig.add_trace(go.Scatter(x=hx, y=hy, mode="markers", name=t("hub", lang),
                                  showlegend=k == 0, legendgroup="hubs",
@@ -336,6 +342,11 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
                                          "line": {"color": "#fff", "width": 1.2}},
                                  hovertext=htext, hoverinfo="text", visible=k == 0))
         owner.append(s)
+
+    n_before = len(fig.data)  # a staged plan: rings / dotted links by the period built
+    plan.add_build_layer(fig, ds, lon0, y, names, lang)
+    build_traces = list(range(n_before, len(fig.data)))  # the scenario selector keeps them
+    owner += [None] * len(build_traces)
 
     others = [n for n in node_ids if n not in hub_ids]
     fig.add_trace(go.Scatter(
@@ -381,8 +392,8 @@ def fig_network_map(ds: xr.Dataset, scenario: str, lang: str) -> go.Figure:
     scen_buttons = []
     for s in order:
         vis = [o is None or o == s for o in owner]
-        for idx in label_traces:
-            vis[idx] = None  # leave the view's labels as they are
+        for idx in label_traces + build_traces:
+            vis[idx] = None  # leave the view's labels (and the legend's choices) as they are
         scen_buttons.append({"label": slabels[s], "method": "restyle",
                              "args": [{"visible": [v for v in vis if v is not None]},
                                       [i for i, v in enumerate(vis) if v is not None]]})

@@ -67,9 +67,17 @@ def _config_and_source(config: str | Path | StudyConfig) -> tuple[StudyConfig, s
 
 def list_scenarios(config: str | Path | StudyConfig, only: Sequence[str] | None = None
                    ) -> list[str]:
-    """Names of the sweep's scenarios (after `only`), without loading data or solving."""
+    """Names of the sweep's scenarios (a plan sweep: its cases) after `only`, without
+    loading data or solving."""
     cfg, source = _config_and_source(config)
-    return [s.name or "" for s in select_scenarios(expand_sweep(cfg, source), only)]
+    return [s.name or "" for s in select_scenarios(_entries(cfg, source), only)]
+
+
+def _entries(cfg: StudyConfig, source: str) -> list:
+    """The sweep's scenarios (`ScenarioConfig`), or a plan sweep's cases (`PlanCase`)."""
+    from netdesign.sweep.plan_cases import expand_plan_sweep, is_plan_sweep
+
+    return expand_plan_sweep(cfg, source) if is_plan_sweep(cfg) else expand_sweep(cfg, source)
 
 
 @dataclass
@@ -94,6 +102,9 @@ class SweepOutcome:
     phases: dict[str, float] = field(default_factory=dict)
     workers: int = 0
     highs_threads: int = 1
+    kind: str = "scenarios"
+    """"scenarios", or "plans" for a plan sweep (then `results` is empty, each case's plan
+    results are in ``DIR/plans/<name>.nc`` and `summary` has one row per case)."""
 
     @property
     def exit_code(self) -> int:
@@ -177,10 +188,14 @@ def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
 
     from netdesign.pipeline import load_study
     from netdesign.results.io import check_out_dir
+    from netdesign.sweep.plan_cases import committed_hub_problems, is_plan_sweep
 
     cfg, source = _config_and_source(config)
-    selected = select_scenarios(expand_sweep(cfg, source), only)
+    selected = select_scenarios(_entries(cfg, source), only)
     study = load_study(config)
+    if is_plan_sweep(cfg):
+        raise_if_errors(committed_hub_problems(selected, set(study.network.hubs.index), source),
+                        "invalid plan sweep")
     out_dir = Path(out_dir)
     raise_if_errors(check_out_dir(out_dir), "invalid output folder")
     lock_path = out_dir / store.STATE_DIR / "lock"
@@ -191,6 +206,17 @@ def run_sweep(config: str | Path | StudyConfig, out_dir: str | Path, *,
     except Timeout:
         raise LockedError(f"another sweep is writing to {out_dir} (lock {lock_path})") from None
     try:
+        if is_plan_sweep(cfg):
+            from netdesign.sweep.plan_run import run_plans
+
+            outcome = SweepOutcome(out_dir=out_dir, results=xr.Dataset(),
+                                   summary=pd.DataFrame(), kind="plans")
+            return run_plans(study, selected, out_dir, outcome, workers=workers,
+                             scheduler=scheduler, progress=progress, forecasts=forecasts,
+                             get_forecasts=lambda client: _forecasts(study, out_dir, client,
+                                                                     progress=False),
+                             solver_for=lambda n: _solver_for(study.cfg, n),
+                             worker_writes=worker_writes)
         return _run_locked(study, selected, out_dir, workers=workers, scheduler=scheduler,
                            progress=progress, forecasts=forecasts, worker_writes=worker_writes)
     finally:

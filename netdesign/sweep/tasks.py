@@ -111,3 +111,41 @@ def solve_task(network: Network, scenario: Scenario, solver: SolverConfig,
     timings["write_s"] = time.perf_counter() - t3
     timings["write_cpu_s"] = time.process_time() - c3
     return record, timings
+
+
+def plan_task(network: Network, forecasts: Any, case: Any, solver: SolverConfig,
+              submitted_unix: float = float("nan"), out_dir: str | None = None,
+              key: str = "") -> tuple[xr.Dataset | StoredScenario, dict[str, Any]]:
+    """Solve the staged plan of one plan-sweep case (`plan_cases.PlanCase`) and its myopic
+    counterpart (`plan.solve_study_plan`); returns its plan results dataset (as written by
+    `netdesign plan`, with the case's summary row in the attribute `plan_case_summary`) and
+    timings. An exception becomes a dataset with no variables, status ``error``. With
+    `out_dir` the dataset is written there (``plans/<name>.nc``) and its record returned."""
+    from netdesign.data.inputs import StudyInputs
+    from netdesign.plan import solve_study_plan
+    from netdesign.sweep.plan_cases import summary_row
+    from netdesign.sweep.plan_store import case_dataset, write_plan_case
+
+    started = time.time()
+    t0, c0 = time.perf_counter(), time.process_time()
+    study = StudyInputs(case.cfg.model_copy(update={"solver": solver}), network)
+    try:
+        run = solve_study_plan(study, forecasts, myopic=True)
+        ds = case_dataset(run.dataset, summary_row(case, run))
+    except Exception as exc:  # noqa: BLE001 - isolate the failure to this case
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+        msg = f"{type(exc).__name__}: {exc}{where}"
+        ds = case_dataset(xr.Dataset(), summary_row(case, status="error", message=msg))
+    timings = {"submitted_unix": submitted_unix, "started_unix": started,
+               "solve_s": time.perf_counter() - t0, "solve_cpu_s": time.process_time() - c0,
+               "finished_unix": time.time(), "peak_rss_mb": _peak_rss_mb(),
+               "host": socket.gethostname(), "pid": os.getpid(),
+               "highs_threads": solver.threads}
+    if out_dir is None:
+        return ds, timings
+    t3, c3 = time.perf_counter(), time.process_time()
+    record = write_plan_case(Path(out_dir), case.name, ds, key, timings)
+    timings["write_s"] = time.perf_counter() - t3
+    timings["write_cpu_s"] = time.process_time() - c3
+    return record, timings
