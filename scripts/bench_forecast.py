@@ -121,6 +121,28 @@ def load(data: str, split: str, subset: int | None,
     return pd.concat(hist, ignore_index=True), actual, insample, h, m, skipped
 
 
+def competition_parser(description: str, data: str = "m3-monthly",
+                       split: str = "test") -> argparse.ArgumentParser:
+    """The options every `bench_forecast_*` script on competition data takes: --data,
+    --split, --workers."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", choices=tuple(DATASETS), default=data)
+    p.add_argument("--split", choices=("test", "validation"), default=split)
+    p.add_argument("--workers", type=int, default=2)
+    return p
+
+
+def load_split(a: argparse.Namespace) -> tuple[dict, dict, int, int] | None:
+    """(actuals, in-sample arrays, h, m) of `a.data` / `a.split`, all series; None after
+    saying why on stderr when the data is missing."""
+    try:
+        _, actual, insample, h, m, _ = load(a.data, a.split, None, 0)
+    except MissingData as exc:
+        print(exc, file=sys.stderr)
+        return None
+    return actual, insample, h, m
+
+
 def score(fc: dict[str, dict[str, np.ndarray]], actual: dict, insample: dict, m: int) -> dict:
     from netdesign.forecast.metrics import coverage, mase, smape
 

@@ -24,7 +24,6 @@ before `ets_start`).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_forecast import DATASETS, MissingData, load  # noqa: E402
+from bench_forecast import DATASETS, competition_parser, load_split  # noqa: E402
 
 
 def _families(job: tuple) -> dict:
@@ -158,19 +157,15 @@ def main() -> int:
     from netdesign.forecast.intervals import interval_table
     from netdesign.forecast.metrics import coverage, mase, smape
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", choices=tuple(DATASETS), default="tourism-monthly")
-    p.add_argument("--split", choices=("test", "validation"), default="validation")
-    p.add_argument("--workers", type=int, default=2)
+    p = competition_parser(__doc__.splitlines()[0], "tourism-monthly", "validation")
     p.add_argument("--ets-grid-start", choices=("on", "off"), default="on")
     p.add_argument("--extra-members", action="store_true",
                    help="also fit ETS(M,Ad,M), ETS(A,Ad,A) and HW on logs (slow)")
     a = p.parse_args()
-    try:
-        _, actual, insample, h, m, _ = load(a.data, a.split, None, 0)
-    except MissingData as exc:
-        print(exc, file=sys.stderr)
+    loaded = load_split(a)
+    if loaded is None:
         return 1
+    actual, insample, h, m = loaded
     jobs = [(u, insample[u], h, m, a.ets_grid_start == "on", a.extra_members) for u in actual]
     with ProcessPoolExecutor(a.workers) as pool:
         results = list(pool.map(_families, jobs, chunksize=4))

@@ -14,7 +14,6 @@ of each variant (serial per series, in a process pool; no Dask).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import warnings
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_forecast import DATASETS, MissingData, load  # noqa: E402
+from bench_forecast import DATASETS, competition_parser, load_split  # noqa: E402
 
 REFERENCE = 29  # statsmodels' grid (87 // 3 points along alpha)
 
@@ -49,18 +48,14 @@ def main() -> int:
     from netdesign.forecast import hw_start
     from netdesign.forecast.metrics import mase, smape
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", choices=tuple(DATASETS), default="tourism-monthly")
-    p.add_argument("--split", choices=("test", "validation"), default="test")
-    p.add_argument("--workers", type=int, default=2)
+    p = competition_parser(__doc__.splitlines()[0], "tourism-monthly", "test")
     p.add_argument("--n-alpha", type=int, default=hw_start.N_ALPHA,
                    help="grid points along alpha of the variant (engine default)")
     a = p.parse_args()
-    try:
-        _, actual, insample, h, m, _ = load(a.data, a.split, None, 0)
-    except MissingData as exc:
-        print(exc, file=sys.stderr)
+    loaded = load_split(a)
+    if loaded is None:
         return 1
+    actual, insample, h, m = loaded
     grids = (REFERENCE, a.n_alpha)
     jobs = [(uid, insample[uid], h, m, grids) for uid in actual]
     with ProcessPoolExecutor(a.workers) as pool:

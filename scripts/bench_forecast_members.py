@@ -16,7 +16,6 @@ Serial per series, in a process pool (`--workers`); no Dask, no timing.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_forecast import DATASETS, MissingData, load  # noqa: E402
+from bench_forecast import DATASETS, competition_parser, load_split  # noqa: E402
 
 VARIANTS: dict[str, dict[str, float]] = {
     "decomposition part only": {"decomposition": 2.0, "seasonal": 0.0, "arima": 0.0},
@@ -48,16 +47,12 @@ def _forecast(job: tuple[str, np.ndarray, int, int]) -> tuple[str, dict[str, np.
 def main() -> int:
     from netdesign.forecast.metrics import mase, smape
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", choices=tuple(DATASETS), default="m3-monthly")
-    p.add_argument("--split", choices=("test", "validation"), default="test")
-    p.add_argument("--workers", type=int, default=2)
+    p = competition_parser(__doc__.splitlines()[0], "m3-monthly", "test")
     a = p.parse_args()
-    try:
-        _, actual, insample, h, m, _ = load(a.data, a.split, None, 0)
-    except MissingData as exc:
-        print(exc, file=sys.stderr)
+    loaded = load_split(a)
+    if loaded is None:
         return 1
+    actual, insample, h, m = loaded
     jobs = [(uid, insample[uid], h, m) for uid in actual]
     with ProcessPoolExecutor(a.workers) as pool:
         results = list(pool.map(_forecast, jobs, chunksize=16))

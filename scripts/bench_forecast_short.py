@@ -13,7 +13,6 @@ forecast), plus 95 % paired-bootstrap intervals of the change over the changed s
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_forecast import DATASETS, MissingData, load  # noqa: E402
+from bench_forecast import DATASETS, competition_parser, load_split  # noqa: E402
 
 
 def _forecast(job):
@@ -42,16 +41,12 @@ def main() -> int:
     from netdesign.forecast.robust import prepare
     from netdesign.forecast.seasonality import has_seasonality, is_seasonal
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", choices=tuple(DATASETS), default="m3-monthly")
-    p.add_argument("--split", choices=("test", "validation"), default="test")
-    p.add_argument("--workers", type=int, default=2)
+    p = competition_parser(__doc__.splitlines()[0], "m3-monthly", "test")
     a = p.parse_args()
-    try:
-        _, actual, insample, h, m, _ = load(a.data, a.split, None, 0)
-    except MissingData as exc:
-        print(exc, file=sys.stderr)
+    loaded = load_split(a)
+    if loaded is None:
         return 1
+    actual, insample, h, m = loaded
     changed = []
     for uid in actual:
         y = prepare(insample[uid], m, "impute").y
