@@ -97,6 +97,25 @@ def test_a_fresh_solve_below_the_designs_demand_keeps_its_hub_modules():
         == pytest.approx(840.0)
 
 
+def test_a_design_holding_more_modules_than_its_reference_demand_needs_is_kept():
+    """The same hand case, the Resolver built from a scenario of 80 parcels/day only (as when
+    a design's demand is read back a hair lower than it was solved with, and N̄ rounds one
+    module down): the fixed design's 2 modules at H2 exceed N̄ = 1, but with capacity fixed
+    hub_modules_open only bounds the design's own modules and is relaxed, so the draw of 80
+    costs 80 x 10 + 40 = 840 CNY/day, not "infeasible"."""
+    net = line_network()
+    net.hubs.loc["H2", ["capacity_parcels_per_day", "module_parcels_per_day",
+                        "module_cost_cny_per_year", "optional", "fixed_cost_cny_per_year"]] = \
+        [0.0, 100.0, 10.0 * 365, True, 20.0 * 365]
+    design = solve_design(net, make_scenario({"A>B": 150.0}, allow_unserved=True),
+                          exact_solver(), formulation="path")
+    cap = FixedCapacity.from_design(design)
+    low = make_scenario({"A>B": 80.0}, allow_unserved=True)
+    out = Resolver(net, low, cap, exact_solver()).solve(np.array([80.0]))
+    assert out.report.status == "optimal"
+    assert out.costs["total"] == pytest.approx(840.0)
+
+
 def test_a_closed_capacity_shows_as_unserved_without_alternative():
     """No road link and no rail module: every parcel is unserved (500 CNY each)."""
     net, sc = _line(150.0)

@@ -154,6 +154,12 @@ class Resolver:
             open_[m.hub_open.ids] = ho > 0.5
             relax = o + np.flatnonzero(open_[b.index.keys[1]])
             sf.row_upper[relax] = INF
+        if "hub_modules_open" in rows:
+            # n_k − N̄_k y_k ≤ 0 with n_k and y_k fixed only bounds the design's own modules,
+            # and N̄_k comes from demand: a demand a hair below the design's (forecasts read
+            # back from forecasts.csv) can round N̄_k one module below what the design holds
+            o, b = rows["hub_modules_open"]
+            sf.row_upper[o + np.arange(len(b.index))] = INF
         if "link_use" in rows:
             o, b = rows["link_use"]
             on = np.zeros(d.n_links, bool)

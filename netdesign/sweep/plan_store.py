@@ -15,11 +15,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-import dask
 import xarray as xr
 
-from netdesign.results.io import is_failure, write_dataset_atomic
-from netdesign.sweep.store import StoredScenario
+from netdesign.results.io import is_failure
+from netdesign.sweep.store import StoredScenario, write_stored
 
 PLAN_DIR = "plans"
 
@@ -46,12 +45,8 @@ def write_plan_case(out_dir: Path, name: str, ds: xr.Dataset, key: str,
     message = str(row.get("message", ""))
     npv = float(row.get("npv_total_cny", math.nan))
     failed = is_failure(status, npv)
-    ds = ds.assign_attrs(sweep_key=key, sweep_status=status, sweep_message=message,
-                         sweep_failed=int(failed),
-                         sweep_timings=json.dumps(timings or {}, default=str))
-    with dask.config.set(scheduler="synchronous"):
-        write_dataset_atomic(ds, plan_case_path(out_dir, name))
-    return StoredScenario(name, key, status, message, failed)
+    return write_stored(plan_case_path(out_dir, name),
+                        StoredScenario(name, key, status, message, failed), ds, timings)
 
 
 def read_plan_case(out_dir: Path, name: str) -> StoredScenario | None:

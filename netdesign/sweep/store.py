@@ -70,14 +70,22 @@ def write_scenario(out_dir: Path, name: str, ds: xr.Dataset, key: str,
     status = str(ds["status"].values[0])
     message = str(ds["message"].values[0]) if "message" in ds else ""
     failed = is_failure(status, float(ds["total_cost"].values[0]))
-    ds = ds.assign_attrs(sweep_key=key, sweep_status=status, sweep_message=message,
-                         sweep_failed=int(failed),
+    return write_stored(scenario_path(out_dir, name),
+                        StoredScenario(name, key, status, message, failed), ds, timings)
+
+
+def write_stored(path: Path, record: StoredScenario, ds: xr.Dataset,
+                 timings: dict[str, Any] | None = None) -> StoredScenario:
+    """Write `ds` atomically to `path` with `record`'s resume key and outcome as attributes
+    (what `read_stored` and the plan sweep's reader check); returns `record`."""
+    ds = ds.assign_attrs(sweep_key=record.key, sweep_status=record.status,
+                         sweep_message=record.message, sweep_failed=int(record.failed),
                          sweep_timings=json.dumps(timings or {}, default=str))
     # in-memory data: no dask scheduler is needed (xarray would otherwise probe for one and
     # may pick up a Dask worker's client)
     with dask.config.set(scheduler="synchronous"):
-        write_dataset_atomic(ds, scenario_path(out_dir, name))
-    return StoredScenario(name, key, status, message, failed)
+        write_dataset_atomic(ds, path)
+    return record
 
 
 def read_stored(out_dir: Path, name: str) -> StoredScenario | None:
