@@ -256,7 +256,7 @@ def _fmt_gap(report) -> str:
 
 
 def _print_backtest(console, study: Study, backtest) -> None:
-    from netdesign.forecast.calibration import cross_validated_coverage, holdout_coverage
+    from netdesign.forecast.calibration import cross_validated_coverage
 
     b, f = backtest.summary, study.cfg.forecast
     console.print(f"  backtest ({f.backtest_origins} origin(s), {f.backtest_horizon} months, "
@@ -273,11 +273,10 @@ def _print_backtest(console, study: Study, backtest) -> None:
                           f"{cv['coverage_95_calibrated']:.3f} (years "
                           f"{cv['coverage_95_min']:.2f}-{cv['coverage_95_max']:.2f})",
                           highlight=False)
-        check = holdout_coverage(backtest.points)
-        if check:
+        if "coverage_80_latest" in cv:
             console.print("  of which the latest origin (factors from the older ones): 80 % "
-                          f"{check['coverage_80_calibrated']:.3f}, 95 % "
-                          f"{check['coverage_95_calibrated']:.3f}", highlight=False)
+                          f"{cv['coverage_80_latest']:.3f}, 95 % "
+                          f"{cv['coverage_95_latest']:.3f}", highlight=False)
 
 
 def _base_year_check(study: Study, forecasts, console, observed) -> pd.DataFrame | None:

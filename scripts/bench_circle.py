@@ -22,14 +22,20 @@ from netdesign.optimise import design_network
 from netdesign.pipeline import build_scenario, load_study
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def scenario_bench_parser(description: str) -> argparse.ArgumentParser:
+    """CONFIG FORECASTS [--repeat N] [--scenario NAME ...]: the options of the scripts that
+    time the study's scenario solves on saved forecasts."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("config")
     ap.add_argument("forecasts", help="forecasts.csv written by `netdesign run` or `forecast`")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--scenario", action="append", default=None,
                     help="scenario name (repeatable); default: the baseline scenarios")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = scenario_bench_parser(__doc__.splitlines()[0]).parse_args()
     study = load_study(args.config)
     fc = pd.read_csv(args.forecasts)
     wanted = [sc for sc in study.cfg.scenarios

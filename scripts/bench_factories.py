@@ -14,7 +14,6 @@ the paths, rows, gap and objective, and the ratio with / without.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import subprocess
 import sys
@@ -29,16 +28,12 @@ from netdesign.optimise import design_network
 from netdesign.pipeline import build_scenario, load_study
 
 BUILDER = Path(__file__).resolve().parent / "build_hangzhou_study.py"
+sys.path.insert(0, str(BUILDER.parent))
+from bench_circle import scenario_bench_parser  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("config")
-    ap.add_argument("forecasts", help="forecasts.csv written by `netdesign run` or `forecast`")
-    ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--scenario", action="append", default=None,
-                    help="scenario name (repeatable); default: the baseline scenarios")
-    args = ap.parse_args()
+    args = scenario_bench_parser(__doc__.splitlines()[0]).parse_args()
     fc = pd.read_csv(args.forecasts)
     base = load_config(args.config)
     with tempfile.TemporaryDirectory(prefix="bench_factories_") as tmp:

@@ -168,3 +168,18 @@ def test_cross_validated_coverage_averages_the_left_out_origins():
     assert out["coverage_80_max"] == pytest.approx(0.942, abs=0.01)
     assert out["coverage_80_calibrated"] == pytest.approx(0.788, abs=0.01)
     assert cross_validated_coverage(rows[0]) == {}  # one origin: nothing to leave out
+
+
+def test_cross_validated_latest_origin_is_the_holdout_check():
+    # origin 1 left out is tested with factors from origins 2-3: holdout_coverage's check
+    from netdesign.forecast.calibration import cross_validated_coverage, holdout_coverage
+
+    rng = np.random.default_rng(2)
+    z80 = norm.ppf(0.9)
+    pts = pd.concat([pd.DataFrame({"origin": o, "actual": 100 + rng.normal(0, sd, 500),
+                                   "mean": 100.0, "lo_80": 100 - z80, "hi_80": 100 + z80,
+                                   "lo_95": 100 - 1.96, "hi_95": 100 + 1.96})
+                     for o, sd in ((1, 1.5), (2, 1.0), (3, 0.8))], ignore_index=True)
+    cv, hold = cross_validated_coverage(pts), holdout_coverage(pts)
+    for lv in (80, 95):
+        assert cv[f"coverage_{lv}_latest"] == hold[f"coverage_{lv}_calibrated"]

@@ -149,7 +149,9 @@ def cross_validated_coverage(points: pd.DataFrame, levels: tuple[int, ...] = (80
     """Leave-one-origin-out check of the calibration: for every backtest origin, factors
     fitted on all the other origins and applied to that origin's points; returns
     ``coverage_<L>_calibrated``, the mean over the origins of the share of actuals inside the
-    calibrated interval, ``coverage_<L>_min`` / ``_max`` over the origins and ``origins``.
+    calibrated interval, ``coverage_<L>_min`` / ``_max`` over the origins, ``origins`` and,
+    when origin 1 is among them, ``coverage_<L>_latest`` (that origin's share, the
+    calibrated figure of `holdout_coverage`).
 
     Where `holdout_coverage` tests one year (one common draw when the series' errors move
     together, docs/benchmarks.md), this averages every year the backtest holds, each tested by
@@ -168,8 +170,11 @@ def cross_validated_coverage(points: pd.DataFrame, levels: tuple[int, ...] = (80
             lo, hi = scaled[f"lo_{lv}"].to_numpy(float), scaled[f"hi_{lv}"].to_numpy(float)
             per[lv].append(float(np.mean((a >= lo) & (a <= hi))))
     out: dict[str, float] = {"origins": float(points["origin"].nunique())}
+    latest = 1 in set(points["origin"])  # origins sorted: the latest one's share comes first
     for lv in levels:
         out[f"coverage_{lv}_calibrated"] = float(np.mean(per[lv]))
+        if latest:  # = holdout_coverage's calibrated share: factors from origins >= 2
+            out[f"coverage_{lv}_latest"] = per[lv][0]
         out[f"coverage_{lv}_min"] = float(np.min(per[lv]))
         out[f"coverage_{lv}_max"] = float(np.max(per[lv]))
     return out

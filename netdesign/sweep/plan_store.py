@@ -18,7 +18,8 @@ from typing import Any
 import xarray as xr
 
 from netdesign.results.io import is_failure
-from netdesign.sweep.store import StoredScenario, write_stored
+from netdesign.sweep import store
+from netdesign.sweep.store import StoredScenario, stored_record, write_stored
 
 PLAN_DIR = "plans"
 
@@ -61,9 +62,7 @@ def read_plan_case(out_dir: Path, name: str) -> StoredScenario | None:
         return None
     if "sweep_key" not in attrs or "plan_case_summary" not in attrs:
         return None
-    return StoredScenario(name, str(attrs["sweep_key"]), str(attrs.get("sweep_status", "")),
-                          str(attrs.get("sweep_message", "")),
-                          bool(int(attrs.get("sweep_failed", 0))))
+    return stored_record(name, attrs)
 
 
 def read_summary_row(out_dir: Path, name: str) -> dict[str, Any]:
@@ -74,10 +73,4 @@ def read_summary_row(out_dir: Path, name: str) -> dict[str, Any]:
 
 def remove_stale_temporaries(out_dir: Path) -> int:
     """Delete temporary files a killed run left in ``plans/``; count."""
-    folder = Path(out_dir) / PLAN_DIR
-    n = 0
-    if folder.is_dir():
-        for p in folder.glob(".*.tmp"):
-            p.unlink(missing_ok=True)
-            n += 1
-    return n
+    return store.remove_stale_temporaries(out_dir, PLAN_DIR)

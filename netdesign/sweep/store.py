@@ -101,6 +101,11 @@ def read_stored(out_dir: Path, name: str) -> StoredScenario | None:
         return None
     if names != [name] or "sweep_key" not in attrs:
         return None
+    return stored_record(name, attrs)
+
+
+def stored_record(name: str, attrs: dict[str, Any]) -> StoredScenario:
+    """The record `write_stored` left in a file's attributes (`sweep_key` present)."""
     return StoredScenario(name, str(attrs["sweep_key"]), str(attrs.get("sweep_status", "")),
                           str(attrs.get("sweep_message", "")),
                           bool(int(attrs.get("sweep_failed", 0))))
@@ -127,9 +132,10 @@ def load_scenario(out_dir: Path, name: str) -> xr.Dataset:
     return ds
 
 
-def remove_stale_temporaries(out_dir: Path) -> int:
-    """Delete temporary files a killed run left in ``scenarios/`` (never results); count."""
-    folder = Path(out_dir) / SCENARIO_DIR
+def remove_stale_temporaries(out_dir: Path, subdir: str = SCENARIO_DIR) -> int:
+    """Delete temporary files a killed run left in ``DIR/<subdir>`` (``scenarios/`` by
+    default; never results); count."""
+    folder = Path(out_dir) / subdir
     n = 0
     if folder.is_dir():
         for p in folder.glob(".*.tmp"):
